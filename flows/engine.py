@@ -1,0 +1,265 @@
+"""The flow engine: the current node plus the caller's input gives what to play next.
+
+A pure function of (flow, call state, reply, clock, handlers): no Flask, no
+Twilio, no Redis.  Each call of `begin` or `respond` returns a `Turn`, the
+instructions up to the next point where the call waits for the caller, with the
+state that must come back with the caller's reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from flows import model
+from flows.exceptions import UnknownNode
+from flows.handlers import HandlerRegistry, HandlerRequest
+from flows.instructions import (
+    CallState, Connect, EndCall, Instruction, Listen, PlayAudio, Queue, RecordMessage, Reply,
+    Sound, Speak, Turn, Visit,
+)
+from flows.speech import mentions, spoken_digits, spoken_key
+
+#: Bound on silent nodes walked in one turn; validation already rules out silent loops.
+MAX_SILENT_STEPS = 64
+#: In a collect, a lone * asks for a person (0-9 are part of the number being typed).
+COLLECT_ESCAPE_KEY = "*"
+#: Queue and transfer results after which the caller has simply gone.
+CALLER_GONE = frozenset({"hangup"})
+SUCCESSFUL_RESULTS = frozenset({"bridged", "completed", "answered"})
+
+
+@dataclass
+class _Walk:
+    """The turn being built."""
+
+    language: str
+    values: dict[str, str]
+    caller: str | None = None  # E.164; kept out of `values` so it never travels in URLs
+    instructions: list[Instruction] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.instructions.append(Speak(text, self.language))
+
+    def state(self, node_id: str, attempts: int = 0) -> CallState:
+        return CallState(node_id, self.language, attempts, dict(self.values))
+
+    def turn(self) -> Turn:
+        return Turn(tuple(self.instructions), tuple(self.visits), self.language)
+
+
+class Engine:
+    def __init__(self, flow: model.Flow, handlers: HandlerRegistry,
+                 clock: Callable[[], datetime]) -> None:
+        self.flow = flow
+        self.handlers = handlers
+        self.clock = clock
+
+    # -- entry points -------------------------------------------------------
+
+    def begin(self, caller: str | None = None, language: str | None = None) -> Turn:
+        """The first turn of a new call."""
+        walk = _Walk(self._language(language), {}, caller)
+        self._enter(walk, self.flow.start)
+        return walk.turn()
+
+    def respond(self, state: CallState, reply: Reply, caller: str | None = None) -> Turn:
+        """The caller answered (or did not) at the node named in `state`."""
+        if state.node not in self.flow.nodes:
+            raise UnknownNode(state.node)
+        node = self.flow.node(state.node)
+        walk = _Walk(self._language(state.language), dict(state.values), caller)
+        walk.visits.append(Visit(node.id, reply.describe()))
+        responder = self._RESPONDERS.get(node.type)
+        if responder is None:  # a silent node: just (re)enter it
+            self._enter(walk, node.id)
+        else:
+            responder(self, walk, node, state.attempts, reply)
+        return walk.turn()
+
+    # -- entering nodes -----------------------------------------------------
+
+    def _enter(self, walk: _Walk, node_id: str, attempts: int = 0) -> None:
+        for _ in range(MAX_SILENT_STEPS):
+            node = self.flow.node(node_id)
+            if node.id != (walk.visits[-1].node if walk.visits else None):
+                walk.visits.append(Visit(node.id))
+            following = self._ENTER[node.type](self, walk, node, attempts)
+            if following is None:
+                return
+            node_id, attempts = following, 0
+        raise RuntimeError(f"flow {self.flow.name}: more than {MAX_SILENT_STEPS} silent steps")
+
+    def _prompt_sounds(self, walk: _Walk, node: model.Node) -> list[Sound]:
+        if node.all_languages:
+            return [Speak(node.prompt[lang], lang) for lang in self.flow.languages]
+        return [Speak(node.prompt[walk.language], walk.language)] if node.prompt else []
+
+    def _enter_say(self, walk: _Walk, node: model.Node, _: int) -> str | None:
+        walk.instructions.extend(self._prompt_sounds(walk, node))
+        return node.next
+
+    def _enter_play(self, walk: _Walk, node: model.Node, _: int) -> str | None:
+        assert isinstance(node, model.PlayNode)
+        walk.instructions.append(PlayAudio(node.audio[walk.language]))
+        return node.next
+
+    def _enter_answer(self, walk: _Walk, node: model.Node, _: int) -> str | None:
+        assert isinstance(node, model.AnswerNode)
+        handler = self.handlers.get(node.handler)
+        assert handler is not None, "validated at load"
+        request = HandlerRequest(walk.language, dict(walk.values), self.clock(), walk.caller)
+        result = handler(request)
+        walk.visits[-1] = replace(walk.visits[-1], result=result.outcome)
+        walk.values.update(result.values)
+        for sentence in result.say:
+            walk.say(sentence)
+        return node.outcomes.get(result.outcome, node.next)
+
+    def _enter_hangup(self, walk: _Walk, node: model.Node, _: int) -> None:
+        walk.instructions.extend(self._prompt_sounds(walk, node))
+        walk.instructions.append(EndCall())
+
+    def _enter_menu(self, walk: _Walk, node: model.Node, attempts: int) -> None:
+        assert isinstance(node, model.MenuNode)
+        sounds = self._prompt_sounds(walk, node)
+        if node.global_options and node.footer:
+            languages = self.flow.languages if node.all_languages else (walk.language,)
+            sounds += [Speak(self.flow.message("menu_footer", lang), lang) for lang in languages]
+        walk.instructions.append(Listen(
+            state=walk.state(node.id, attempts), prompts=tuple(sounds), dtmf=True, speech=True,
+            language=walk.language, timeout=self.flow.settings.timeout, num_digits=1,
+            hints=self._menu_hints(node, walk.language),
+        ))
+
+    def _menu_hints(self, node: model.MenuNode, language: str) -> tuple[str, ...]:
+        words = [w for option in node.options for w in option.words.get(language, ())]
+        if node.global_options:
+            words += [w for g in self.flow.global_options.values() for w in g.words.get(language, ())]
+        return tuple(dict.fromkeys(words))
+
+    def _enter_collect(self, walk: _Walk, node: model.Node, attempts: int) -> None:
+        assert isinstance(node, model.CollectNode)
+        fixed_length = node.max_length if node.min_length == node.max_length else None
+        walk.instructions.append(Listen(
+            state=walk.state(node.id, attempts), prompts=tuple(self._prompt_sounds(walk, node)),
+            dtmf=node.input in ("digits", "both"), speech=True, language=walk.language,
+            timeout=self.flow.settings.timeout, num_digits=fixed_length,
+            finish_on_key=node.finish_on_key, hints=node.hints.get(walk.language, ()),
+        ))
+
+    def _enter_enqueue(self, walk: _Walk, node: model.Node, _: int) -> None:
+        assert isinstance(node, model.EnqueueNode)
+        walk.instructions.extend(self._prompt_sounds(walk, node))
+        walk.instructions.append(Queue(node.skill, walk.language, walk.state(node.id)))
+
+    def _enter_transfer(self, walk: _Walk, node: model.Node, _: int) -> None:
+        assert isinstance(node, model.TransferNode)
+        walk.instructions.extend(self._prompt_sounds(walk, node))
+        walk.instructions.append(Connect(node.number, node.timeout, walk.state(node.id)))
+
+    def _enter_record(self, walk: _Walk, node: model.Node, attempts: int) -> None:
+        assert isinstance(node, model.RecordNode)
+        walk.instructions.extend(self._prompt_sounds(walk, node))
+        walk.instructions.append(RecordMessage(walk.state(node.id, attempts), node.max_length))
+
+    _ENTER = {
+        "say": _enter_say, "play": _enter_play, "answer": _enter_answer, "hangup": _enter_hangup,
+        "menu": _enter_menu, "collect": _enter_collect, "enqueue": _enter_enqueue,
+        "transfer": _enter_transfer, "record": _enter_record,
+    }
+
+    # -- replies ------------------------------------------------------------
+
+    def _respond_menu(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
+        assert isinstance(node, model.MenuNode)
+        choice = self._choose(node, reply)
+        if choice is None:
+            self._retry(walk, node, attempts)
+        elif isinstance(choice, model.GlobalOption):
+            walk.visits[-1] = replace(walk.visits[-1], result=f"option {choice.key}")
+            self._enter(walk, choice.goto or node.id, 0 if choice.goto else attempts)
+        else:
+            walk.visits[-1] = replace(walk.visits[-1], result=f"option {choice.key}")
+            walk.language = choice.language or walk.language
+            self._enter(walk, choice.goto)
+
+    def _choose(self, node: model.MenuNode, reply: Reply) -> model.MenuOption | model.GlobalOption | None:
+        """Keys win; for speech, an option's words, then a global's, then a spoken key ("press one")."""
+        choices: list[model.MenuOption | model.GlobalOption] = list(node.options)
+        if node.global_options:
+            choices += list(self.flow.global_options.values())
+        key = reply.digits[:1] if reply.digits else spoken_key(reply.speech)
+        if not reply.digits:
+            for choice in choices:
+                if any(mentions(reply.speech, words) for words in choice.words.values()):
+                    return choice
+        return next((choice for choice in choices if key and choice.key == key), None)
+
+    def _respond_collect(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
+        assert isinstance(node, model.CollectNode)
+        escape = self.flow.global_options.get("agent")
+        if reply.digits == COLLECT_ESCAPE_KEY and escape is not None and escape.goto:
+            self._enter(walk, escape.goto)
+            return
+        value = self._collected_value(node, reply)
+        if value is None:
+            self._retry(walk, node, attempts)
+            return
+        walk.values[node.name] = value
+        walk.visits[-1] = replace(walk.visits[-1], result=f"{node.name}={value}")
+        assert node.next is not None, "validated at load"
+        self._enter(walk, node.next)
+
+    @staticmethod
+    def _collected_value(node: model.CollectNode, reply: Reply) -> str | None:
+        if node.input == "speech":
+            value = " ".join(reply.speech.split())
+        else:
+            value = reply.digits.rstrip(node.finish_on_key) or spoken_digits(reply.speech)
+            if not value.isdigit():
+                return None
+        return value if node.min_length <= len(value) <= node.max_length else None
+
+    def _respond_result(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
+        """How a queue wait or a transfer ended."""
+        walk.visits[-1] = replace(walk.visits[-1], result=reply.result or "no result")
+        if reply.result in CALLER_GONE:
+            walk.instructions.append(EndCall())
+        elif reply.result in SUCCESSFUL_RESULTS and node.next:
+            self._enter(walk, node.next)
+        elif reply.result in SUCCESSFUL_RESULTS:
+            walk.instructions.append(EndCall())
+        else:
+            self._enter(walk, self.flow.failure_target(node))
+
+    def _respond_record(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
+        assert isinstance(node, model.RecordNode)
+        if not reply.recording_url or reply.recording_seconds < 1:
+            self._retry(walk, node, attempts)
+            return
+        walk.values[node.name] = reply.recording_url
+        assert node.next is not None, "validated at load"
+        self._enter(walk, node.next)
+
+    _RESPONDERS: dict[str, Callable[[Engine, _Walk, model.Node, int, Reply], None]] = {
+        "menu": _respond_menu, "collect": _respond_collect, "enqueue": _respond_result,
+        "transfer": _respond_result, "record": _respond_record,
+    }
+
+    # -- helpers ------------------------------------------------------------
+
+    def _retry(self, walk: _Walk, node: model.Node, attempts: int) -> None:
+        """Re-prompt after bad or missing input; after too many, hand over to the fallback."""
+        attempts += 1
+        if attempts >= self.flow.max_attempts(node):
+            walk.say(self.flow.message("too_many_attempts", walk.language))
+            self._enter(walk, self.flow.failure_target(node))
+        else:
+            walk.say(self.flow.message("not_understood", walk.language))
+            self._enter(walk, node.id, attempts)
+
+    def _language(self, language: str | None) -> str:
+        return language if language in self.flow.languages else self.flow.default_language

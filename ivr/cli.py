@@ -1,0 +1,144 @@
+"""The `cityline` command: run the service, call it, check flows, migrate the database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ivr.settings import ConfigError, Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+
+
+@click.group()
+def main() -> None:
+    """CityLine 311: a telephony IVR and call-center router for 3-1-1 lines."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the web process binds.")
+@click.option("--web-workers", default=2, show_default=True, help="gunicorn worker processes.")
+def run(host: str, web_workers: int) -> None:
+    """Start web and worker together (and a private Redis when REDIS_URL is unset)."""
+    from ivr.launcher import run as launch
+    from ivr.private_redis import NoRedisServer
+
+    try:
+        sys.exit(launch(host, web_workers, out=click.echo))
+    except (ConfigError, NoRedisServer) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the background jobs (the Procfile's worker line)."""
+    from redis import Redis
+    from rq import Worker
+
+    from ivr import jobs
+    from ivr.app import FALLBACK_REDIS_URL
+
+    settings = _settings()
+    connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
+    Worker([jobs.CALLS_QUEUE], connection=connection).work(burst=burst, with_scheduler=True)
+
+
+@main.command()
+@click.option("--url", "base_url", default=None, help="Where the app listens [http://127.0.0.1:$PORT].")
+@click.option("--from", "from_number", default="+15555550123", show_default=True,
+              help="The caller's number (try 'anonymous' or an international number).")
+@click.option("--to", "to_number", default="+15555550311", show_default=True, help="The number dialled.")
+@click.option("--script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Answer prompts from this file instead of the keyboard.")
+@click.option("--public-url", default=None,
+              help="Sign as if Twilio called this base URL [PUBLIC_BASE_URL].")
+@click.option("--unsigned", is_flag=True, help="Send no X-Twilio-Signature (to see the app refuse).")
+def call(base_url: str | None, from_number: str, to_number: str, script: Path | None,
+         public_url: str | None, unsigned: bool) -> None:
+    """Play Twilio's part: call the IVR and walk it from this terminal."""
+    from ivr.local_caller import KeyboardCaller, LocalCall, ScriptedCaller, parse_script
+
+    settings = _settings()
+    if script is not None:
+        try:
+            caller = ScriptedCaller(parse_script(script.read_text(encoding="utf-8")))
+        except ValueError as error:
+            raise click.ClickException(f"{script}: {error}") from None
+    else:
+        caller = KeyboardCaller()
+    transcript = LocalCall(
+        base_url=base_url or f"http://127.0.0.1:{settings.port}",
+        caller=caller,
+        auth_token=None if unsigned else settings.twilio_auth_token,
+        signing_base_url=public_url or settings.public_base_url,
+        from_number=from_number,
+        to_number=to_number,
+        out=click.echo,
+    ).run()
+    sys.exit(1 if transcript.errors else 0)
+
+
+@main.group()
+def flows() -> None:
+    """Work with IVR flow files."""
+
+
+@flows.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def flows_validate(files: tuple[Path, ...]) -> None:
+    """Check flow files (default: the configured flow) and list every problem."""
+    from flows.exceptions import FlowError
+    from flows.loader import DEFAULT_FLOW_FILE, load_flow
+    from ivr.self_service import build_registry
+
+    settings = _settings()
+    handlers = build_registry(settings.office_hours)
+    failed = False
+    for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):
+        try:
+            flow = load_flow(path, handlers)
+        except FlowError as error:
+            click.echo(str(error), err=True)
+            failed = True
+            continue
+        click.echo(f"{path}: flow {flow.name!r} is valid ({len(flow.nodes)} nodes, "
+                   f"languages {', '.join(flow.languages)})")
+    sys.exit(1 if failed else 0)
+
+
+@main.group("db")
+def database() -> None:
+    """The SQL database schema."""
+
+
+@database.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (the Procfile's release step)."""
+    from ivr import db
+
+    engine = db.make_engine(_settings().database_url)
+    db.upgrade(engine)
+    click.echo(f"database at revision {db.current_revision(engine)}")
+
+
+@database.command("current")
+def db_current() -> None:
+    """Show the schema revision and whether it is up to date."""
+    from ivr import db
+
+    engine = db.make_engine(_settings().database_url)
+    current, head = db.current_revision(engine), db.head_revision(engine)
+    click.echo(f"current: {current or 'none'}; code needs: {head}")
+    sys.exit(0 if current == head else 1)
+
+
+if __name__ == "__main__":
+    main()

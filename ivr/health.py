@@ -1,0 +1,43 @@
+"""Liveness for load balancers and operators: is this process able to take calls?"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    flow = current_app.extensions["cityline"].flow
+    return (f"CityLine 311 is running the flow {flow.name!r}. "
+            "Point your Twilio number's voice webhook at /voice/incoming.\n",
+            200, {"Content-Type": "text/plain; charset=utf-8"})
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    services = current_app.extensions["cityline"]
+    checks = {"redis": _redis_ok(services.redis), "database": _database_ok(services.sql)}
+    healthy = all(checks.values())
+    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+
+
+def _redis_ok(redis) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return bool(redis.ping())
+    except RedisError:
+        return False
+
+
+def _database_ok(engine) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

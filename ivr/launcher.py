@@ -1,0 +1,79 @@
+"""`cityline run`: web and worker together on one machine, for trying CityLine out.
+
+Production runs the Procfile's processes separately; this command does what a
+platform would (release step, then web and worker) and, when REDIS_URL is
+unset, starts a private Redis first.  Ctrl-C stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ivr import db
+from ivr.private_redis import start_private_redis
+from ivr.settings import Settings
+
+VAR_DIR = Path("var")
+
+
+def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyped-def]
+    env = dict(os.environ)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        if not env.get("REDIS_URL"):
+            redis_process, env["REDIS_URL"] = start_private_redis(VAR_DIR / "redis")
+            processes.append(redis_process)
+            out(f"started a private Redis at {env['REDIS_URL']} (set REDIS_URL to use your own)")
+        settings = Settings.from_env(env)
+        db.upgrade(db.make_engine(settings.database_url))
+        out(f"database ready: {settings.database_url}")
+        processes.append(_start([sys.executable, "-m", "ivr.cli", "worker"], env))
+        processes.append(_start(_gunicorn(host, settings.port, web_workers), env))
+        out(f"CityLine 311 is answering on http://{host}:{settings.port}/voice/incoming")
+        out(f"try a call in another terminal:  cityline call --url http://127.0.0.1:{settings.port}")
+        return _supervise(processes)
+    finally:
+        _stop(processes)
+
+
+def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "ivr.wsgi:app", "--bind", f"{host}:{port}",
+            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5"]
+
+
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=env)
+
+
+def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until Ctrl-C, SIGTERM or any child exits; return that child's code."""
+    stop = {"asked": False}
+
+    def ask_to_stop(signum, frame) -> None:  # type: ignore[no-untyped-def]
+        stop["asked"] = True
+
+    signal.signal(signal.SIGTERM, ask_to_stop)
+    signal.signal(signal.SIGINT, ask_to_stop)
+    while not stop["asked"]:
+        for process in processes:
+            if process.poll() is not None:
+                print(f"process {process.args[2:4]} exited with {process.returncode}", file=sys.stderr)
+                return process.returncode or 1
+        time.sleep(0.2)
+    return 0
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in reversed(processes):
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

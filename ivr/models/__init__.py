@@ -1,0 +1,1 @@
+"""SQLAlchemy models, one module per aggregate."""

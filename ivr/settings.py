@@ -1,0 +1,153 @@
+"""Configuration, read once from the environment (12-factor) and checked at start-up.
+
+Every value has a default that works on a fresh checkout for local
+development.  In production (CITYLINE_ENV=production) the secrets have no
+default and a missing or malformed value stops start-up with a sentence naming
+the variable, never later in the middle of a call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_hours
+
+#: Signs webhooks between `cityline call` and a development server; never valid in production.
+DEVELOPMENT_AUTH_TOKEN = "cityline-local-development-token"
+DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
+ENVIRONMENTS = ("development", "production")
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    port: int
+    database_url: str
+    redis_url: str | None  # None: `cityline run` starts a private Redis and sets it
+    twilio_account_sid: str
+    twilio_auth_token: str
+    validate_signatures: bool
+    public_base_url: str | None
+    flow_file: Path | None  # None: the flow shipped with CityLine
+    office_hours: OfficeHours
+    hold_music_url: str
+    secret_key: str
+    log_level: str
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        return _read(_Env(os.environ if environ is None else environ))
+
+
+class _Env:
+    """Typed access to an environment mapping, raising ConfigError that names the variable."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.environ.get(name, "").strip()
+        return value or default
+
+    def required(self, name: str, why: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise ConfigError(f"{name} must be set: {why}")
+        return value
+
+    def parsed(self, name: str, default: str, parse: Callable[[str], T], expected: str) -> T:
+        raw = self.text(name, default) or default
+        try:
+            return parse(raw)
+        except (ValueError, KeyError, ZoneInfoNotFoundError) as error:
+            raise ConfigError(f"{name}={raw!r} is not valid: expected {expected} ({error})") from None
+
+
+def _boolean(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("not a yes/no value")
+
+
+def _port(raw: str) -> int:
+    port = int(raw)
+    if not 0 < port < 65536:
+        raise ValueError("out of range")
+    return port
+
+
+def _environment(raw: str) -> str:
+    if raw not in ENVIRONMENTS:
+        raise ValueError(f"not one of {', '.join(ENVIRONMENTS)}")
+    return raw
+
+
+def _base_url(raw: str) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path not in ("", "/"):
+        raise ValueError("needs a scheme and host and no path")
+    return raw.rstrip("/")
+
+
+def _redis_url(raw: str) -> str:
+    if urlparse(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("must start with redis://, rediss:// or unix://")
+    return raw
+
+
+def _office_hours(env: _Env) -> OfficeHours:
+    zone = env.parsed("CITY_TIMEZONE", "America/New_York", ZoneInfo, "an IANA zone like America/Chicago")
+    weekly = env.parsed("OFFICE_HOURS", "mon-fri 08:00-17:00", parse_weekly_hours,
+                        "days and hours like 'mon-fri 08:00-17:00; sat 09:00-12:00'")
+    closed: frozenset[date] = env.parsed("CLOSED_DAYS", "", parse_closed_days,
+                                         "dates like '2026-12-25, 2027-01-01'")
+    return OfficeHours(zone, weekly, closed)
+
+
+def _read(env: _Env) -> Settings:
+    environment = env.parsed("CITYLINE_ENV", "development", _environment, "development or production")
+    production = environment == "production"
+    token = (env.required("TWILIO_AUTH_TOKEN", "webhooks are validated against it")
+             if production else env.text("TWILIO_AUTH_TOKEN", DEVELOPMENT_AUTH_TOKEN))
+    validate = env.parsed("TWILIO_VALIDATE_SIGNATURES", "true", _boolean, "true or false")
+    if production and not validate:
+        raise ConfigError("TWILIO_VALIDATE_SIGNATURES=false is only allowed in development")
+    redis_url = env.text("REDIS_URL")
+    flow_file = env.text("FLOW_FILE")
+    return Settings(
+        environment=environment,
+        port=env.parsed("PORT", "5000", _port, "a TCP port number"),
+        database_url=env.text("DATABASE_URL", f"sqlite:///{Path('var/cityline.sqlite3').resolve()}")
+        or "",
+        redis_url=env.parsed("REDIS_URL", redis_url, _redis_url, "a redis:// URL") if redis_url else None,
+        twilio_account_sid=env.text("TWILIO_ACCOUNT_SID", "AC" + "0" * 32) or "",
+        twilio_auth_token=token or "",
+        validate_signatures=validate,
+        public_base_url=env.parsed("PUBLIC_BASE_URL", "", _base_url, "a URL like https://311.example.gov")
+        if env.text("PUBLIC_BASE_URL") else None,
+        flow_file=Path(flow_file) if flow_file else None,
+        office_hours=_office_hours(env),
+        hold_music_url=env.text("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC) or DEFAULT_HOLD_MUSIC,
+        secret_key=env.required("SECRET_KEY", "it signs sessions") if production
+        else env.text("SECRET_KEY", "development-secret") or "",
+        log_level=env.text("LOG_LEVEL", "INFO") or "INFO",
+    )
