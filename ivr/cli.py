@@ -53,7 +53,7 @@ def worker(burst: bool) -> None:
 
 @main.command()
 @click.option("--url", "base_url", default=None, help="Where the app listens [http://127.0.0.1:$PORT].")
-@click.option("--from", "from_number", default="+15555550123", show_default=True,
+@click.option("--from", "from_number", default="+13125550199", show_default=True,
               help="The caller's number (try 'anonymous' or an international number).")
 @click.option("--to", "to_number", default="+15555550311", show_default=True, help="The number dialled.")
 @click.option("--script", type=click.Path(exists=True, dir_okay=False, path_type=Path),

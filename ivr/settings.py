@@ -38,6 +38,7 @@ class Settings:
     redis_url: str | None  # None: `cityline run` starts a private Redis and sets it
     twilio_account_sid: str
     twilio_auth_token: str
+    twilio_webhook_shared_key: str | None  # set when webhooks are signed with a SharedKey instead
     validate_signatures: bool
     public_base_url: str | None
     flow_file: Path | None  # None: the flow shipped with CityLine
@@ -141,6 +142,7 @@ def _read(env: _Env) -> Settings:
         redis_url=env.parsed("REDIS_URL", redis_url, _redis_url, "a redis:// URL") if redis_url else None,
         twilio_account_sid=env.text("TWILIO_ACCOUNT_SID", "AC" + "0" * 32) or "",
         twilio_auth_token=token or "",
+        twilio_webhook_shared_key=env.text("TWILIO_WEBHOOK_SHARED_KEY"),
         validate_signatures=validate,
         public_base_url=env.parsed("PUBLIC_BASE_URL", "", _base_url, "a URL like https://311.example.gov")
         if env.text("PUBLIC_BASE_URL") else None,

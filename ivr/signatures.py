@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Request, abort, current_app, request
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
+from ivr.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -40,14 +42,17 @@ def _first(header: str | None) -> str | None:
     return header.split(",")[0].strip() if header else None
 
 
-def signature_is_valid(req: Request, auth_token: str, public_base_url: str | None) -> bool:
+def signature_is_valid(req: Request, settings: Settings) -> bool:
+    """Twilio signs with the auth token, or with a webhook SharedKey when it sends the settings header."""
     signature = req.headers.get(SIGNATURE_HEADER)
-    if not signature:
+    shared_key_settings = req.headers.get(SETTINGS_HEADER)
+    secret = settings.twilio_webhook_shared_key if shared_key_settings else settings.twilio_auth_token
+    if not signature or not secret:
         return False
-    algorithm = get_signature_algorithm(req.headers.get(SETTINGS_HEADER))
-    url = public_url(req, public_base_url)
+    url = public_url(req, settings.public_base_url)
     params = req.form if req.method == "POST" else {}
-    return RequestValidator(auth_token).validate(url, params, signature, algorithm)
+    algorithm = get_signature_algorithm(shared_key_settings)
+    return RequestValidator(secret).validate(url, params, signature, algorithm)
 
 
 def twilio_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,9 +61,7 @@ def twilio_only(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         settings = current_app.extensions["cityline"].settings
-        if settings.validate_signatures and not signature_is_valid(
-            request, settings.twilio_auth_token, settings.public_base_url
-        ):
+        if settings.validate_signatures and not signature_is_valid(request, settings):
             logger.warning(
                 "rejected unsigned or forged webhook: %s %s from %s (signature %s)",
                 request.method, public_url(request, settings.public_base_url),

@@ -110,7 +110,7 @@ class TwilioClient:
 
     def post(self, path: str, data: dict[str, str] | None = None, *, sign_url: str | None = None,
              sign_data: dict[str, str] | None = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        params = {"CallSid": CALL_SID, "AccountSid": "AC" + "0" * 32, "From": "+15555550123",
+        params = {"CallSid": CALL_SID, "AccountSid": "AC" + "0" * 32, "From": "+13125550199",
                   "To": "+15555550311", "CallStatus": "in-progress", "Direction": "inbound",
                   "ApiVersion": "2010-04-01", **(data or {})}
         signature = self.validator.compute_signature(sign_url or f"http://localhost{path}",
