@@ -16,8 +16,19 @@ from flows import model
 from flows.exceptions import UnknownNode
 from flows.handlers import HandlerRegistry, HandlerRequest
 from flows.instructions import (
-    CallState, Connect, EndCall, Instruction, Listen, PlayAudio, Queue, RecordMessage, Reply,
-    Sound, Speak, Turn, Visit,
+    CallState,
+    Connect,
+    EndCall,
+    Instruction,
+    Listen,
+    PlayAudio,
+    Queue,
+    RecordMessage,
+    Reply,
+    Sound,
+    Speak,
+    Turn,
+    Visit,
 )
 from flows.speech import mentions, spoken_digits, spoken_key
 

@@ -7,8 +7,8 @@ a webhook while a caller waits.  The schema is owned by Alembic migrations
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command

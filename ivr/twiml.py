@@ -15,7 +15,16 @@ from flask import Response
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from flows.instructions import (
-    CallState, Connect, EndCall, Instruction, Listen, PlayAudio, Queue, RecordMessage, Sound, Speak,
+    CallState,
+    Connect,
+    EndCall,
+    Instruction,
+    Listen,
+    PlayAudio,
+    Queue,
+    RecordMessage,
+    Sound,
+    Speak,
 )
 from flows.model import Voice
 

@@ -36,7 +36,7 @@ def describe_week(hours: OfficeHours, language: str) -> str:
         return phrases["never"]
     parts = [f"{_day_range(first, last, language)}, {_periods(periods, language)}"
              for first, last, periods in groups]
-    return f"{phrases['week_intro']} {spoken_list(parts, language)}."
+    return f"{phrases['week_intro']} {spoken_list(parts, language, separator='; ')}."
 
 
 def _group_days(hours: OfficeHours) -> list[tuple[int, int, tuple]]:

@@ -24,6 +24,8 @@ def spoken_time(moment: time, language: str) -> str:
     """'8 AM', '12:30 PM', 'midnight' / 'las 8 de la mañana', 'la 1 de la tarde'."""
     if moment == time.max:
         return "midnight" if language == "en" else "la medianoche"
+    if moment == time(12, 0):
+        return "noon" if language == "en" else "las 12 del mediodía"
     return _time_es(moment) if language == "es" else _time_en(moment)
 
 
@@ -65,9 +67,11 @@ def spoken_day(day: date, today: date, language: str) -> str:
     return ("on " if language == "en" else "") + spoken_date(day, language)
 
 
-def spoken_list(items: list[str], language: str) -> str:
-    """'a, b and c' / 'a, b y c'."""
+def spoken_list(items: list[str], language: str, separator: str = ", ") -> str:
+    """'a, b and c' / 'a, b y c'; items that hold commas themselves are better split by '; '."""
     if len(items) < 2:
         return "".join(items)
     conjunction = " and " if language == "en" else " y "
-    return ", ".join(items[:-1]) + conjunction + items[-1]
+    if separator != ", ":
+        conjunction = separator.rstrip() + conjunction
+    return separator.join(items[:-1]) + conjunction + items[-1]

@@ -9,7 +9,16 @@ import pytest
 from flows.engine import Engine
 from flows.exceptions import UnknownNode
 from flows.instructions import (
-    CallState, Connect, EndCall, Listen, PlayAudio, Queue, RecordMessage, Reply, Speak, Turn,
+    CallState,
+    Connect,
+    EndCall,
+    Listen,
+    PlayAudio,
+    Queue,
+    RecordMessage,
+    Reply,
+    Speak,
+    Turn,
 )
 
 
