@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.self_service.spoken import WEEKDAYS, spoken_day, spoken_list, spoken_time
@@ -15,7 +15,9 @@ PHRASES = {
         "closed_now": "Our offices are closed right now.",
         "back": "Agents are available again {day} at {time}.",
         "range": "{first} through {last}",
+        "every_day": "every day",
         "period": "from {start} to {end}",
+        "all_day": "around the clock",
     },
     "es": {
         "week_intro": "Nuestros agentes están disponibles",
@@ -23,7 +25,9 @@ PHRASES = {
         "closed_now": "Nuestras oficinas están cerradas en este momento.",
         "back": "Los agentes estarán disponibles de nuevo {day} a {time}.",
         "range": "de {first} a {last}",
+        "every_day": "todos los días",
         "period": "de {start} a {end}",
+        "all_day": "las 24 horas",
     },
 }
 
@@ -55,12 +59,16 @@ def _group_days(hours: OfficeHours) -> list[tuple[int, int, tuple]]:
 
 def _day_range(first: int, last: int, language: str) -> str:
     names = WEEKDAYS[language]
+    if (first, last) == (0, 6):
+        return PHRASES[language]["every_day"]
     if first == last:
         return names[first]
     return PHRASES[language]["range"].format(first=names[first], last=names[last])
 
 
 def _periods(periods: tuple, language: str) -> str:
+    if periods == ((time.min, time.max),):
+        return PHRASES[language]["all_day"]
     template = PHRASES[language]["period"]
     spoken = [template.format(start=spoken_time(s, language), end=spoken_time(e, language))
               for s, e in periods]

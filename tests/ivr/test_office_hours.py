@@ -102,6 +102,11 @@ class TestSpoken:
         assert describe_week(HOURS, "es").startswith(
             "Nuestros agentes están disponibles de lunes a viernes, de las 8 de la mañana a las 12 del mediodía")
 
+    def test_a_center_that_never_closes(self):
+        hours = OfficeHours(CHICAGO, parse_weekly_hours("mon-sun 00:00-24:00"))
+        assert describe_week(hours, "en") == "Our agents are available every day, around the clock."
+        assert describe_week(hours, "es") == "Nuestros agentes están disponibles todos los días, las 24 horas."
+
     @pytest.mark.parametrize(("moment", "language", "sentence"), [
         (at(2026, 11, 24, 7, 0), "en", "Agents are available again today at 8 AM."),
         (at(2026, 11, 24, 18, 0), "en", "Agents are available again tomorrow at 8 AM."),

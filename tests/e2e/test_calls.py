@@ -1,0 +1,120 @@
+"""Whole calls, walked by the local caller through the real HTTP server, in both languages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from ivr import db
+from ivr.models.call_event import CallEvent
+from tests.e2e.conftest import start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+
+def assert_clean(transcript) -> None:  # type: ignore[no-untyped-def]
+    assert transcript.errors == [], transcript.errors
+    assert all(r.status in (200, 204) for r in transcript.requests), [(r.url, r.status) for r in transcript.requests]
+
+
+def test_an_english_caller_asks_for_office_hours_and_hangs_up_politely(server):
+    transcript = server.call("press 1\npress 4\npress 2\n")
+    assert_clean(transcript)
+    assert transcript.heard[0] == "Thank you for calling City 3-1-1. If this is an emergency, hang up and dial 9-1-1."
+    assert any(line.startswith("Main menu.") for line in transcript.heard)
+    assert "Our agents are available every day, around the clock." in transcript.heard
+    assert transcript.heard[-1] == "Thank you for calling City 3-1-1. Goodbye."
+    assert transcript.status == "completed"
+    [status] = transcript.requests_to("/voice/status")
+    assert status.params["CallStatus"] == "completed"
+
+
+def test_a_spanish_caller_hears_spanish_after_pressing_2_and_can_speak_choices(server):
+    transcript = server.call("press 2\nsay horario\nsay terminar\n")
+    assert_clean(transcript)
+    after_choice = transcript.heard[transcript.heard.index("Para español, oprima 2.") + 1:]
+    assert after_choice[0].startswith("Menú principal.")
+    assert any(line.startswith("Nuestros agentes están disponibles") for line in after_choice)
+    assert after_choice[-1] == "Gracias por llamar a la línea 3-1-1 de la ciudad. Adiós."
+    assert all("Thank you" not in line for line in after_choice)
+
+
+def test_three_bad_answers_reach_an_agent_queue_with_position_announced(server):
+    transcript = server.call("press 1\npress 7\nsilence\nsay banana bread\nwait\nhangup\n")
+    assert_clean(transcript)
+    assert transcript.heard.count("Sorry, I didn't get that.") == 2
+    assert "Sorry, I still didn't get that." in transcript.heard
+    assert "Please hold for the next available agent." in transcript.heard
+    assert any(line.startswith("You are number 1 in line.") for line in transcript.heard)
+    [queue_result] = [r for r in transcript.requests if r.params.get("QueueResult")]
+    assert queue_result.params["QueueResult"] == "hangup"
+
+
+def test_an_anonymous_international_and_a_silent_caller_all_get_answers(server):
+    for number in ("anonymous", "+442071838750"):
+        transcript = server.call("silence\nsilence\npress 1\npress 0\nhangup\n", from_number=number)
+        assert_clean(transcript)
+        assert "Please hold for the next available agent." in transcript.heard
+
+
+def test_a_caller_that_is_never_heard_is_still_helped(server):
+    transcript = server.call("", max_hold_loops=1)
+    assert_clean(transcript)
+    assert transcript.heard[0].startswith("Thank you for calling")
+
+
+def test_an_unsigned_call_is_refused(server):
+    transcript = server.call("press 1\n", token=None)
+    assert transcript.requests[0].status == 403
+    assert transcript.errors and transcript.heard == []
+
+
+def test_a_call_signed_with_the_wrong_token_is_refused(server):
+    assert server.call("press 1\n", token="not-the-token").requests[0].status == 403
+
+
+def test_every_call_is_logged_by_the_worker(server):
+    transcript = server.call("press 1\npress 4\npress 2\n")
+    server.run_worker()
+    engine = db.make_engine(server.env["DATABASE_URL"])
+    with db.make_session_factory(engine)() as session:
+        rows = list(session.scalars(select(CallEvent).where(CallEvent.call_sid == transcript.call_sid)
+                                    .order_by(CallEvent.id)))
+    engine.dispose()
+    kinds = [row.kind for row in rows]
+    assert kinds[0] == "started" and kinds[-1] == "status" and kinds.count("turn") == 4
+    path = [visit["node"] for row in rows if row.kind == "turn" for visit in row.data["visits"]]
+    assert path[:4] == ["greeting", "language", "language", "main_menu"]
+    assert "office_hours_info" in path and path[-1] == "goodbye"
+
+
+@pytest.fixture(scope="module")
+def after_hours_server(server_env, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Open only one minute a week, on a day three days from now: closed for the whole test."""
+    today = datetime.now(ZoneInfo("America/New_York")).date()
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(today + timedelta(days=3)).weekday()]
+    env = {**server_env, "OFFICE_HOURS": f"{day} 03:00-03:01",
+           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db2') / 'cityline.sqlite3'}"}
+    live = start_server(env, tmp_path_factory.mktemp("log2") / "web.log")
+    yield live
+    stop_server(live)
+
+
+def test_after_hours_a_caller_can_leave_a_recorded_message(after_hours_server):
+    transcript = after_hours_server.call("press 1\npress 0\npress 1\nrecord my streetlight is out on Elm\n")
+    assert_clean(transcript)
+    assert "Our offices are closed right now." in transcript.heard
+    assert any(line.startswith("Agents are available again on ") and line.endswith(" at 3 AM.")
+               for line in transcript.heard)
+    assert transcript.heard[-1].startswith("Thank you. Your message has been recorded")
+    assert [r for r in transcript.requests if r.params.get("RecordingUrl")]
+
+
+def test_after_hours_three_failures_lead_to_a_message_never_silence(after_hours_server):
+    transcript = after_hours_server.call("press 2\npress 7\npress 7\npress 7\npress 8\npress 8\npress 8\nsilence\nsilence\nsilence\n")
+    assert_clean(transcript)
+    assert "Nuestras oficinas están cerradas en este momento." in transcript.heard
+    assert transcript.heard[-1].startswith("Gracias por llamar")  # no recording: the call ends with a goodbye
