@@ -114,7 +114,21 @@ def test_after_hours_a_caller_can_leave_a_recorded_message(after_hours_server):
 
 
 def test_after_hours_three_failures_lead_to_a_message_never_silence(after_hours_server):
-    transcript = after_hours_server.call("press 2\npress 7\npress 7\npress 7\npress 8\npress 8\npress 8\nsilence\nsilence\nsilence\n")
+    transcript = after_hours_server.call("""
+        press 2
+        # main menu: three wrong keys send the caller to the fallback, which is closed
+        press 7
+        press 7
+        press 7
+        # the message offer: three wrong keys lead to the recording itself
+        press 8
+        press 8
+        press 8
+        # three empty recordings end the call with a goodbye
+        silence
+        silence
+        silence
+    """)
     assert_clean(transcript)
     assert "Nuestras oficinas están cerradas en este momento." in transcript.heard
     assert transcript.heard[-1].startswith("Gracias por llamar")  # no recording: the call ends with a goodbye
