@@ -19,7 +19,7 @@ from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
 from ivr import db, health, jobs, voice
 from ivr.call_events import CallEvents, delivery_key
-from ivr.self_service import build_registry
+from ivr.self_service import SelfServiceContext, build_registry
 from ivr.settings import Settings
 
 #: Used when REDIS_URL is unset and the app was not started by `cityline run`.
@@ -39,17 +39,12 @@ class CityLine:
     sessions: sessionmaker[Session]
 
 
-def load_configured_flow(settings: Settings) -> Flow:
-    """The flow the settings name, checked against the handlers this code provides."""
-    return load_flow(settings.flow_file or DEFAULT_FLOW_FILE, build_registry(settings.office_hours))
-
-
 def build_services(settings: Settings) -> CityLine:
-    handlers = build_registry(settings.office_hours)
-    flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     sql = db.make_engine(settings.database_url)
     db.check_schema(sql)
     sessions = db.make_session_factory(sql)
+    handlers = build_registry(SelfServiceContext(settings, sessions))
+    flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL, socket_timeout=2,
                            socket_connect_timeout=2)
     queue = Queue(jobs.CALLS_QUEUE, connection=redis)

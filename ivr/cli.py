@@ -97,10 +97,12 @@ def flows_validate(files: tuple[Path, ...]) -> None:
     """Check flow files (default: the configured flow) and list every problem."""
     from flows.exceptions import FlowError
     from flows.loader import DEFAULT_FLOW_FILE, load_flow
-    from ivr.self_service import build_registry
+    from ivr import db
+    from ivr.self_service import SelfServiceContext, build_registry
 
     settings = _settings()
-    handlers = build_registry(settings.office_hours)
+    sessions = db.make_session_factory(db.make_engine(settings.database_url))
+    handlers = build_registry(SelfServiceContext(settings, sessions))
     failed = False
     for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):
         try:

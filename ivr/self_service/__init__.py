@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
 from flows.handlers import HandlerRegistry
 from ivr.self_service import office_hours
-from routing.office_hours import OfficeHours
+from ivr.settings import Settings
 
 
-def build_registry(hours: OfficeHours) -> HandlerRegistry:
+@dataclass(frozen=True)
+class SelfServiceContext:
+    """What handlers may use: the settings and read access to the city's data in SQL."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+
+
+def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     """Every handler a flow may name; the loader checks flows against exactly this set."""
     registry = HandlerRegistry()
-    office_hours.register(registry, hours)
+    office_hours.register(registry, context.settings.office_hours)
     return registry

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from flows.exceptions import FlowError
 from flows.loader import DEFAULT_FLOW_FILE, flow_from_mapping, load_flow, load_flow_text
+from ivr import db
 from ivr.cli import main
-from ivr.self_service import build_registry
+from ivr.self_service import SelfServiceContext, build_registry
 from ivr.settings import Settings
 from tests.flows.conftest import SAMPLE_FLOW, sample_handlers
 
@@ -142,7 +143,9 @@ def test_a_missing_file_is_named(tmp_path):
 
 
 def test_the_shipped_3_1_1_flow_is_valid():
-    flow = load_flow(DEFAULT_FLOW_FILE, build_registry(Settings.from_env({}).office_hours))
+    settings = Settings.from_env({})
+    sessions = db.make_session_factory(db.make_engine("sqlite://"))
+    flow = load_flow(DEFAULT_FLOW_FILE, build_registry(SelfServiceContext(settings, sessions)))
     assert flow.languages == ("en", "es")
 
 
