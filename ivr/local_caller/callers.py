@@ -1,0 +1,94 @@
+"""The two stock callers: one follows a script, one asks a person at a keyboard."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from .replies import KEYS, GatherPrompt, RecordPrompt, Reply, Step
+
+KEYBOARD_HELP = (
+    "(type keys like 12#, words to speak, 'record <words>', 'wait', or 'hangup'; "
+    "an empty line is silence)"
+)
+
+
+class ScriptedCaller:
+    """Answers every question with the next script step.
+
+    When the script runs out the caller hangs up, so a scripted call always ends
+    even if the app keeps asking. Steps that do not fit the moment are handed over
+    as they are; the call decides what they mean there (e.g. `wait` at a menu is
+    silence), so the same rules apply to every kind of caller.
+    """
+
+    def __init__(self, steps: Iterable[Step]) -> None:
+        self._steps: deque[Step] = deque(steps)
+
+    @property
+    def remaining(self) -> list[Step]:
+        """Steps not used yet: handy to assert that a test script was fully walked."""
+        return list(self._steps)
+
+    def answer_gather(self, prompt: GatherPrompt) -> Reply:
+        return self._next()
+
+    def answer_record(self, prompt: RecordPrompt) -> Reply:
+        return self._next()
+
+    def hold_decision(self, position: int) -> Reply:
+        return self._next()
+
+    def _next(self) -> Reply:
+        if not self._steps:
+            return Reply.hangup(note="script ended")
+        return self._steps.popleft()
+
+
+class KeyboardCaller:
+    """Lets a person walk the IVR: each question reads one line of input."""
+
+    def __init__(
+        self,
+        input_fn: Callable[[str], str] = input,
+        out: Callable[[str], None] | None = print,
+    ) -> None:
+        self._input = input_fn
+        self._out = out
+        self._helped = False
+
+    def answer_gather(self, prompt: GatherPrompt) -> Reply:
+        return self._ask("keys or words> ")
+
+    def answer_record(self, prompt: RecordPrompt) -> Reply:
+        return self._ask("record <words>, or empty for silence> ")
+
+    def hold_decision(self, position: int) -> Reply:
+        return self._ask(f"on hold (position {position}): wait, hangup, keys or words> ")
+
+    def _ask(self, label: str) -> Reply:
+        if self._out is not None and not self._helped:
+            self._out(KEYBOARD_HELP)
+            self._helped = True
+        try:
+            line = self._input(label)
+        except EOFError:
+            return Reply.hangup(note="end of input")
+        return reply_from_line(line)
+
+
+def reply_from_line(line: str) -> Reply:
+    """Read a typed line the way a person means it."""
+    text = line.strip()
+    lowered = text.lower()
+    if not text or lowered == "silence":
+        return Reply.silence()
+    if lowered in ("hangup", "bye"):
+        return Reply.hangup()
+    if lowered == "wait":
+        return Reply.wait()
+    if set(text) <= KEYS:
+        return Reply.keys(text)
+    if lowered.startswith("record ") and text[7:].strip():
+        return Reply.recording(text[7:].strip())
+    return Reply.speech(text)
