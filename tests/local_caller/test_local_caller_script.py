@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from local_caller_app import TOKEN, AppServer
 
 from ivr.local_caller import GatherPrompt, KeyboardCaller, Reply, ScriptedCaller, parse_script
 from ivr.local_caller.gather import collect_digits
