@@ -58,7 +58,7 @@ class _Walk:
         return CallState(node_id, self.language, attempts, dict(self.values))
 
     def turn(self) -> Turn:
-        return Turn(tuple(self.instructions), tuple(self.visits), self.language)
+        return Turn(tuple(self.instructions), tuple(self.visits), self.language, dict(self.values))
 
 
 class Engine:
@@ -97,6 +97,7 @@ class Engine:
             node = self.flow.node(node_id)
             if node.id != (walk.visits[-1].node if walk.visits else None):
                 walk.visits.append(Visit(node.id))
+            walk.values.update(node.set)
             following = self._ENTER[node.type](self, walk, node, attempts)
             if following is None:
                 return
@@ -123,7 +124,8 @@ class Engine:
         assert handler is not None, "validated at load"
         request = HandlerRequest(walk.language, dict(walk.values), self.clock(), walk.caller)
         result = handler(request)
-        walk.visits[-1] = replace(walk.visits[-1], result=result.outcome)
+        walk.visits[-1] = replace(walk.visits[-1], result=result.outcome, handler=node.handler,
+                                  spoke=bool(result.say))
         walk.values.update(result.values)
         for sentence in result.say:
             walk.say(sentence)

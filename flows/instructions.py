@@ -84,6 +84,8 @@ class Visit:
     node: str
     input: str | None = None
     result: str | None = None
+    handler: str | None = None  # for answer nodes: which self-service handler ran
+    spoke: bool = False  # the handler gave the caller an answer (not just a silent decision)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Turn:
     instructions: tuple[Instruction, ...]
     visits: tuple[Visit, ...] = ()
     language: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)  # what the call has collected so far
 
 
 @dataclass(frozen=True)

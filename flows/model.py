@@ -48,6 +48,7 @@ class Node:
     on_failure: str | None = None
     max_attempts: int | None = None
     all_languages: bool = False  # speak the prompt in every language, each in its own voice
+    set: Mapping[str, str] = field(default_factory=dict)  # values recorded when the node is entered
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ FIELD_READERS: dict[str, Callable[[Any, str, Problems], Any]] = {
     "hints": _words,
     "handler": _text,
     "outcomes": _targets,
+    "set": _targets,
     "skill": _text,
     "number": _text,
     "timeout": _integer,

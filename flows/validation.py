@@ -27,6 +27,7 @@ REQUIRED_MESSAGES = {
 DTMF_KEYS = set("0123456789*#")
 SKILL_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 INPUT_KINDS = ("digits", "speech", "both")
+MAX_SET_VALUE = 60
 
 
 def validate_flow(flow: model.Flow, handlers: HandlerRegistry, problems: Problems) -> None:
@@ -110,6 +111,10 @@ def _check_node(flow: model.Flow, node: model.Node, handlers: HandlerRegistry, p
     needs_next = not isinstance(node, model.HangupNode | model.MenuNode | model.AnswerNode)
     if needs_next and not node.next and not isinstance(node, model.TransferNode):
         problems.add(where, f"a {node.type} node needs 'next'")
+    for name, value in node.set.items():
+        if not SKILL_PATTERN.match(name) or len(value) > MAX_SET_VALUE:
+            problems.add(where, f"set {name!r}: names must be short lower-case words and values at most "
+                                f"{MAX_SET_VALUE} characters (they travel with the call)")
     checker = NODE_CHECKS.get(node.type)
     if checker is not None:
         checker(flow, node, handlers, problems)

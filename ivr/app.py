@@ -19,7 +19,7 @@ from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
 from ivr import db, health, jobs, voice
 from ivr.call_events import CallEvents, delivery_key
-from ivr.self_service import SelfServiceContext, build_registry
+from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 
 #: Used when REDIS_URL is unset and the app was not started by `cityline run`.
@@ -43,10 +43,10 @@ def build_services(settings: Settings) -> CityLine:
     sql = db.make_engine(settings.database_url)
     db.check_schema(sql)
     sessions = db.make_session_factory(sql)
-    handlers = build_registry(SelfServiceContext(settings, sessions))
-    flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL, socket_timeout=2,
                            socket_connect_timeout=2)
+    handlers = build_registry(make_context(settings, sessions, redis))
+    flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     queue = Queue(jobs.CALLS_QUEUE, connection=redis)
     record_now = partial(_record_with, sessions)
     events = CallEvents(queue, record_now, lambda: delivery_key(request.headers))

@@ -18,8 +18,10 @@ from typing import Any
 from redis.exceptions import RedisError
 from rq import Queue
 
-from flows.instructions import CallState, Turn
+from flows import instructions
+from flows.instructions import CallState, Turn, Visit
 from ivr.jobs import CALL_JOB_OPTIONS, record_call_event
+from ivr.twiml import queue_name
 from ivr.webhook_params import CallFacts
 
 logger = logging.getLogger(__name__)
@@ -39,11 +41,17 @@ class CallEvents:
             "direction": call.direction,
         })
 
-    def turn_taken(self, call: CallFacts, state: CallState | None, turn: Turn) -> None:
+    def turn_taken(self, call: CallFacts, state: CallState | None, turn: Turn,
+                   network: dict[str, str] | None = None) -> None:
+        """`network` carries what Twilio reported about a queue wait or a recording (QueueTime, ...)."""
+        queued = next((i for i in turn.instructions if isinstance(i, instructions.Queue)), None)
         self._emit(call, "turn", {
             "from_node": state.node if state else None,
             "language": turn.language,
-            "visits": [{"node": v.node, "input": v.input, "result": v.result} for v in turn.visits],
+            "visits": [_visit(v) for v in turn.visits],
+            "values": dict(turn.values),
+            "queue": queue_name(queued.skill, queued.language) if queued else None,
+            "network": network or {},
         })
 
     def call_failed(self, call: CallFacts, state: CallState) -> None:
@@ -69,6 +77,13 @@ class CallEvents:
             self.record_now(event)
         except Exception:
             logger.exception("CALL EVENT NOT STORED, recover it from this line: %s", json.dumps(event))
+
+
+def _visit(visit: Visit) -> dict[str, Any]:
+    data: dict[str, Any] = {"node": visit.node, "input": visit.input, "result": visit.result}
+    if visit.handler:
+        data.update(handler=visit.handler, spoke=visit.spoke)
+    return data
 
 
 def delivery_key(headers: Any) -> str:

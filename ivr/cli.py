@@ -95,14 +95,18 @@ def flows() -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def flows_validate(files: tuple[Path, ...]) -> None:
     """Check flow files (default: the configured flow) and list every problem."""
+    from redis import Redis
+
     from flows.exceptions import FlowError
     from flows.loader import DEFAULT_FLOW_FILE, load_flow
     from ivr import db
-    from ivr.self_service import SelfServiceContext, build_registry
+    from ivr.app import FALLBACK_REDIS_URL
+    from ivr.self_service import build_registry, make_context
 
     settings = _settings()
     sessions = db.make_session_factory(db.make_engine(settings.database_url))
-    handlers = build_registry(SelfServiceContext(settings, sessions))
+    redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)  # not contacted: handlers are only named
+    handlers = build_registry(make_context(settings, sessions, redis))
     failed = False
     for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):
         try:

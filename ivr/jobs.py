@@ -8,7 +8,7 @@ in-request fallback hand one in with `bind`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rq import Retry
@@ -17,6 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
+from ivr.cases.call_record import rebuild_call
+from ivr.cases.service import CaseError, NewCase, open_case
+from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 
 logger = logging.getLogger(__name__)
@@ -49,18 +52,25 @@ def _session_factory() -> sessionmaker[Session]:
 
 
 def record_call_event(event: dict[str, Any]) -> bool:
-    """Store one call event; returns False when it was already stored (a retry or replay)."""
-    key = (event["call_sid"], event["kind"], event["sequence"])
+    """Store one call event and bring the call's row up to date; False when it was already stored."""
     with db.unit_of_work(_session_factory()) as session:
-        if _already_stored(session, *key):
+        if not _store_event(session, event):
             return False
-        session.add(CallEvent(call_sid=key[0], kind=key[1], sequence=key[2],
-                              occurred_at=datetime.fromisoformat(event["at"]), data=event["data"]))
-        try:
-            session.flush()
-        except IntegrityError:  # another worker stored it between our check and insert
-            session.rollback()
-            return False
+        call, values = rebuild_call(session, event["call_sid"])
+        _open_case_for_message(session, call, values)
+    return True
+
+
+def _store_event(session: Session, event: dict[str, Any]) -> bool:
+    key = (event["call_sid"], event["kind"], event["sequence"])
+    if _already_stored(session, *key):
+        return False
+    try:
+        with session.begin_nested():
+            session.add(CallEvent(call_sid=key[0], kind=key[1], sequence=key[2],
+                                  occurred_at=datetime.fromisoformat(event["at"]), data=event["data"]))
+    except IntegrityError:  # another worker stored it between our check and insert
+        return False
     return True
 
 
@@ -69,3 +79,20 @@ def _already_stored(session: Session, call_sid: str, kind: str, sequence: str) -
         CallEvent.call_sid == call_sid, CallEvent.kind == kind, CallEvent.sequence == sequence
     )
     return session.scalar(query) is not None
+
+
+def _open_case_for_message(session: Session, call: Call, values: dict[str, Any]) -> None:
+    """A voice message the caller was given a reference for becomes that case, exactly once."""
+    reference, message = values.get("case_ref"), values.get("message")
+    if not (reference and message):
+        return
+    new = NewCase(
+        reference=reference, service_code=values.get("topic") or "general", channel="phone",
+        opened_at=call.started_at or datetime.now(UTC), description="Voice message left on the 3-1-1 line.",
+        media_url=message, contact_phone=call.caller, source_key=f"call:{call.call_sid}:message",
+    )
+    try:
+        open_case(session, new, calls=[call])
+    except CaseError:
+        logger.warning("call %s: topic %r is not a service type; filing as general", call.call_sid, new.service_code)
+        open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])

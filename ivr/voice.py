@@ -40,8 +40,14 @@ def _renderer() -> Renderer:
     return Renderer(_services().flow.voices, step_url, hold_url)
 
 
+#: What Twilio tells us about a queue wait, a transfer or a recording, kept for the call log.
+NETWORK_FACTS = ("QueueResult", "QueueTime", "DialCallStatus", "DialCallDuration", "RecordingUrl",
+                 "RecordingDuration")
+
+
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
-    _services().events.turn_taken(call, state, turn)
+    network = {name: request.form[name] for name in NETWORK_FACTS if request.form.get(name)}
+    _services().events.turn_taken(call, state, turn, network)
     return twiml_response(_renderer().render(turn.instructions))
 
 

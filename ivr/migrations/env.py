@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import ivr.models  # noqa: F401 - registers every table on Base.metadata
 from ivr.db import Base
-from ivr.models import call_event  # noqa: F401 - registers the tables on Base.metadata
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

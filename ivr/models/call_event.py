@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -24,5 +24,5 @@ class CallEvent(Base):
     call_sid: Mapped[str] = mapped_column(String(34), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # started, turn, failed, status
     sequence: Mapped[str] = mapped_column(String(64))  # orders and de-duplicates a call's events
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column()
     data: Mapped[dict[str, Any]] = mapped_column(JSON)

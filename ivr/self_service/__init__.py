@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.handlers import HandlerRegistry
-from ivr.self_service import office_hours
+from ivr.cases.allocator import ReferenceAllocator
+from ivr.cases.service import highest_sequence
+from ivr.self_service import cases, office_hours
 from ivr.settings import Settings
 
 
@@ -17,10 +20,20 @@ class SelfServiceContext:
 
     settings: Settings
     sessions: sessionmaker[Session]
+    references: ReferenceAllocator  # hands out case numbers a caller can be told at once
+
+
+def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Redis) -> SelfServiceContext:
+    def highest_in_sql(year: int) -> int:
+        with sessions() as session:
+            return highest_sequence(session, year)
+
+    return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql))
 
 
 def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     """Every handler a flow may name; the loader checks flows against exactly this set."""
     registry = HandlerRegistry()
     office_hours.register(registry, context.settings.office_hours)
+    cases.register(registry, context.sessions, context.references)
     return registry

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from ivr import db
+from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
+from ivr.models.case import Case
 from tests.e2e.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -103,14 +105,37 @@ def after_hours_server(server_env, tmp_path_factory):  # type: ignore[no-untyped
     stop_server(live)
 
 
-def test_after_hours_a_caller_can_leave_a_recorded_message(after_hours_server):
-    transcript = after_hours_server.call("press 1\npress 0\npress 1\nrecord my streetlight is out on Elm\n")
+def test_after_hours_a_message_becomes_a_case_the_caller_can_look_up(after_hours_server):
+    transcript = after_hours_server.call("press 1\npress 2\npress 2\npress 1\nrecord my streetlight is out on Elm\n")
     assert_clean(transcript)
     assert "Our offices are closed right now." in transcript.heard
     assert any(line.startswith("Agents are available again on ") and line.endswith(" at 3 AM.")
                for line in transcript.heard)
-    assert transcript.heard[-1].startswith("Thank you. Your message has been recorded")
-    assert [r for r in transcript.requests if r.params.get("RecordingUrl")]
+    [filed] = [line for line in transcript.heard if line.startswith("Your message has been saved as case number")]
+    reference = "".join(ch for ch in filed.split("Again")[0] if ch.isdigit())
+    assert len(reference) == 10
+    assert transcript.heard[-1] == "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."
+
+    after_hours_server.run_worker()
+    engine = db.make_engine(after_hours_server.env["DATABASE_URL"])
+    with db.make_session_factory(engine)() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        assert case is not None and case.service_type.code == "streetlights" and case.channel == "phone"
+        assert case.media_url.startswith("http") and case.contact_phone == "+13125550199"
+        call = session.scalar(select(Call).where(Call.call_sid == transcript.call_sid))
+        assert call.disposition == "voicemail" and [c.call_sid for c in case.calls] == [call.call_sid]
+    engine.dispose()
+
+    lookup = after_hours_server.call(f"press 1\npress 3\npress {reference}\npress 2\n")
+    assert_clean(lookup)
+    assert any(line.startswith("Case number ") and "Streetlight out, is open." in line for line in lookup.heard)
+
+
+def test_a_mistyped_case_number_is_caught_and_asked_again(server):
+    transcript = server.call("press 1\npress 3\npress 2600000018\npress 2600000014\npress 2\n")
+    assert_clean(transcript)
+    assert "That number does not look like a case number. Case numbers have ten digits." in transcript.heard
+    assert any(line.startswith("I could not find case number 2 6, 0 0 0 0 0 0 1, 4") for line in transcript.heard)
 
 
 def test_after_hours_three_failures_lead_to_a_message_never_silence(after_hours_server):

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from redis import Redis
 
 from flows.exceptions import FlowError
 from flows.loader import DEFAULT_FLOW_FILE, flow_from_mapping, load_flow, load_flow_text
 from ivr import db
 from ivr.cli import main
-from ivr.self_service import SelfServiceContext, build_registry
+from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from tests.flows.conftest import SAMPLE_FLOW, sample_handlers
 
@@ -145,7 +146,8 @@ def test_a_missing_file_is_named(tmp_path):
 def test_the_shipped_3_1_1_flow_is_valid():
     settings = Settings.from_env({})
     sessions = db.make_session_factory(db.make_engine("sqlite://"))
-    flow = load_flow(DEFAULT_FLOW_FILE, build_registry(SelfServiceContext(settings, sessions)))
+    context = make_context(settings, sessions, Redis.from_url("redis://127.0.0.1:6379/0"))
+    flow = load_flow(DEFAULT_FLOW_FILE, build_registry(context))
     assert flow.languages == ("en", "es")
 
 

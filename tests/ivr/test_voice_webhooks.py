@@ -143,7 +143,8 @@ class TestRecording:
     def test_a_recording_ends_the_call_with_thanks(self, twilio):
         root = step(twilio, "record_message", RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
                     RecordingDuration="12", RecordingSid="RE" + "1" * 32)
-        assert heard(root)[0].startswith("Thank you. Your message has been recorded")
+        assert heard(root)[0].startswith("Your message has been saved as case number 2")
+        assert heard(root)[-1] == "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."
         assert root.find("Hangup") is not None
 
 

@@ -1,0 +1,126 @@
+"""Folding a call's events into its single Call row.
+
+The row is rebuilt from every stored event, sorted, each time one arrives, so
+duplicates, retries and out-of-order delivery all end in the same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.models.call import Call
+from ivr.models.call_event import CallEvent
+
+#: Twilio's final call statuses that mean nobody was ever connected.
+NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled"})
+KIND_ORDER = {"started": 0, "turn": 1, "failed": 1, "status": 2}
+
+
+def events_of(session: Session, call_sid: str) -> list[CallEvent]:
+    events = session.scalars(select(CallEvent).where(CallEvent.call_sid == call_sid))
+    return sorted(events, key=lambda e: (KIND_ORDER.get(e.kind, 1), e.occurred_at, _sequence_number(e)))
+
+
+def _sequence_number(event: CallEvent) -> int:
+    head = event.sequence.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]:
+    """The call's row, made to match its events; also the values the caller gave (zip, message, ...)."""
+    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
+    if call is None:
+        call = Call(call_sid=call_sid)
+        session.add(call)
+    fresh = Call(call_sid=call_sid)
+    values = _fold(fresh, events_of(session, call_sid))
+    for column in Call.__table__.columns:
+        if column.key not in ("id", "call_sid"):
+            setattr(call, column.key, getattr(fresh, column.key))
+    session.flush()
+    return call, values
+
+
+def _fold(call: Call, events: Iterable[CallEvent]) -> dict[str, Any]:
+    call.path, call.answers, call.failures, call.caller_withheld = [], [], 0, False
+    call.called, call.direction = "", "inbound"
+    values: dict[str, Any] = {}
+    for event in events:
+        APPLY[event.kind](call, event, values)
+    call.disposition = disposition(call, values)
+    return values
+
+
+def _started(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    data = event.data
+    call.caller, call.caller_withheld = data.get("caller"), bool(data.get("caller_withheld"))
+    call.called, call.direction = data.get("called", ""), data.get("direction", "inbound")
+    call.started_at = event.occurred_at
+
+
+def _turn(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    data = event.data
+    call.started_at = call.started_at or event.occurred_at
+    call.language = data.get("language") or call.language
+    at = event.occurred_at.isoformat()
+    call.path = [*call.path, *({**visit, "at": at} for visit in data.get("visits", []))]
+    call.answers = [*call.answers, *(v["handler"] for v in data.get("visits", []) if v.get("spoke"))]
+    values.update(data.get("values", {}))
+    if data.get("queue") and call.queue_entered_at is None:
+        call.queue, call.queue_entered_at = data["queue"], event.occurred_at
+    _network(call, data.get("network", {}), event.occurred_at)
+
+
+def _network(call: Call, facts: dict[str, str], at: datetime) -> None:
+    if "QueueResult" in facts:
+        call.queue_result = facts["QueueResult"]
+        call.queue_seconds = int(facts.get("QueueTime") or 0)
+        if call.queue_result == "bridged" and call.queue_entered_at is not None:
+            call.answered_at = call.queue_entered_at + timedelta(seconds=call.queue_seconds)
+    if facts.get("RecordingUrl"):
+        call.recording_url = facts["RecordingUrl"]
+
+
+def _failed(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    call.failures += 1
+
+
+def _status(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    data = event.data
+    call.status, call.duration_seconds = data.get("status"), data.get("duration")
+    if data.get("status") in NOT_CONNECTED or data.get("status") == "completed":
+        call.ended_at = event.occurred_at
+        call.started_at = call.started_at or event.occurred_at - timedelta(seconds=data.get("duration") or 0)
+    if call.answered_at is not None and call.ended_at is not None:
+        call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()))
+
+
+APPLY = {"started": _started, "turn": _turn, "failed": _failed, "status": _status}
+
+
+def disposition(call: Call, values: dict[str, Any]) -> str:
+    """How the call ended for the city, most telling outcome first."""
+    if call.status in NOT_CONNECTED and not call.path:
+        return "not_connected"
+    checks = (
+        ("answered_by_agent", call.queue_result == "bridged"),
+        ("voicemail", bool(values.get("message"))),
+        ("callback", call.queue_result == "leave" and bool(values.get("callback"))),
+        ("overflow", call.queue_result in ("queue-full", "error", "system-error")),
+        ("abandoned_in_queue", call.queue is not None),
+        ("after_hours", _reached_after_hours(call)),
+        ("self_served", bool(call.answers)),
+    )
+    for name, applies in checks:
+        if applies:
+            return name
+    return "hung_up_in_menu" if call.ended_at else "in_progress"
+
+
+def _reached_after_hours(call: Call) -> bool:
+    return any(v.get("handler") == "office_hours.is_open" and v.get("result") == "closed" for v in call.path)
