@@ -87,6 +87,40 @@ def call(base_url: str | None, from_number: str, to_number: str, script: Path | 
 
 
 @main.group()
+def jobs() -> None:
+    """The background job queue."""
+
+
+def _redis():  # type: ignore[no-untyped-def]
+    from redis import Redis
+
+    from ivr.app import FALLBACK_REDIS_URL
+
+    return Redis.from_url(_settings().redis_url or FALLBACK_REDIS_URL)
+
+
+@jobs.command("status")
+def jobs_status() -> None:
+    """Count jobs queued, running, waiting for a retry and failed."""
+    from ivr.job_registry import queue_status
+
+    status = queue_status(_redis())
+    click.echo(f"queued {status.queued}, running {status.started}, waiting to retry {status.scheduled}, "
+               f"failed {status.failed}")
+
+
+@jobs.command("replay")
+def jobs_replay() -> None:
+    """Re-run failed jobs (and jobs whose worker died); safe, because jobs are idempotent."""
+    from ivr.job_registry import recover_abandoned, replay_failed
+
+    redis = _redis()
+    recover_abandoned(redis)
+    replayed = replay_failed(redis)
+    click.echo(f"requeued {len(replayed)} failed job(s)" + (": " + ", ".join(replayed) if replayed else ""))
+
+
+@main.group()
 def flows() -> None:
     """Work with IVR flow files."""
 
