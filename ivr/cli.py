@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -120,6 +121,50 @@ def jobs_replay() -> None:
     click.echo(f"requeued {len(replayed)} failed job(s)" + (": " + ", ".join(replayed) if replayed else ""))
 
 
+@main.command()
+@click.argument("name", type=click.Choice(["common-requests", "requests-by-place", "time-to-close",
+                                          "calls-by-disposition"]))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (city time) [30 days ago].")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last one [tomorrow].")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def report(name: str, since: datetime | None, until: datetime | None, output_format: str) -> None:
+    """Print a report for the city as CSV or JSON."""
+    import csv
+    import io
+    import json
+
+    from ivr import db
+    from ivr.reports import REPORTS
+
+    settings = _settings()
+    zone = settings.office_hours.zone
+    today = datetime.now(zone).date()
+    start = (since.date() if since else today - timedelta(days=30))
+    end = (until.date() if until else today + timedelta(days=1))
+    if end <= start:
+        raise click.BadParameter("--until must be after --since")
+    engine = db.make_engine(settings.database_url)
+    try:
+        with db.make_session_factory(engine)() as session:
+            rows = REPORTS[name](session, _city_midnight(start, zone), _city_midnight(end, zone), zone)
+    finally:
+        engine.dispose()
+    if output_format == "json":
+        click.echo(json.dumps({"report": name, "since": start.isoformat(), "until": end.isoformat(), "rows": rows},
+                              indent=2))
+        return
+    if rows:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def _city_midnight(day, zone):  # type: ignore[no-untyped-def]
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+
+
 @main.group()
 def flows() -> None:
     """Work with IVR flow files."""
@@ -167,6 +212,7 @@ def db_upgrade() -> None:
     engine = db.make_engine(_settings().database_url)
     db.upgrade(engine)
     click.echo(f"database at revision {db.current_revision(engine)}")
+    engine.dispose()
 
 
 @database.command("current")
@@ -176,6 +222,7 @@ def db_current() -> None:
 
     engine = db.make_engine(_settings().database_url)
     current, head = db.current_revision(engine), db.head_revision(engine)
+    engine.dispose()
     click.echo(f"current: {current or 'none'}; code needs: {head}")
     sys.exit(0 if current == head else 1)
 
