@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ivr.cli_import import import_group
 from ivr.settings import ConfigError, Settings
 
 
@@ -39,17 +40,24 @@ def run(host: str, web_workers: int) -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
-def worker(burst: bool) -> None:
+@click.option("--fork", is_flag=True,
+              help="Run each job in a forked child (isolation at about 20x the cost per job; see bench/).")
+def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
     from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker, Worker
 
-    from ivr import jobs
+    from ivr import db, jobs
     from ivr.app import FALLBACK_REDIS_URL
 
     settings = _settings()
     connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
-    Worker([jobs.CALLS_QUEUE], connection=connection).work(burst=burst, with_scheduler=True)
+    engine = db.make_engine(settings.database_url)
+    db.check_schema(engine)
+    jobs.bind(db.make_session_factory(engine))
+    worker_class = Worker if fork else SimpleWorker
+    worker_class([jobs.CALLS_QUEUE], connection=connection).work(
+        burst=burst, with_scheduler=True, logging_level=settings.log_level)
 
 
 @main.command()
@@ -116,9 +124,10 @@ def jobs_replay() -> None:
     from ivr.job_registry import recover_abandoned, replay_failed
 
     redis = _redis()
-    recover_abandoned(redis)
-    replayed = replay_failed(redis)
-    click.echo(f"requeued {len(replayed)} failed job(s)" + (": " + ", ".join(replayed) if replayed else ""))
+    abandoned, failed = recover_abandoned(redis), replay_failed(redis)
+    click.echo(f"requeued {len(failed)} failed and {len(abandoned)} abandoned job(s)")
+    for job_id in failed + abandoned:
+        click.echo(f"  {job_id}")
 
 
 @main.command()
@@ -225,6 +234,9 @@ def db_current() -> None:
     engine.dispose()
     click.echo(f"current: {current or 'none'}; code needs: {head}")
     sys.exit(0 if current == head else 1)
+
+
+main.add_command(import_group)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 from rq import Queue
+from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from ivr.jobs import CALLS_QUEUE
@@ -33,13 +34,22 @@ def queue_status(redis: Redis) -> QueueStatus:
     )
 
 
-def recover_abandoned(redis: Redis, as_of: float | None = None) -> None:
-    """Jobs whose worker died mid-job: retried if they have retries left, else marked failed.
+def recover_abandoned(redis: Redis, as_of: float | None = None) -> list[str]:
+    """Run jobs whose worker died mid-job (and retries waiting for their back-off) now; returns their ids.
 
     A job counts as abandoned once its timeout has passed without its worker
-    reporting back (`as_of`, a Unix time, defaults to now).
+    reporting back (`as_of`, a Unix time, defaults to now).  RQ's clean-up
+    schedules it for a retry (or fails it when no retries are left); an operator
+    replaying wants the retries to run at once, so they are moved to the queue.
     """
-    StartedJobRegistry(queue=Queue(CALLS_QUEUE, connection=redis)).cleanup(timestamp=as_of)
+    queue = Queue(CALLS_QUEUE, connection=redis)
+    StartedJobRegistry(queue=queue).cleanup(timestamp=as_of)
+    scheduled = ScheduledJobRegistry(queue=queue)
+    job_ids = scheduled.get_job_ids()
+    for job_id in job_ids:
+        scheduled.remove(job_id)
+        queue.enqueue_job(Job.fetch(job_id, connection=redis))
+    return job_ids
 
 
 def replay_failed(redis: Redis) -> list[str]:

@@ -1,0 +1,180 @@
+"""How fast one worker turns call events into Call rows, and how long a hang-up takes to reach SQL.
+
+    python bench/call_logging.py [--calls 300] [--database-url URL] [--redis-url URL]
+
+Prints, from one run on this machine:
+- throughput of one worker process (`cityline worker --burst`, and with `--fork`) in calls and events
+  recorded per second, next to the same events recorded in-process without RQ (the queue's overhead);
+- lag from the status callback being enqueued to the committed Call row showing the hang-up,
+  with a worker running and calls arriving at a steady rate, as percentiles and as a ratio to one
+  Redis round trip measured in the same run.
+Absolute times on shared machines are noise; compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ivr import db, jobs  # noqa: E402
+from ivr.models.call import Call  # noqa: E402
+from ivr.private_redis import start_private_redis  # noqa: E402
+
+EVENTS_PER_CALL = 6
+LAG_CALLS_FROM = 10_000_000  # CallSids of each phase never overlap
+
+
+def call_events(number: int, start: datetime) -> list[dict]:
+    sid = f"CA{number:032x}"
+
+    def event(kind: str, seconds: int, data: dict, sequence: str) -> dict:
+        return {"call_sid": sid, "kind": kind, "sequence": sequence,
+                "at": (start + timedelta(seconds=seconds)).isoformat(), "data": data}
+
+    turns = [event("turn", 2 * i + 1, {"language": "en", "visits": [{"node": f"node{i}", "input": "keys 1"}],
+                                       "values": {}, "queue": None, "network": {}}, f"t{i}") for i in range(4)]
+    return [event("started", 0, {"caller": "+13125550199", "called": "+13125550311"}, "s"), *turns,
+            event("status", 10, {"status": "completed", "duration": 10}, "1:completed")]
+
+
+def fresh_database(url: str | None, workdir: Path) -> str:
+    url = url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def worker_env(database_url: str, redis_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+
+
+def throughput_with_worker(calls: int, database_url: str, redis_url: str, first: int, fork: bool) -> float:
+    redis = Redis.from_url(redis_url)
+    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    start = datetime.now(UTC)
+    for number in range(first, first + calls):
+        for item in call_events(number, start):
+            queue.enqueue(jobs.record_call_event, item, **jobs.CALL_JOB_OPTIONS)
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst", *(["--fork"] if fork else [])],
+                   cwd=ROOT, check=True, env=worker_env(database_url, redis_url))
+    redis.close()
+    return time.perf_counter() - began
+
+
+def throughput_in_process(calls: int, database_url: str, first: int) -> float:
+    engine = db.make_engine(database_url)
+    jobs.bind(db.make_session_factory(engine))
+    start = datetime.now(UTC)
+    began = time.perf_counter()
+    for number in range(first, first + calls):
+        for item in call_events(number, start):
+            jobs.record_call_event(item)
+    elapsed = time.perf_counter() - began
+    jobs.bind(None)
+    engine.dispose()
+    return elapsed
+
+
+def hang_up_lag(calls: int, database_url: str, redis_url: str, rate: float) -> list[float]:
+    """Seconds from enqueueing each call's status callback to its Call row showing it ended."""
+    redis = Redis.from_url(redis_url)
+    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], cwd=ROOT,
+                              env=worker_env(database_url, redis_url))
+    engine = db.make_engine(database_url)
+    sessions = db.make_session_factory(engine)
+    lags = []
+    try:
+        for number in range(LAG_CALLS_FROM, LAG_CALLS_FROM + calls):
+            events = call_events(number, datetime.now(UTC))
+            for item in events[:-1]:
+                queue.enqueue(jobs.record_call_event, item, **jobs.CALL_JOB_OPTIONS)
+            hung_up = time.perf_counter()
+            queue.enqueue(jobs.record_call_event, events[-1], **jobs.CALL_JOB_OPTIONS)
+            lags.append(_wait_for_end(sessions, events[-1]["call_sid"], hung_up))
+            time.sleep(max(0.0, 1 / rate - lags[-1]))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        engine.dispose()
+        redis.close()
+    return lags
+
+
+def _wait_for_end(sessions, call_sid: str, since: float, timeout: float = 30.0) -> float:  # type: ignore[no-untyped-def]
+    while time.perf_counter() - since < timeout:
+        with sessions() as session:
+            ended = session.scalar(select(Call.ended_at).where(Call.call_sid == call_sid))
+        if ended is not None:
+            return time.perf_counter() - since
+        time.sleep(0.002)
+    raise TimeoutError(f"call {call_sid} was not recorded within {timeout} s")
+
+
+def redis_round_trip(redis_url: str, samples: int = 2000) -> float:
+    redis = Redis.from_url(redis_url)
+    began = time.perf_counter()
+    for _ in range(samples):
+        redis.ping()
+    redis.close()
+    return (time.perf_counter() - began) / samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--lag-calls", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=20.0, help="calls per second during the lag test")
+    parser.add_argument("--database-url")
+    parser.add_argument("--redis-url", help="default: a private Redis started for this run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        private = None
+        redis_url = args.redis_url
+        if redis_url is None:
+            private, redis_url = start_private_redis(Path(workdir) / "redis")
+        try:
+            report(args, fresh_database(args.database_url, Path(workdir)), redis_url)
+        finally:
+            if private is not None:
+                private.terminate()
+                private.wait(timeout=10)
+
+
+def report(args: argparse.Namespace, database_url: str, redis_url: str) -> None:
+    backend = database_url.split(":", 1)[0]
+    calls, events = args.calls, args.calls * EVENTS_PER_CALL
+    in_process = throughput_in_process(calls, database_url, first=0)
+    worker = throughput_with_worker(calls, database_url, redis_url, first=calls, fork=False)
+    forking = throughput_with_worker(calls, database_url, redis_url, first=2 * calls, fork=True)
+    print(f"database: {backend}; {calls} calls ({events} events) for each of three runs")
+    for label, seconds in (("in-process, no RQ", in_process), ("one worker process", worker),
+                           ("one worker, --fork", forking)):
+        print(f"{label:20s} {calls / seconds:8.1f} calls/s {events / seconds:8.1f} events/s"
+              f"   time ratio to in-process {seconds / in_process:5.2f}")
+    lags = sorted(hang_up_lag(args.lag_calls, database_url, redis_url, args.rate))
+    ping = redis_round_trip(redis_url)
+    p50, p95 = statistics.median(lags), lags[int(0.95 * (len(lags) - 1))]
+    print(f"hang-up to committed row ({args.lag_calls} calls at {args.rate:g}/s, 6 events each, one worker): "
+          f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {lags[-1] * 1000:.1f} ms")
+    print(f"as Redis round trips (PING {ping * 1e6:.0f} us): p50 {p50 / ping:.0f}x, p95 {p95 / ping:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
