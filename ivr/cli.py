@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ivr.cli_import import import_group
 from ivr.settings import ConfigError, Settings
 
 
@@ -235,6 +236,7 @@ def db_current() -> None:
     sys.exit(0 if current == head else 1)
 
 
+main.add_command(import_group)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
-from ivr.models import agent, call, call_event, case, service_type
+from ivr.models import agent, call, call_event, case, collection, service_type
 
-__all__ = ["agent", "call", "call_event", "case", "service_type"]
+__all__ = ["agent", "call", "call_event", "case", "collection", "service_type"]

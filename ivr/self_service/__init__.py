@@ -11,6 +11,7 @@ from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
 from ivr.self_service import cases, office_hours
+from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
 
 
@@ -36,4 +37,5 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     registry = HandlerRegistry()
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)
+    collection_handlers.register(registry, context)
     return registry

@@ -75,3 +75,24 @@ def spoken_list(items: list[str], language: str, separator: str = ", ") -> str:
     if separator != ", ":
         conjunction = separator.rstrip() + conjunction
     return separator.join(items[:-1]) + conjunction + items[-1]
+
+
+def spoken_month_day(day: date, language: str) -> str:
+    """'December 3' / '3 de diciembre' ('primero de diciembre', as Spanish speakers say the 1st)."""
+    month = MONTHS[language][day.month - 1]
+    if language == "es":
+        return f"{'primero' if day.day == 1 else day.day} de {month}"
+    return f"{month} {day.day}"
+
+
+def spoken_weekday_date(day: date, language: str) -> str:
+    """'Thursday, November 26' / 'jueves 26 de noviembre' (no article, so it fits after 'del')."""
+    weekday = WEEKDAYS[language][day.weekday()]
+    if language == "es":
+        return f"{weekday} {spoken_month_day(day, language)}"
+    return f"{weekday}, {spoken_month_day(day, language)}"
+
+
+def spoken_digits_apart(number: str) -> str:
+    """'62701' -> '6 2 7 0 1', so a voice reads a ZIP code digit by digit."""
+    return " ".join(number)

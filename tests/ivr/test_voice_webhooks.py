@@ -102,10 +102,10 @@ class TestMenus:
     def test_each_problem_goes_to_its_skill_queue(self, twilio, digits, queue):
         assert step(twilio, "report_menu", Digits=digits).find("Enqueue").text == queue
 
-    def test_a_feature_not_built_yet_says_so_and_routes_to_an_agent(self, twilio):
+    def test_trash_and_recycling_asks_for_the_house_number(self, twilio):
         root = step(twilio, "main_menu", Digits="1")
-        assert "not available on this line yet" in heard(root)[0]
-        assert root.find("Enqueue").text == "trash-en"
+        assert heard(root)[0].startswith("Let's find your pickup days.")
+        assert gather_state(root)["node"] == ["trash_info"]
 
 
 class TestAfterHours:

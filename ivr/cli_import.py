@@ -1,0 +1,258 @@
+"""`cityline import ...`: load the city's trash, recycling and yard-waste data.
+
+Every command checks the whole file first and lists every bad row by line
+number; only a file with none is loaded, in one transaction, so a city never
+runs on half a file.  Loading compares the file with what is stored and changes
+only what differs: re-importing a file changes nothing, an updated file
+replaces what it covers.  docs/city-data.md describes the files.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from ivr.settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+SAMPLE_CITY = Path(__file__).resolve().parents[1] / "data" / "sample_city"
+#: Calendar files in a city folder are named calendar-<ZONE>-<stream>.ics.
+CALENDAR_GLOB = "calendar-*.ics"
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+
+
+@contextmanager
+def _transaction(settings: Settings) -> Iterator[Session]:
+    """One all-or-nothing transaction on a database whose schema is current."""
+    from ivr import db
+
+    engine = db.make_engine(settings.database_url)
+    try:
+        db.check_schema(engine)
+        with db.unit_of_work(db.make_session_factory(engine)) as session:
+            yield session
+    except db.SchemaOutOfDate as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+
+
+def _checked(path: Path, parse: Callable[[Iterable[str]], T]) -> T:
+    """Parse a CSV file with a progress bar on stderr; every bad row is listed and nothing is loaded."""
+    from ivr.self_service.collection.errors import InvalidFile
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path}: is not UTF-8 text ({error}); save it as UTF-8 CSV") from None
+    try:
+        with click.progressbar(lines, label=f"checking {path.name}", file=sys.stderr) as tracked:
+            return parse(tracked)
+    except InvalidFile as error:
+        _refuse(path, error)
+
+
+def _refuse(path: Path, error: Any) -> NoReturn:
+    for problem in error.errors:
+        click.echo(f"{path}:{problem.line}: {problem.message}", err=True)
+    raise click.ClickException(f"{path}: {len(error.errors)} bad row(s); nothing was loaded")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Load the city's collection data: addresses, schedules, holidays, calendars, service changes."""
+
+
+@import_group.command("addresses")
+@click.argument("file", type=FILE)
+def import_addresses(file: Path) -> None:
+    """Street segments to zones (zip,street,from,to,side,zone); replaces the file's ZIP codes."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.address_file import parse_addresses
+
+    book = _checked(file, parse_addresses)
+    with _transaction(_settings()) as session:
+        streets, segments = sql.replace_addresses(session, book)
+    click.echo(f"{file.name}: streets {streets}; segments {segments}")
+
+
+@import_group.command("schedules")
+@click.argument("file", type=FILE)
+def import_schedules(file: Path) -> None:
+    """Pickup rules per zone and stream; replaces the rules of the file's zones."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.schedule_file import parse_schedules
+
+    rows = _checked(file, parse_schedules)
+    with _transaction(_settings()) as session:
+        changes = sql.replace_schedules(session, rows)
+    click.echo(f"{file.name}: schedules {changes}")
+
+
+@import_group.command("holidays")
+@click.argument("file", type=FILE)
+def import_holidays(file: Path) -> None:
+    """The US holidays (one `name` per row) that slide pickups a day; replaces the list."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.holiday_file import parse_holidays
+
+    names = _checked(file, parse_holidays)
+    with _transaction(_settings()) as session:
+        changes = sql.replace_holidays(session, names)
+    click.echo(f"{file.name}: holidays {changes}")
+
+
+@import_group.command("calendar")
+@click.argument("zone")
+@click.argument("stream")
+@click.argument("file", type=FILE)
+@click.option("--cutoff", default="07:00", show_default=True, help="Carts out by this time (HH:MM).")
+@click.option("--summary", default=None, help="Only events whose SUMMARY contains this text.")
+def import_calendar(zone: str, stream: str, file: Path, cutoff: str, summary: str | None) -> None:
+    """Pickup dates for one zone and stream from an iCalendar (.ics) feed, instead of a rule."""
+    from ivr.self_service.collection import sql
+
+    cutoff_time = _option(lambda: _cutoff(cutoff), "--cutoff")
+    _check_zone_and_stream(zone, stream, every=False)
+    settings = _settings()
+    days = _calendar_days(file, settings, summary)
+    with _transaction(settings) as session:
+        changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
+    click.echo(f"{file.name}: zone {zone} {stream} dates {changes}")
+
+
+def _calendar_days(file: Path, settings: Settings, summary: str | None) -> tuple[date, ...]:
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.ical_file import parse_calendar
+
+    def track(events: list[Any]) -> Iterable[Any]:
+        with click.progressbar(events, label=f"checking {file.name}", file=sys.stderr) as tracked:
+            yield from tracked
+
+    try:
+        return parse_calendar(file.read_bytes(), settings.office_hours.zone, summary=summary, track=track)
+    except InvalidFile as error:
+        _refuse(file, error)
+
+
+@import_group.command("exception")
+@click.argument("zone")
+@click.argument("stream")
+@click.argument("day", metavar="DATE")
+@click.option("--moved-to", default=None, metavar="DATE", help="The day the pickups happen instead.")
+@click.option("--cancelled", is_flag=True, help="The pickups of DATE do not happen.")
+@click.option("--withdraw", is_flag=True, help="Remove a change posted earlier.")
+@click.option("--note", default="", help="Why, for the operators (not spoken).")
+def import_exception(zone: str, stream: str, day: str, moved_to: str | None, cancelled: bool, withdraw: bool,
+                     note: str) -> None:
+    """Post a one-off service change: ZONE's STREAM pickups due on DATE move (or are cancelled).
+
+    ZONE and STREAM may be `all`. DATE is the day the pickup was due, after any holiday slide.
+    """
+    from ivr.self_service.collection import sql
+
+    if (moved_to is not None) + cancelled + withdraw != 1:
+        raise click.UsageError("give exactly one of --moved-to DATE, --cancelled or --withdraw")
+    change = _change(zone, stream, day, moved_to, note)
+    with _transaction(_settings()) as session:
+        if change.zone != "*" and not sql.zone_exists(session, change.zone):
+            raise click.BadParameter(f"there is no zone {zone!r}; import the addresses first", param_hint="ZONE")
+        if withdraw:
+            found = sql.withdraw_change(session, change.zone, change.stream, change.day)
+            click.echo("withdrawn" if found else "there was no such change: nothing to withdraw")
+            return
+        click.echo(f"service change {sql.post_change(session, change)}: {_describe(change)}")
+
+
+def _change(zone: str, stream: str, day: str, moved_to: str | None, note: str) -> Any:
+    from ivr.self_service.collection.csv_rows import iso_date
+    from ivr.self_service.collection.schedules import EVERY, ServiceChange
+
+    _check_zone_and_stream(zone, stream)
+    due = _option(lambda: iso_date(day, "DATE"), "DATE")
+    new_day = _option(lambda: iso_date(moved_to, "--moved-to"), "--moved-to") if moved_to else None
+    if new_day == due:
+        raise click.BadParameter("is the day the pickup was already due", param_hint="--moved-to")
+    return ServiceChange(EVERY if zone == "all" else zone, EVERY if stream == "all" else stream, due, new_day,
+                         note[:200])
+
+
+def _describe(change: Any) -> str:
+    zone = "every zone" if change.zone == "*" else f"zone {change.zone}"
+    stream = "every stream" if change.stream == "*" else change.stream
+    outcome = f"moved to {change.moved_to}" if change.moved_to else "cancelled"
+    return f"{zone}, {stream} due {change.day}: {outcome}"
+
+
+@import_group.command("sample")
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=SAMPLE_CITY, show_default=True, help="A folder laid out like data/sample_city.")
+def import_sample(folder: Path) -> None:
+    """Load the sample city (addresses, holidays, schedules and its calendar feeds) in one transaction."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.address_file import parse_addresses
+    from ivr.self_service.collection.holiday_file import parse_holidays
+    from ivr.self_service.collection.schedule_file import parse_schedules
+
+    settings = _settings()
+    book = _checked(folder / "addresses.csv", parse_addresses)
+    names = _checked(folder / "holidays.csv", parse_holidays)
+    rows = _checked(folder / "schedules.csv", parse_schedules)
+    calendars = [(*_calendar_target(path), _calendar_days(path, settings, None))
+                 for path in sorted(folder.glob(CALENDAR_GLOB))]
+    with _transaction(settings) as session:
+        streets, segments = sql.replace_addresses(session, book)
+        click.echo(f"addresses: streets {streets}; segments {segments}")
+        click.echo(f"holidays: {sql.replace_holidays(session, names)}")
+        click.echo(f"schedules: {sql.replace_schedules(session, rows)}")
+        for zone, stream, days in calendars:
+            click.echo(f"calendar {zone} {stream}: dates {sql.replace_calendar(session, zone, stream, days, time(7))}")
+
+
+def _calendar_target(path: Path) -> tuple[str, str]:
+    """calendar-E-recycling.ics -> ('E', 'recycling')."""
+    zone, _, stream = path.stem.removeprefix("calendar-").partition("-")
+    _check_zone_and_stream(zone, stream, every=False)
+    return zone, stream
+
+
+def _check_zone_and_stream(zone: str, stream: str, *, every: bool = True) -> None:
+    """A zone code and a stream name; `all` for either only where `every` allows it."""
+    from ivr.self_service.collection.csv_rows import zone_code
+    from ivr.self_service.collection.schedules import STREAMS
+
+    if zone != "all" or not every:
+        _option(lambda: zone_code(zone, "ZONE"), "ZONE")
+    if stream not in (*STREAMS, *(("all",) if every else ())):
+        raise click.BadParameter(f"must be one of {', '.join(STREAMS)}{' (or all)' if every else ''}, "
+                                 f"not {stream!r}", param_hint="STREAM")
+
+
+def _cutoff(text: str) -> time:
+    from ivr.self_service.collection.csv_rows import clock_time
+
+    return clock_time(text, "--cutoff")
+
+
+def _option(parse: Callable[[], T], name: str) -> T:
+    try:
+        return parse()
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=name) from None
+

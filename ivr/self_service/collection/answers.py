@@ -1,0 +1,182 @@
+"""The next pickups as a caller should hear them, in English and Spanish.
+
+"Your next trash pickup is Thursday, November 26. Recycling is every other
+Thursday; the next one is December 3."  A date is given in full when it is not
+the rule's usual weekday (a holiday slide, a storm delay), and the reason is said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ivr.self_service.collection.pickups import NextPickup
+from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, Rule, Schedule, Season
+from ivr.self_service.spoken import (
+    MONTHS,
+    WEEKDAYS,
+    spoken_digits_apart,
+    spoken_month_day,
+    spoken_time,
+    spoken_weekday_date,
+)
+
+PHRASES = {
+    "en": {
+        "intro_street": "Here is the collection schedule for {house} {street}.",
+        "intro_zip": "Here is the collection schedule for number {house} in ZIP code {zip}.",
+        "next": "Your next {stream} pickup is {when}{why}.",
+        "rule": "{subject} is {rule}; the next one is {when}{why}.",
+        "none_left": "There is no upcoming {stream} pickup on the schedule for this address.",
+        "cancelled": "There is no {stream} pickup {day}.",
+        "curb": "Please have your carts at the curb by {time}.",
+        "slid": ", {days} later than usual because of {holiday}",
+        "moved": ", moved from {usual}",
+        "today": "today", "tomorrow": "tomorrow, {date}", "on": "on {date}",
+        "weekly": "every {weekday}", "every_other_week": "every other {weekday}",
+        "season_months": " from {start} through {end}", "season_days": " from {start} through {end}",
+        "one_day": "a day", "days": "{n} days",
+    },
+    "es": {
+        "intro_street": "Este es el calendario de recolección para {house} {street}.",
+        "intro_zip": "Este es el calendario de recolección para el número {house} en el código postal {zip}.",
+        "next": "Su próxima recolección de {stream} es {when}{why}.",
+        "rule": "{subject} {rule}; la próxima recolección es {when}{why}.",
+        "none_left": "No hay una próxima recolección de {stream} en el calendario para esta dirección.",
+        "cancelled": "No habrá recolección de {stream} {day}.",
+        "curb": "Por favor, saque sus contenedores a la acera antes de {time}.",
+        "slid": ", {days} más tarde de lo habitual por {holiday}",
+        "moved": ", reprogramada del {usual}",
+        "today": "hoy", "tomorrow": "mañana, {date}", "on": "el {date}",
+        "weekly": "todos los {weekday}", "every_other_week": "cada dos semanas, los {weekday}",
+        "season_months": " de {start} a {end}", "season_days": " del {start} al {end}",
+        "one_day": "un día", "days": "{n} días",
+    },
+}
+#: How each stream is named inside a sentence, and as its subject.
+STREAM_WORDS = {
+    "en": {"trash": ("trash", "Trash"), "recycling": ("recycling", "Recycling"),
+           "yard_waste": ("yard waste", "Yard waste")},
+    "es": {"trash": ("basura", "La basura se recoge"), "recycling": ("reciclaje", "El reciclaje se recoge"),
+           "yard_waste": ("desechos de jardín", "Los desechos de jardín se recogen")},
+}
+#: Spanish names of the US holidays a city may choose; any other is said as "el feriado".
+HOLIDAYS_ES = {
+    "New Year's Day": "el Día de Año Nuevo",
+    "Martin Luther King Jr. Day": "el Día de Martin Luther King",
+    "Washington's Birthday": "el Día de los Presidentes",
+    "Memorial Day": "el Día de los Caídos",
+    "Juneteenth National Independence Day": "el feriado de Juneteenth",
+    "Independence Day": "el Día de la Independencia",
+    "Labor Day": "el Día del Trabajo",
+    "Columbus Day": "el Día de la Raza",
+    "Veterans Day": "el Día de los Veteranos",
+    "Thanksgiving Day": "el Día de Acción de Gracias",
+    "Christmas Day": "la Navidad",
+}
+PLURAL_WEEKDAYS_ES = {"sábado": "sábados", "domingo": "domingos"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One stream's schedule and what comes next on it (None: nothing left on the schedule)."""
+
+    schedule: Schedule
+    next: NextPickup | None
+
+
+def address_intro(house: str, street: str, zip_code: str, language: str) -> str:
+    """Repeats the address back, so a caller hears at once if it was misheard."""
+    if street:
+        return PHRASES[language]["intro_street"].format(house=house, street=street)
+    return PHRASES[language]["intro_zip"].format(house=house, zip=spoken_digits_apart(zip_code))
+
+
+def describe(answers: Sequence[Answer], today: date, language: str) -> list[str]:
+    """Sentences for every stream; trash (or a published calendar) first as 'your next ... is'."""
+    sentences: list[str] = []
+    for answer in answers:
+        sentences += _cancellations(answer, today, language)
+        sentences.append(_sentence(answer, today, language))
+    cutoffs = [a.schedule.cutoff for a in answers if a.next and a.next.pickup.day == today]
+    if cutoffs:
+        sentences.append(PHRASES[language]["curb"].format(time=spoken_time(min(cutoffs), language)))
+    return sentences
+
+
+def _sentence(answer: Answer, today: date, language: str) -> str:
+    phrases = PHRASES[language]
+    stream, subject = STREAM_WORDS[language][answer.schedule.stream]
+    if answer.next is None:
+        return phrases["none_left"].format(stream=stream)
+    pickup, rule = answer.next.pickup, answer.schedule.rule
+    why = _why(answer.next, language)
+    if rule is None or answer.schedule.stream == "trash":
+        return phrases["next"].format(stream=stream, when=_when(pickup.day, today, language), why=why)
+    usual_weekday = pickup.day.weekday() == rule.weekday
+    when = _when(pickup.day, today, language, short=usual_weekday)
+    return phrases["rule"].format(subject=subject, rule=describe_rule(rule, language), when=when, why=why)
+
+
+def _when(day: date, today: date, language: str, *, short: bool = False) -> str:
+    """'today', 'tomorrow, Friday, November 27', 'Thursday, November 26' or (short) 'December 3'."""
+    phrases = PHRASES[language]
+    if day == today:
+        return phrases["today"]
+    if (day - today).days == 1:
+        return phrases["tomorrow"].format(date=spoken_weekday_date(day, language))
+    spoken = spoken_month_day(day, language) if short else spoken_weekday_date(day, language)
+    return spoken if language == "en" else phrases["on"].format(date=spoken)
+
+
+def _why(next_pickup: NextPickup, language: str) -> str:
+    pickup, phrases = next_pickup.pickup, PHRASES[language]
+    if pickup.moved:
+        return phrases["moved"].format(usual=spoken_weekday_date(pickup.usual, language))
+    if pickup.holiday is None:
+        return ""
+    days = (pickup.day - pickup.usual).days
+    late = phrases["one_day"] if days == 1 else phrases["days"].format(n=days)
+    return phrases["slid"].format(days=late, holiday=holiday_name(pickup.holiday, language))
+
+
+def _cancellations(answer: Answer, today: date, language: str) -> list[str]:
+    if answer.next is None:
+        return []
+    stream = STREAM_WORDS[language][answer.schedule.stream][0]
+    return [PHRASES[language]["cancelled"].format(stream=stream, day=_day(day, today, language))
+            for day in answer.next.cancelled]
+
+
+def _day(day: date, today: date, language: str) -> str:
+    phrases = PHRASES[language]
+    if day == today:
+        return phrases["today"]
+    return phrases["on"].format(date=spoken_weekday_date(day, language))
+
+
+def holiday_name(name: str, language: str) -> str:
+    if language == "es":
+        return HOLIDAYS_ES.get(name, "el feriado")
+    return name
+
+
+def describe_rule(rule: Rule, language: str) -> str:
+    """'every other Thursday from April through November' / 'todos los jueves de abril a noviembre'."""
+    weekday = WEEKDAYS[language][rule.weekday]
+    if language == "es":
+        weekday = PLURAL_WEEKDAYS_ES.get(weekday, weekday)
+    frequency = EVERY_OTHER_WEEK if rule.every_weeks == 2 else "weekly"
+    text = PHRASES[language][frequency].format(weekday=weekday)
+    return text + (_season(rule.season, language) if rule.season else "")
+
+
+def _season(season: Season, language: str) -> str:
+    phrases = PHRASES[language]
+    if season.whole_months:
+        months = MONTHS[language]
+        return phrases["season_months"].format(start=months[season.start[0] - 1], end=months[season.end[0] - 1])
+    start, end = (date(2000, *month_day) for month_day in (season.start, season.end))
+    return phrases["season_days"].format(start=spoken_month_day(start, language),
+                                         end=spoken_month_day(end, language))

@@ -1,0 +1,85 @@
+"""What a caller hears while the address is being found: the choices, and why nothing was found.
+
+A flow's menus are fixed text, so the streets to choose from are spoken here,
+by a handler, just before a one-key prompt: "Did you mean Elm Street or Elm
+Avenue? Press 1 for Elm Street, press 2 for Elm Avenue."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.self_service.collection.addresses import NO_NUMBER, TOO_MANY, Lookup, Place
+from ivr.self_service.spoken import spoken_digits_apart
+
+PHRASES = {
+    "en": {
+        "offer": "Did you mean {streets}?",
+        "key": "press {key} for {street}",
+        "keys_joined_by": ", ",
+        "only": "If so, press 1.",
+        "or": " or ",
+        "in_zip": "{street} in ZIP code {zip}",
+        "no_street": "Sorry, I could not find that street in our collection records.",
+        "no_number_on": "Sorry, I could not find number {house} on {street}.",
+        "no_number_in": "Sorry, I could not find number {house} in ZIP code {zip}.",
+        "no_address": "Sorry, I could not find that address in our collection records.",
+        "too_many": "Several streets match, with different pickup days, so I need the full street name.",
+        "not_a_choice": "Sorry, that is not one of the choices.",
+        "gave_up": "Sorry, I still didn't get that.",
+    },
+    "es": {
+        "offer": "¿Se refiere a {streets}?",
+        "key": "Para {street}, oprima {key}",
+        "keys_joined_by": ". ",
+        "only": "Si es así, oprima 1.",
+        "or": " o ",
+        "in_zip": "{street} en el código postal {zip}",
+        "no_street": "Disculpe, no encontré esa calle en nuestros registros de recolección.",
+        "no_number_on": "Disculpe, no encontré el número {house} en {street}.",
+        "no_number_in": "Disculpe, no encontré el número {house} en el código postal {zip}.",
+        "no_address": "Disculpe, no encontré esa dirección en nuestros registros de recolección.",
+        "too_many": "Varias calles coinciden y tienen días de recolección distintos; necesito el nombre "
+                    "completo de la calle.",
+        "not_a_choice": "Disculpe, esa no es una de las opciones.",
+        "gave_up": "Disculpe, todavía no le entendí.",
+    },
+}
+
+
+def labels(places: Sequence[Place], language: str) -> list[str]:
+    """How each place is named in the choice; the ZIP code is added where two streets share a name."""
+    names = [place.street for place in places]
+    template = PHRASES[language]["in_zip"]
+    return [template.format(street=place.street, zip=spoken_digits_apart(place.zip))
+            if names.count(place.street) > 1 else place.street for place in places]
+
+
+def offer(places: Sequence[Place], language: str) -> tuple[str, ...]:
+    """'Did you mean Elm Street or Elm Avenue?' then 'Press 1 for Elm Street, press 2 for Elm Avenue.'"""
+    phrases, named = PHRASES[language], labels(places, language)
+    question = phrases["offer"].format(streets=or_list(named, language))
+    if len(named) == 1:
+        return question, phrases["only"]
+    keys = phrases["keys_joined_by"].join(phrases["key"].format(key=index, street=name)
+                                          for index, name in enumerate(named, start=1))
+    return question, keys[0].upper() + keys[1:] + "."
+
+
+def or_list(items: Sequence[str], language: str) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + PHRASES[language]["or"] + items[-1]
+
+
+def not_found(lookup: Lookup, house: str, zip_code: str, language: str) -> str:
+    """Why nothing was found, in words that tell the caller what to try next."""
+    phrases = PHRASES[language]
+    if lookup.reason == TOO_MANY:
+        return phrases["too_many"]
+    if lookup.reason == NO_NUMBER and lookup.street:
+        return phrases["no_number_on"].format(house=house, street=lookup.street)
+    if lookup.reason == NO_NUMBER and zip_code:
+        return phrases["no_number_in"].format(house=house, zip=spoken_digits_apart(zip_code))
+    return phrases["no_street"] if lookup.reason != NO_NUMBER else phrases["no_address"]
