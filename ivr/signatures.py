@@ -12,7 +12,7 @@ import functools
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Request, abort, current_app, request
 from twilio.request_validator import RequestValidator, get_signature_algorithm
@@ -26,15 +26,29 @@ SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 
 
 def public_url(req: Request, public_base_url: str | None) -> str:
-    """The URL as Twilio requested it: scheme and host from config or proxy headers, path and query as received."""
-    received = urlsplit(req.url)
+    """The URL as Twilio requested it: scheme and host from config or proxy headers, path and query as received.
+
+    Twilio signs the URL byte for byte, percent-encoding included, so the path and
+    query come from the raw request line (werkzeug's `request.url` decodes some
+    characters, which would break the signature of any value with an accent or a comma).
+    """
     if public_base_url:
         base = urlsplit(public_base_url)
         scheme, host = base.scheme, base.netloc
     else:
-        scheme = _first(req.headers.get("X-Forwarded-Proto")) or received.scheme
-        host = _first(req.headers.get("X-Forwarded-Host")) or received.netloc
-    return urlunsplit((scheme, host, received.path, received.query, ""))
+        scheme = _first(req.headers.get("X-Forwarded-Proto")) or req.scheme
+        host = _first(req.headers.get("X-Forwarded-Host")) or req.host
+    return f"{scheme}://{host}{_raw_target(req)}"
+
+
+def _raw_target(req: Request) -> str:
+    """Path and query string exactly as the client sent them."""
+    raw = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
+    if raw:
+        return str(urlsplit(raw)._replace(scheme="", netloc="").geturl())
+    query = req.environ.get("QUERY_STRING", "")
+    path = quote(req.environ.get("SCRIPT_NAME", "") + req.environ.get("PATH_INFO", ""))
+    return f"{path}?{query}" if query else path
 
 
 def _first(header: str | None) -> str | None:

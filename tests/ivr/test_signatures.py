@@ -103,3 +103,9 @@ class TestTurningValidationOff:
     def test_production_needs_the_auth_token(self):
         with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN must be set"):
             Settings.from_env({"CITYLINE_ENV": "production", "SECRET_KEY": "y"})
+
+
+def test_the_url_is_checked_exactly_as_twilio_requested_it_with_encoded_characters(twilio):
+    """Values carried in the action URL may hold accents, commas or quotes: Twilio signs them percent-encoded."""
+    path = "/voice/step?node=main_menu&lang=es&v_street=Calle+%C3%89lm%2C+O%27Brien+%40+5%3A30"
+    assert twilio.post(path, {"Digits": "9"}).status_code == 200
