@@ -14,13 +14,19 @@ from rq import Queue
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import agents
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import db, health, jobs, voice
+from ivr import db, health, jobs, open311, voice, web
 from ivr.call_events import CallEvents, delivery_key
+from ivr.cases.allocator import ReferenceAllocator
+from ivr.contact_center import ContactCenter
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
+from ivr.telephony import Telephony, make_telephony
+from routing.config import load_config as load_routing_config
+from routing.router import Router
 
 #: Used when REDIS_URL is unset and the app was not started by `cityline run`.
 FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -37,6 +43,10 @@ class CityLine:
     redis: Redis
     sql: Engine
     sessions: sessionmaker[Session]
+    references: ReferenceAllocator  # case numbers for every channel (phone, web, API), from one counter
+    router: Router
+    contact: ContactCenter
+    telephony: Telephony
 
 
 def build_services(settings: Settings) -> CityLine:
@@ -45,13 +55,19 @@ def build_services(settings: Settings) -> CityLine:
     sessions = db.make_session_factory(sql)
     redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL, socket_timeout=2,
                            socket_connect_timeout=2)
-    handlers = build_registry(make_context(settings, sessions, redis))
+    context = make_context(settings, sessions, redis)
+    handlers = build_registry(context)
     flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     queue = Queue(jobs.CALLS_QUEUE, connection=redis)
     record_now = partial(_record_with, sessions)
     events = CallEvents(queue, record_now, lambda: delivery_key(request.headers))
     clock = partial(datetime.now, settings.office_hours.zone)
-    return CityLine(settings, flow, FlowEngine(flow, handlers, clock), events, redis, sql, sessions)
+    router = Router(redis, load_routing_config(settings.routing_file), hours=settings.office_hours)
+    return CityLine(
+        settings=settings, flow=flow, engine=FlowEngine(flow, handlers, clock), events=events, redis=redis,
+        sql=sql, sessions=sessions, references=context.references, router=router,
+        contact=ContactCenter(router, flow, settings.hold_music_url), telephony=make_telephony(settings, redis),
+    )
 
 
 def _record_with(sessions: sessionmaker[Session], event: dict) -> bool:
@@ -65,7 +81,11 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config["OPEN311_API_KEYS"] = open311.api_keys_from(config)
     app.extensions["cityline"] = build_services(settings)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(agents.bp)
+    app.register_blueprint(open311.bp)
+    app.register_blueprint(web.bp)
     return app

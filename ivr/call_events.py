@@ -54,6 +54,10 @@ class CallEvents:
             "network": network or {},
         })
 
+    def agent_leg_ended(self, call: CallFacts, agent: str, dial_status: str, seconds: int) -> None:
+        """The caller's conversation with an agent is over (or the agent never answered)."""
+        self._emit(call, "agent", {"agent": agent, "status": dial_status, "seconds": seconds})
+
     def call_failed(self, call: CallFacts, state: CallState) -> None:
         self._emit(call, "failed", {"node": state.node})
 

@@ -49,6 +49,7 @@ def worker(burst: bool, fork: bool) -> None:
 
     from ivr import db, jobs
     from ivr.app import FALLBACK_REDIS_URL
+    from ivr.sweeper import start_sweeper
 
     settings = _settings()
     connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
@@ -56,8 +57,13 @@ def worker(burst: bool, fork: bool) -> None:
     db.check_schema(engine)
     jobs.bind(db.make_session_factory(engine))
     worker_class = Worker if fork else SimpleWorker
-    worker_class([jobs.CALLS_QUEUE], connection=connection).work(
-        burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    sweeper = None if burst else start_sweeper(settings, connection)
+    try:
+        worker_class([jobs.CALLS_QUEUE], connection=connection).work(
+            burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    finally:
+        if sweeper is not None:
+            sweeper.stop()
 
 
 @main.command()
@@ -93,6 +99,47 @@ def call(base_url: str | None, from_number: str, to_number: str, script: Path | 
         out=click.echo,
     ).run()
     sys.exit(1 if transcript.errors else 0)
+
+
+@main.group()
+def agents() -> None:
+    """Agent profiles (skills and languages); live state is in the console."""
+
+
+@agents.command("add")
+@click.argument("login")
+@click.option("--name", required=True, help="The agent's name, as supervisors see it.")
+@click.option("--skill", "skills", multiple=True, required=True, metavar="SKILL=LEVEL",
+              help="A skill with proficiency 1-10, e.g. --skill potholes=8 (repeatable).")
+@click.option("--language", "languages", multiple=True, required=True, help="e.g. --language en --language es")
+def agents_add(login: str, name: str, skills: tuple[str, ...], languages: tuple[str, ...]) -> None:
+    """Add or update an agent; LOGIN is also their softphone (Twilio client) identity."""
+    from sqlalchemy import select
+
+    from ivr import db
+    from ivr.models.agent import Agent
+    from routing.agents import AgentProfile
+    from routing.exceptions import InvalidRequest
+
+    levels = dict(_skill_level(item) for item in skills)
+    try:
+        AgentProfile(login, name, levels, languages)  # the router's own checks, before anything is stored
+    except InvalidRequest as error:
+        raise click.BadParameter(str(error)) from None
+    engine = db.make_engine(_settings().database_url)
+    with db.unit_of_work(db.make_session_factory(engine)) as session:
+        agent = session.scalar(select(Agent).where(Agent.login == login)) or Agent(login=login)
+        agent.name, agent.skills, agent.languages, agent.active = name, levels, list(languages), True
+        session.add(agent)
+    engine.dispose()
+    click.echo(f"agent {login}: {name}, skills {levels}, languages {', '.join(languages)}")
+
+
+def _skill_level(item: str) -> tuple[str, int]:
+    skill, _, level = item.partition("=")
+    if not skill or not level.isdigit():
+        raise click.BadParameter(f"{item!r} is not SKILL=LEVEL, e.g. potholes=8")
+    return skill, int(level)
 
 
 @main.group()

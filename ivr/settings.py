@@ -23,6 +23,7 @@ from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_ho
 DEVELOPMENT_AUTH_TOKEN = "cityline-local-development-token"
 DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
 ENVIRONMENTS = ("development", "production")
+TELEPHONY_KINDS = ("local", "twilio")
 T = TypeVar("T")
 
 
@@ -42,6 +43,10 @@ class Settings:
     validate_signatures: bool
     public_base_url: str | None
     flow_file: Path | None  # None: the flow shipped with CityLine
+    routing_file: Path | None  # None: the routing config shipped with CityLine
+    telephony: str  # "local" (this machine, for demos and tests) or "twilio"
+    twilio_number: str | None  # the number callbacks and texts come from
+    agent_console_password: str  # guards the agent console and its API
     office_hours: OfficeHours
     hold_music_url: str
     secret_key: str
@@ -102,6 +107,12 @@ def _environment(raw: str) -> str:
     return raw
 
 
+def _telephony(raw: str) -> str:
+    if raw not in TELEPHONY_KINDS:
+        raise ValueError(f"not one of {', '.join(TELEPHONY_KINDS)}")
+    return raw
+
+
 def _base_url(raw: str) -> str:
     parsed = urlparse(raw)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path not in ("", "/"):
@@ -147,6 +158,11 @@ def _read(env: _Env) -> Settings:
         public_base_url=env.parsed("PUBLIC_BASE_URL", "", _base_url, "a URL like https://311.example.gov")
         if env.text("PUBLIC_BASE_URL") else None,
         flow_file=Path(flow_file) if flow_file else None,
+        routing_file=Path(routing_file) if (routing_file := env.text("ROUTING_FILE")) else None,
+        telephony=env.parsed("TELEPHONY", "twilio" if production else "local", _telephony, "local or twilio"),
+        twilio_number=env.text("TWILIO_NUMBER"),
+        agent_console_password=env.required("AGENT_CONSOLE_PASSWORD", "it guards the agent console")
+        if production else env.text("AGENT_CONSOLE_PASSWORD", "agent") or "agent",
         office_hours=_office_hours(env),
         hold_music_url=env.text("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC) or DEFAULT_HOLD_MUSIC,
         secret_key=env.required("SECRET_KEY", "it signs sessions") if production

@@ -14,14 +14,19 @@ from flask import Blueprint, Response, current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from flows.exceptions import UnknownNode
-from flows.instructions import CallState, Turn
+from flows.instructions import CallState, Queue, Reply, Turn, Visit
 from ivr.exceptions import BadWebhook
 from ivr.signatures import twilio_only
+from ivr.telephony.local_adapter import LocalTelephony
 from ivr.twiml import Renderer, twiml_response
 from ivr.webhook_params import CallFacts, read_call, read_reply, read_state, state_query
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+#: A flow could send a refused caller to another queue that refuses too; stop after this many.
+MAX_QUEUE_REFUSALS = 3
+#: Final call statuses in the status callback.
+FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -46,9 +51,27 @@ NETWORK_FACTS = ("QueueResult", "QueueTime", "DialCallStatus", "DialCallDuration
 
 
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
+    turn = _join_queues(turn, call)
+    _log_turn(turn, call, state)
+    return twiml_response(_renderer().render(turn.instructions))
+
+
+def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:
     network = {name: request.form[name] for name in NETWORK_FACTS if request.form.get(name)}
     _services().events.turn_taken(call, state, turn, network)
-    return twiml_response(_renderer().render(turn.instructions))
+
+
+def _join_queues(turn: Turn, call: CallFacts) -> Turn:
+    """Tell the router about a caller the flow sends to a queue; a refused caller takes the failure path."""
+    services = _services()
+    for _ in range(MAX_QUEUE_REFUSALS):
+        queued = next((i for i in turn.instructions if isinstance(i, Queue)), None)
+        if queued is None or services.contact.join(call.call_sid, queued.skill, queued.language):
+            return turn
+        refused = services.engine.respond(queued.state, Reply(result="queue-full"), caller=call.caller.e164)
+        turn = Turn(turn.instructions[:-1] + refused.instructions, turn.visits + refused.visits,
+                    refused.language, refused.values)
+    return turn
 
 
 @bp.errorhandler(BadWebhook)
@@ -74,6 +97,12 @@ def step() -> Response:
     state = read_state(request.args)
     reply = read_reply(request.form)
     engine = _services().engine
+    if request.form.get("QueueResult"):
+        left = _services().contact.left_queue(call.call_sid, reply.result, state.language)
+        if left is not None:
+            visit = Visit(state.node, reply.describe(), "left the queue")
+            _log_turn(Turn((), (visit,), state.language, state.values), call, state)
+            return twiml_response(left)
     try:
         turn = engine.respond(state, reply, caller=call.caller.e164)
     except UnknownNode:
@@ -105,19 +134,81 @@ def _recover(call: CallFacts, state: CallState) -> Response:
 @bp.post("/hold")
 @twilio_only
 def hold() -> Response:
-    """Twilio's waitUrl while a caller is in a queue: position, then music, looped by Twilio."""
+    """Twilio's waitUrl while a caller is in a queue: position and wait, maybe a callback offer, music."""
+    call = read_call(request.form)
+    language, skill = _queue_args()
+    services = _services()
+    if isinstance(services.telephony, LocalTelephony) and services.telephony.take_dequeue(call.call_sid):
+        response = VoiceResponse()
+        response.leave()  # on this machine an agent's accept reaches the caller at the next hold loop
+        return twiml_response(response)
+    position = request.form.get("QueuePosition", "")
+    return twiml_response(services.contact.hold(call.call_sid, call.caller, skill, language,
+                                                int(position) if position.isdigit() else None))
+
+
+def _queue_args() -> tuple[str, str]:
     flow = _services().flow
     language = request.args.get("lang", flow.default_language)
     if language not in flow.languages:
         raise BadWebhook("lang is not one of the flow's languages")
-    position = request.form.get("QueuePosition", "")
-    response = VoiceResponse()
-    voice = flow.voices[language]
-    if position.isdigit():
-        text = flow.message("hold_position", language).format(position=int(position))
-        response.say(text, voice=voice.voice, language=voice.language)
-    response.play(_services().settings.hold_music_url)
-    return twiml_response(response)
+    skill = request.args.get("skill", "")
+    if not skill.isidentifier():
+        raise BadWebhook("skill is missing or malformed")
+    return language, skill
+
+
+@bp.post("/callback")
+@twilio_only
+def callback() -> Response:
+    """A key pressed during the hold loop's callback offer."""
+    call = read_call(request.form)
+    language, _ = _queue_args()
+    if read_reply(request.form).digits != "1":
+        return twiml_response(VoiceResponse())  # anything else: the hold loop goes on
+    return twiml_response(_services().contact.take_callback(call.call_sid, call.caller, language))
+
+
+@bp.post("/agent-connect")
+@twilio_only
+def agent_connect() -> Response:
+    """Where a caller dequeued for an agent goes (Twilio REST dequeue): ring the agent."""
+    read_call(request.form)
+    agent_id, language = _agent_args()
+    return twiml_response(_services().contact.connect(agent_id, language))
+
+
+@bp.post("/agent-done")
+@twilio_only
+def agent_done() -> Response:
+    """The agent's leg of the call ended (the <Dial> action)."""
+    call = read_call(request.form)
+    _, language = _agent_args()
+    agent_id, language = _agent_args()
+    dial_status = request.form.get("DialCallStatus", "")
+    duration = request.form.get("DialCallDuration", "0")
+    _services().events.agent_leg_ended(call, agent_id, dial_status, int(duration) if duration.isdigit() else 0)
+    return twiml_response(_services().contact.agent_done(call.call_sid, dial_status, language))
+
+
+@bp.post("/queue-exit")
+@twilio_only
+def queue_exit() -> Response:
+    """The <Enqueue> action for a caller put back in line after a missed agent."""
+    call = read_call(request.form)
+    language, _ = _queue_args() if request.args.get("skill") else (_agent_args()[1], "")
+    left = _services().contact.left_queue(call.call_sid, request.form.get("QueueResult", ""), language)
+    if left is None:
+        left = _services().contact.agent_done(call.call_sid, "completed", language)
+    return twiml_response(left)
+
+
+def _agent_args() -> tuple[str, str]:
+    flow = _services().flow
+    language = request.args.get("lang", flow.default_language)
+    if language not in flow.languages:
+        raise BadWebhook("lang is not one of the flow's languages")
+    return request.args.get("agent", ""), language
 
 
 @bp.post("/status")
@@ -129,4 +220,6 @@ def status() -> Response:
     if not duration.isdigit():
         raise BadWebhook("CallDuration must be a whole number of seconds")
     _services().events.call_status(call, int(duration), request.form.get("SequenceNumber"))
+    if call.status in FINAL_STATUSES:
+        _services().contact.call_ended(call.call_sid)
     return Response(status=204)

@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 
 #: Twilio's final call statuses that mean nobody was ever connected.
 NOT_CONNECTED = frozenset({"busy", "failed", "no-answer", "canceled"})
-KIND_ORDER = {"started": 0, "turn": 1, "failed": 1, "status": 2}
+KIND_ORDER = {"started": 0, "turn": 1, "failed": 1, "agent": 1, "status": 2}
 
 
 def events_of(session: Session, call_sid: str) -> list[CallEvent]:
@@ -39,6 +40,8 @@ def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]
         session.add(call)
     fresh = Call(call_sid=call_sid)
     values = _fold(fresh, events_of(session, call_sid))
+    if values.get("agent_login"):
+        fresh.agent_id = session.scalar(select(Agent.id).where(Agent.login == values["agent_login"]))
     for column in Call.__table__.columns:
         if column.key not in ("id", "call_sid"):
             setattr(call, column.key, getattr(fresh, column.key))
@@ -86,6 +89,16 @@ def _network(call: Call, facts: dict[str, str], at: datetime) -> None:
         call.recording_url = facts["RecordingUrl"]
 
 
+def _agent(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    """An agent's leg ended: who talked to the caller, and for how long."""
+    data = event.data
+    if data.get("status") != "completed":
+        return
+    call.talk_seconds = int(data.get("seconds") or 0)
+    call.answered_at = event.occurred_at - timedelta(seconds=call.talk_seconds)
+    values["agent_login"] = data.get("agent")
+
+
 def _failed(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
     call.failures += 1
 
@@ -96,11 +109,11 @@ def _status(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
     if data.get("status") in NOT_CONNECTED or data.get("status") == "completed":
         call.ended_at = event.occurred_at
         call.started_at = call.started_at or event.occurred_at - timedelta(seconds=data.get("duration") or 0)
-    if call.answered_at is not None and call.ended_at is not None:
+    if call.answered_at is not None and call.ended_at is not None and call.talk_seconds is None:
         call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()))
 
 
-APPLY = {"started": _started, "turn": _turn, "failed": _failed, "status": _status}
+APPLY = {"started": _started, "turn": _turn, "failed": _failed, "agent": _agent, "status": _status}
 
 
 def disposition(call: Call, values: dict[str, Any]) -> str:
@@ -108,7 +121,7 @@ def disposition(call: Call, values: dict[str, Any]) -> str:
     if call.status in NOT_CONNECTED and not call.path:
         return "not_connected"
     checks = (
-        ("answered_by_agent", call.queue_result == "bridged"),
+        ("answered_by_agent", call.queue_result == "bridged" or bool(values.get("agent_login"))),
         ("voicemail", bool(values.get("message"))),
         ("callback", call.queue_result == "leave" and bool(values.get("callback"))),
         ("overflow", call.queue_result in ("queue-full", "error", "system-error")),

@@ -1,7 +1,9 @@
-"""<Dial> rules: who would be called, and what Twilio reports when nobody answers.
+"""<Dial> rules: who would be called, and what Twilio reports when they answer or not.
 
-The local caller cannot ring a real phone, agent client or SIP endpoint, so every
-Dial ends as Twilio reports an unanswered one; the app's fallback path still runs.
+The local caller cannot ring a real phone or SIP endpoint, so those Dials end as
+Twilio reports an unanswered one and the app's fallback path runs.  A <Client>
+is an agent's softphone: locally the agent is taken to answer, so a person or a
+script can walk a call all the way to a conversation with an agent.
 """
 
 from __future__ import annotations
@@ -24,3 +26,18 @@ def dial_targets(verb: ET.Element) -> str:
 def unanswered_params() -> dict[str, str]:
     """What Twilio posts to the Dial action when the other party never picks up."""
     return {"DialCallStatus": "no-answer", "DialCallDuration": "0", "DialCallSid": new_sid("CA")}
+
+
+def agent_client(verb: ET.Element) -> str | None:
+    """The identity of the agent softphone a Dial rings, if it rings one."""
+    nouns = list(verb)
+    if not nouns or any(noun.tag != "Client" for noun in nouns):
+        return None  # a number rung at the same time cannot be reached, so nothing answers locally
+    client = nouns[0]
+    identity = client.find("Identity")
+    return text_of(identity if identity is not None else client) or None
+
+
+def answered_params(seconds: int) -> dict[str, str]:
+    """What Twilio posts to the Dial action after an answered call ends."""
+    return {"DialCallStatus": "completed", "DialCallDuration": str(seconds), "DialCallSid": new_sid("CA")}

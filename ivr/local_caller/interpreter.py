@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from .dial import dial_targets, unanswered_params
+from .dial import agent_client, answered_params, dial_targets, unanswered_params
 from .flow import LEAVE, ApplicationError, CallEnded, Fetch, Outcome
 from .gather import gather_prompt, gather_result
 from .hold import HoldLine
@@ -14,6 +14,9 @@ from .record import record_prompt, recording_params, transcription_callback
 from .replies import Caller, Kind, Reply
 from .session import Session
 from .twiml import Document, bool_attr, int_attr, method_attr, text_of
+
+#: Simulated seconds each thing the caller says to an agent takes.
+AGENT_TALK_STEP = 20
 
 Handler = Callable[[ET.Element, Document, Mode], Outcome]
 NESTABLE_IN_GATHER = ("Say", "Play", "Pause")
@@ -104,7 +107,10 @@ class Interpreter:
         return Fetch(url, method_attr(verb))
 
     def dial(self, verb: ET.Element, doc: Document, mode: Mode) -> Outcome:
-        """Nobody can be reached locally: report no-answer to the action, if any."""
+        """An agent's client is 'answered' locally; any other party cannot be reached (no-answer)."""
+        agent = agent_client(verb)
+        if agent is not None:
+            return self._talk_to_agent(agent, verb, doc)
         targets = dial_targets(verb)
         self.session.emit("dial", targets,
                           f"[transfer to {targets}: not reachable from the local caller]")
@@ -112,6 +118,19 @@ class Interpreter:
         if not verb.get("action"):
             return None
         return Fetch(doc.resolve(verb.get("action")), method_attr(verb), unanswered_params())
+
+    def _talk_to_agent(self, agent: str, verb: ET.Element, doc: Document) -> Outcome:
+        """Connected to the agent's softphone: talk until the caller hangs up (Twilio then posts the action)."""
+        self.session.emit("connected", agent, f"[connected to agent {agent}: talk, or hang up]")
+        began = self.session.clock.seconds
+        while (reply := self.caller.hold_decision(0)).kind is not Kind.HANGUP:
+            self.session.take_reply(reply)
+            self.session.clock.advance(AGENT_TALK_STEP)
+        if verb.get("action"):  # Twilio reports the ended conversation even though the caller is gone
+            params = answered_params(int(self.session.clock.seconds - began))
+            self.session.notify(Fetch(doc.resolve(verb.get("action")), method_attr(verb), params))
+        self.session.take_reply(reply)  # the hang-up ends the call
+        raise CallEnded("completed", "caller hung up after talking to an agent")
 
     def record(self, verb: ET.Element, doc: Document, mode: Mode) -> Outcome:
         """Post a fake recording; an empty one makes no request (Twilio's rule)."""

@@ -40,6 +40,9 @@ def test_a_malformed_value_stops_start_up_naming_the_variable(name, value):
 
 def test_production_needs_its_secrets():
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
-        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok"})
-    settings = Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": "k"})
-    assert settings.production and settings.twilio_auth_token == "tok"
+        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "AGENT_CONSOLE_PASSWORD": "p"})
+    with pytest.raises(ConfigError, match="AGENT_CONSOLE_PASSWORD must be set"):
+        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": "k"})
+    settings = Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": "k",
+                                  "AGENT_CONSOLE_PASSWORD": "p"})
+    assert settings.production and settings.twilio_auth_token == "tok" and settings.telephony == "twilio"

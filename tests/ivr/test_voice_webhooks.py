@@ -201,10 +201,15 @@ class TestSomethingBreaksOnOurSide:
 
 
 class TestHold:
-    def test_announces_the_position_then_plays_music(self, twilio):
+    def test_announces_the_routers_position_and_wait_then_plays_music(self, twilio):
+        step(twilio, "report_menu", "es", Digits="1")  # joins potholes-es
+        root = twiml(twilio.post("/voice/hold?skill=potholes&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
+        assert heard(root)[0] == "Usted es el siguiente en la fila."
+        assert root.find("Play").text.endswith(".mp3")
+
+    def test_without_routing_state_twilios_position_is_announced(self, twilio):
         root = twiml(twilio.post("/voice/hold?skill=general&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
         assert heard(root)[0].startswith("Usted es el número 3 en la fila.")
-        assert root.find("Play").text.endswith(".mp3")
 
 
 class TestEventsForTheCallLog:

@@ -155,6 +155,15 @@ def queue_plain() -> Response:
 # --- dial, record, endings ------------------------------------------------------------
 
 
+def dial_agent() -> Response:
+    response = VoiceResponse()
+    dial = Dial(action="/echo", timeout=20)
+    dial.client("alice")
+    response.append(dial)
+    response.say("Not reached after a hang-up.")
+    return _twiml(response)
+
+
 def dial_plain() -> Response:
     response = VoiceResponse()
     dial = Dial()
@@ -210,6 +219,7 @@ ROUTES: dict[str, Callable[[], object]] = {
     "/queue/no-wait-url": lambda: _one("enqueue", "support", action="/queue/done"),
     "/dial": lambda: _one("dial", "+15551230000", action="/echo", timeout=20),
     "/dial/plain": dial_plain,
+    "/dial/agent": dial_agent,
     "/record": record,
     "/record/transcript": lambda: Response("", status=204),
     "/hangup": hangup,

@@ -277,6 +277,16 @@ def test_dial_reports_no_answer_to_its_action(app_server: AppServer) -> None:
     assert SID.fullmatch(app_server.seen_at("/echo")[0].params["DialCallSid"])
 
 
+def test_a_dialled_agent_answers_and_the_call_ends_when_the_caller_hangs_up(app_server: AppServer) -> None:
+    transcript = app_server.call("/dial/agent", "say my streetlight is out\nsay thanks\nhangup")
+
+    assert ("connected", "alice") in [(e.kind, e.detail) for e in transcript.events]
+    posted = app_server.seen_at("/echo")[0].params
+    assert (posted["DialCallStatus"], posted["DialCallDuration"]) == ("completed", "40")
+    assert "Not reached after a hang-up." not in transcript.heard
+    assert transcript.status == "completed" and transcript.errors == []
+
+
 def test_dial_without_action_continues(app_server: AppServer) -> None:
     transcript = app_server.call("/dial/plain")
 

@@ -1,0 +1,131 @@
+"""Agent console (take calls, change state) and supervisor statistics, as pages and a small JSON API.
+
+Every answer comes from the router's state in Redis, so any web process can
+serve any agent; the console polls the API every couple of seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from redis.exceptions import RedisError
+from sqlalchemy import select
+
+from agents.access import SUPERVISOR, console_login
+from ivr.models.agent import Agent as AgentRow
+from ivr.telephony import TelephonyError
+from routing.agents import AgentProfile, AgentState
+from routing.exceptions import RoutingError, UnknownAgent
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates")
+
+
+def _services():  # type: ignore[no-untyped-def]
+    return current_app.extensions["cityline"]
+
+
+@bp.errorhandler(RoutingError)
+def routing_refused(error: RoutingError) -> ResponseReturnValue:
+    return jsonify(error=str(error)), 409
+
+
+@bp.errorhandler(RedisError)
+def routing_unreachable(error: RedisError) -> ResponseReturnValue:
+    logger.error("agent console: Redis unreachable: %s", error)
+    return jsonify(error="Routing is unreachable right now; calls are not being offered. Try again shortly."), 503
+
+
+@bp.get("/")
+@console_login
+def console() -> ResponseReturnValue:
+    return render_template("console.html", login=g.login)
+
+
+@bp.get("/supervisor")
+@console_login
+def supervisor() -> ResponseReturnValue:
+    return render_template("supervisor.html")
+
+
+@bp.get("/api/me")
+@console_login
+def me() -> ResponseReturnValue:
+    router = _services().router
+    try:
+        agent = router.agent(g.login)
+    except UnknownAgent:
+        return jsonify(login=g.login, registered=False, state="offline")
+    offer = router.reservation(agent.reservation) if agent.reservation else None
+    return jsonify(login=agent.id, registered=True, name=agent.profile.name, state=agent.state.value,
+                   since=agent.since, calls_today=agent.calls_today, call=agent.call,
+                   offer=asdict(offer) if offer else None)
+
+
+@bp.post("/api/me/state")
+@console_login
+def change_state() -> ResponseReturnValue:
+    state = (request.get_json(silent=True) or {}).get("state", "")
+    if state not in {s.value for s in AgentState} - {"on_call", "wrap_up"}:
+        return jsonify(error="state must be available, break or offline"), 400
+    _register_from_profile(g.login)
+    _services().router.set_agent_state(g.login, AgentState(state))
+    return me()
+
+
+def _register_from_profile(login: str) -> None:
+    """Agents' skills and languages live in SQL; the router gets the current profile at each state change."""
+    with _services().sessions() as session:
+        row = session.scalar(select(AgentRow).where(AgentRow.login == login, AgentRow.active))
+    if row is None:
+        abort(403, description=f"{login} is not an active agent (add it with `cityline agents add`)")
+    _services().router.register_agent(AgentProfile(row.login, row.name, dict(row.skills), tuple(row.languages)))
+
+
+@bp.post("/api/offers/<reservation_id>/accept")
+@console_login
+def accept(reservation_id: str) -> ResponseReturnValue:
+    services = _services()
+    offer = services.router.reservation(reservation_id)
+    if offer is None or offer.agent_id != g.login:
+        return jsonify(error="no such offer for you"), 404
+    services.router.accept(reservation_id)
+    url = "/voice/agent-connect?" + urlencode({"agent": g.login, "lang": offer.language})
+    try:
+        services.telephony.connect_to_agent(offer.call_sid, offer.queue, url)
+    except TelephonyError as error:
+        logger.error("accepted offer %s but could not connect the caller: %s", reservation_id, error)
+        return jsonify(error=f"the caller could not be connected: {error}"), 502
+    return me()
+
+
+@bp.post("/api/offers/<reservation_id>/reject")
+@console_login
+def reject(reservation_id: str) -> ResponseReturnValue:
+    offer = _services().router.reservation(reservation_id)
+    if offer is None or offer.agent_id != g.login:
+        return jsonify(error="no such offer for you"), 404
+    _services().router.reject(reservation_id)
+    return me()
+
+
+@bp.get("/api/queues")
+@console_login
+def queues() -> ResponseReturnValue:
+    """Live statistics per queue, for supervisors."""
+    if g.login != SUPERVISOR:
+        abort(403, description="only the supervisor login sees queue statistics")
+    router = _services().router
+    rows: list[dict[str, Any]] = []
+    for skill in router.ctx.config.skills:
+        for language in router.ctx.config.languages:
+            stats = router.queue_stats(skill, language)
+            rows.append({"queue": f"{skill}-{language}", **asdict(stats)})
+    agents = [{"login": a.id, "name": a.profile.name, "state": a.state.value, "since": a.since,
+               "calls_today": a.calls_today} for a in router.agents()]
+    return jsonify(queues=rows, agents=agents)

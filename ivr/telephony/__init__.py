@@ -1,0 +1,42 @@
+"""The telephony port: the moves CityLine asks of the phone network, and its two adapters.
+
+`TwilioTelephony` makes them through Twilio's REST API; `LocalTelephony` makes
+the same moves on this machine (through Redis, where the local caller and the
+hold webhook see them), so demos and tests run the whole loop with no Twilio.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from redis import Redis
+
+from ivr.settings import Settings
+
+
+class TelephonyError(RuntimeError):
+    """The phone network refused or failed a request; the message says which and why."""
+
+
+class Telephony(Protocol):
+    def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
+        """Take this caller out of the queue; the call continues with the TwiML at `url` (dials the agent)."""
+        ...
+
+    def place_call(self, to: str, url: str) -> str:
+        """Call `to`; when answered the call follows the TwiML at `url`. Returns the new CallSid."""
+        ...
+
+    def send_sms(self, to: str, body: str) -> str:
+        """Text `body` to `to`; returns the message SID."""
+        ...
+
+
+def make_telephony(settings: Settings, redis: Redis) -> Telephony:
+    if settings.telephony == "twilio":
+        from ivr.telephony.twilio_adapter import TwilioTelephony
+
+        return TwilioTelephony(settings, redis)
+    from ivr.telephony.local_adapter import LocalTelephony
+
+    return LocalTelephony(redis)

@@ -1,0 +1,53 @@
+"""The phone network on this machine: the same moves as Twilio, kept in Redis for the local caller.
+
+Connecting a caller to an agent leaves a note that the next hold request of
+that call picks up (the hold webhook then answers <Leave/>, and the queue's
+action URL dials the agent), which is how `cityline call` gets connected.
+Outgoing calls and texts are recorded so tests and people can see them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+from redis import Redis
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "cityline:local-telephony:"
+NOTE_TTL = 600
+
+
+class LocalTelephony:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
+        self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)
+
+    def take_dequeue(self, call_sid: str) -> str | None:
+        """The URL this waiting call was sent to, once (the hold webhook asks on every loop)."""
+        value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}")
+        return value.decode() if value else None
+
+    def place_call(self, to: str, url: str) -> str:
+        sid = "CA" + uuid.uuid4().hex
+        self._record("calls", {"sid": sid, "to": to, "url": url})
+        logger.info("local telephony: call %s placed to %s (answer URL %s)", sid, to, url)
+        return sid
+
+    def send_sms(self, to: str, body: str) -> str:
+        sid = "SM" + uuid.uuid4().hex
+        self._record("sms", {"sid": sid, "to": to, "body": body})
+        logger.info("local telephony: text %s to %s: %s", sid, to, body)
+        return sid
+
+    def sent(self, kind: str) -> list[dict[str, str]]:
+        """What was placed or texted, oldest first ("calls" or "sms")."""
+        return [json.loads(item) for item in self.redis.lrange(f"{PREFIX}{kind}", 0, -1)]
+
+    def _record(self, kind: str, item: dict[str, str]) -> None:
+        self.redis.rpush(f"{PREFIX}{kind}", json.dumps(item))
+        self.redis.ltrim(f"{PREFIX}{kind}", -1000, -1)

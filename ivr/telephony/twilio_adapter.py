@@ -1,0 +1,59 @@
+"""The telephony port through Twilio's REST API (the twilio library's Client)."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from redis import Redis
+from twilio.base.exceptions import TwilioException
+from twilio.rest import Client
+
+from ivr.settings import Settings
+from ivr.telephony import TelephonyError
+
+QUEUE_SID_CACHE = "cityline:twilio:queue-sid:"
+
+
+class TwilioTelephony:
+    def __init__(self, settings: Settings, redis: Redis, client: Client | None = None) -> None:
+        if not settings.public_base_url or not settings.twilio_number:
+            raise TelephonyError("TELEPHONY=twilio needs PUBLIC_BASE_URL and TWILIO_NUMBER")
+        self.base_url = settings.public_base_url
+        self.number = settings.twilio_number
+        self.redis = redis
+        self.client = client or Client(settings.twilio_account_sid, settings.twilio_auth_token)
+
+    def _absolute(self, url: str) -> str:
+        return urljoin(self.base_url + "/", url)
+
+    def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
+        """Dequeue this caller from the Twilio queue named `queue` to the TwiML at `url`."""
+        try:
+            members = self.client.queues(self._queue_sid(queue)).members(call_sid)
+            members.update(url=self._absolute(url), method="POST")
+        except TwilioException as error:
+            raise TelephonyError(f"could not dequeue {call_sid} from {queue}: {error}") from error
+
+    def _queue_sid(self, name: str) -> str:
+        cached = self.redis.get(QUEUE_SID_CACHE + name)
+        if cached:
+            return cached.decode()
+        for queue in self.client.queues.stream():
+            if queue.friendly_name == name:
+                self.redis.set(QUEUE_SID_CACHE + name, queue.sid, ex=86_400)
+                return str(queue.sid)
+        raise TelephonyError(f"Twilio has no queue named {name!r}")
+
+    def place_call(self, to: str, url: str) -> str:
+        try:
+            call = self.client.calls.create(to=to, from_=self.number, url=self._absolute(url), method="POST")
+        except TwilioException as error:
+            raise TelephonyError(f"could not call {to}: {error}") from error
+        return str(call.sid)
+
+    def send_sms(self, to: str, body: str) -> str:
+        try:
+            message = self.client.messages.create(to=to, from_=self.number, body=body)
+        except TwilioException as error:
+            raise TelephonyError(f"could not text {to}: {error}") from error
+        return str(message.sid)
