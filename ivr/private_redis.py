@@ -44,6 +44,7 @@ def free_port() -> int:
 
 def start_private_redis(workdir: Path, timeout: float = 10.0) -> tuple[subprocess.Popen[bytes], str]:
     """Start redis-server on a free loopback port; returns the process and its URL once it answers."""
+    workdir = workdir.resolve()  # redis-server changes into --dir before opening the log file
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(
@@ -52,15 +53,15 @@ def start_private_redis(workdir: Path, timeout: float = 10.0) -> tuple[subproces
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
-    _wait_until_ready(url, process, timeout)
+    _wait_until_ready(url, process, timeout, workdir / "redis.log")
     return process, url
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise NoRedisServer(f"redis-server exited with code {process.returncode}")
+            raise NoRedisServer(f"redis-server exited with code {process.returncode}; see {log}")
         try:
             with Redis.from_url(url, socket_connect_timeout=0.2) as client:
                 client.ping()
