@@ -14,7 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from ivr import db
+from ivr.models.collection import CollectionStreet
 from ivr.private_redis import start_private_redis
 from ivr.settings import Settings
 
@@ -30,8 +33,7 @@ def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyp
             processes.append(redis_process)
             out(f"started a private Redis at {env['REDIS_URL']} (set REDIS_URL to use your own)")
         settings = Settings.from_env(env)
-        db.upgrade(db.make_engine(settings.database_url))
-        out(f"database ready: {settings.database_url}")
+        _prepare_database(settings, env, out)
         processes.append(_start([sys.executable, "-m", "ivr.cli", "worker"], env))
         processes.append(_start(_gunicorn(host, settings.port, web_workers), env))
         out(f"CityLine 311 is answering on http://{host}:{settings.port}/voice/incoming")
@@ -39,6 +41,20 @@ def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyp
         return _supervise(processes)
     finally:
         _stop(processes)
+
+
+def _prepare_database(settings: Settings, env: dict[str, str], out) -> None:  # type: ignore[no-untyped-def]
+    """The release step, and on a first development run the sample city, so every menu has data."""
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    with db.make_session_factory(engine)() as session:
+        empty = session.scalar(select(func.count(CollectionStreet.id))) == 0
+    engine.dispose()
+    out(f"database ready: {settings.database_url}")
+    if empty and not settings.production:
+        out("no streets loaded yet: loading the sample city (cityline import sample) for the demo")
+        subprocess.run([sys.executable, "-m", "ivr.cli", "import", "sample"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
