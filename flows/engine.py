@@ -36,6 +36,10 @@ from flows.speech import mentions, spoken_digits, spoken_key
 MAX_SILENT_STEPS = 64
 #: In a collect, a lone * asks for a person (0-9 are part of the number being typed).
 COLLECT_ESCAPE_KEY = "*"
+#: A collected value waiting for the caller to confirm it travels under this prefix.
+PENDING_PREFIX = "pending_"
+YES_WORDS = frozenset({"yes", "yeah", "yep", "correct", "right", "that's right", "si", "sí", "correcto", "claro"})
+NO_WORDS = frozenset({"no", "nope", "wrong", "incorrect", "incorrecto", "equivocado"})
 #: Queue and transfer results after which the caller has simply gone.
 CALLER_GONE = frozenset({"hangup"})
 SUCCESSFUL_RESULTS = frozenset({"bridged", "completed", "answered"})
@@ -217,14 +221,46 @@ class Engine:
         if reply.digits == COLLECT_ESCAPE_KEY and escape is not None and escape.goto:
             self._enter(walk, escape.goto)
             return
+        pending = walk.values.pop(PENDING_PREFIX + node.name, None)
+        if pending is not None:
+            self._respond_confirmation(walk, node, attempts, reply, pending)
+            return
         value = self._collected_value(node, reply)
         if value is None:
             self._retry(walk, node, attempts)
-            return
+        elif reply.speech and not reply.digits and (reply.confidence or 0.0) < self.flow.settings.confirm_below:
+            self._confirm(walk, node, attempts, value)
+        else:
+            self._accept(walk, node, value)
+
+    def _accept(self, walk: _Walk, node: model.CollectNode, value: str) -> None:
         walk.values[node.name] = value
         walk.visits[-1] = replace(walk.visits[-1], result=f"{node.name}={value}")
         assert node.next is not None, "validated at load"
         self._enter(walk, node.next)
+
+    def _confirm(self, walk: _Walk, node: model.CollectNode, attempts: int, value: str) -> None:
+        """Speech heard with low confidence is read back: "I heard 125 Elm Street. Is that right?"."""
+        walk.values[PENDING_PREFIX + node.name] = value
+        spoken = " ".join(value) if value.isdigit() else value
+        question = self.flow.message("confirm_value", walk.language).format(value=spoken)
+        walk.visits[-1] = replace(walk.visits[-1], result=f"confirming {node.name}")
+        walk.instructions.append(Listen(
+            state=walk.state(node.id, attempts), prompts=(Speak(question, walk.language),), dtmf=True, speech=True,
+            language=walk.language, timeout=self.flow.settings.timeout, num_digits=1,
+            hints=tuple(YES_WORDS | NO_WORDS)))
+
+    def _respond_confirmation(self, walk: _Walk, node: model.CollectNode, attempts: int, reply: Reply,
+                              pending: str) -> None:
+        if reply.digits[:1] == "1" or (not reply.digits and mentions(reply.speech, YES_WORDS)):
+            self._accept(walk, node, pending)
+            return
+        walk.visits[-1] = replace(walk.visits[-1], result=f"{node.name} not confirmed")
+        if attempts + 1 >= self.flow.max_attempts(node):
+            self._retry(walk, node, attempts)
+            return
+        walk.say(self.flow.message("confirm_rejected", walk.language))
+        self._enter(walk, node.id, attempts + 1)
 
     @staticmethod
     def _collected_value(node: model.CollectNode, reply: Reply) -> str | None:

@@ -117,6 +117,7 @@ class FlowSettings:
     max_attempts: int = 3
     timeout: int = 6  # seconds of silence before a prompt counts as unanswered
     on_failure: str = ""  # where callers go after max_attempts failures
+    confirm_below: float = 0.6  # speech recognised with less confidence than this is read back to confirm
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,13 @@ def _integer(value: Any, where: str, problems: Problems) -> int | None:
     return None
 
 
+def _fraction(value: Any, where: str, problems: Problems) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    problems.add(where, f"expected a number from 0 to 1, got {value!r}")
+    return None
+
+
 def _boolean(value: Any, where: str, problems: Problems) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -186,7 +193,9 @@ def build_voices(raw: Any, problems: Problems) -> dict[str, model.Voice]:
 def build_settings(raw: Any, problems: Problems) -> model.FlowSettings:
     raw = _mapping(raw, "settings", problems)
     values = {}
-    for name, reader in (("max_attempts", _integer), ("timeout", _integer), ("on_failure", _text)):
+    readers = (("max_attempts", _integer), ("timeout", _integer), ("on_failure", _text),
+               ("confirm_below", _fraction))
+    for name, reader in readers:
         if name in raw:
             values[name] = reader(raw[name], f"settings.{name}", problems)
     if "on_failure" not in raw:

@@ -23,6 +23,8 @@ REQUIRED_MESSAGES = {
     "menu_footer": (),
     "hold_position": ("{position}",),  # spoken to callers on hold
     "application_error": (),  # spoken if something breaks on our side mid-call
+    "confirm_value": ("{value}",),  # reads back speech heard with low confidence
+    "confirm_rejected": (),  # the caller said the read-back was wrong
 }
 DTMF_KEYS = set("0123456789*#")
 SKILL_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")

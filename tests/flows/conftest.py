@@ -26,6 +26,8 @@ messages:
   menu_footer: {en: Press 9 to repeat or 0 for an agent., es: Oprima 9 para repetir o 0 para un agente.}
   hold_position: {en: "You are number {position}.", es: "Usted es el número {position}."}
   application_error: {en: "Sorry, something broke.", es: "Disculpe, hubo un error."}
+  confirm_value: {en: "I heard {value}. Press 1 if right, 2 if not.", es: "Escuché {value}. Oprima 1 o 2."}
+  confirm_rejected: {en: "Let's try again.", es: "Otra vez."}
 global_options:
   repeat: {key: "9", words: {en: [repeat], es: [repetir]}}
   agent: {key: "0", goto: agent, words: {en: [agent, operator], es: [agente]}}

@@ -222,3 +222,31 @@ class TestStaleState:
     def test_a_silent_node_in_the_state_is_simply_entered(self, engine):
         turn = engine.respond(CallState("welcome", "en"), SILENCE)
         assert spoken(turn)[:2] == ["Welcome.", "Bienvenidos."]
+
+
+class TestLowConfidenceSpeech:
+    def test_is_read_back_before_it_is_used(self, engine):
+        turn = engine.respond(CallState("ask_zip", "en"), said("one two three four five", confidence=0.4))
+        listen = turn.instructions[-1]
+        assert isinstance(listen, Listen) and spoken(turn) == ["I heard 1 2 3 4 5. Press 1 if right, 2 if not."]
+        assert listen.state == CallState("ask_zip", "en", 0, {"pending_zip": "12345"})
+        assert "zip" not in turn.values
+
+    @pytest.mark.parametrize("yes", [keys("1"), said("yes that's right"), said("sí")])
+    def test_a_yes_keeps_the_value(self, engine, yes):
+        turn = engine.respond(CallState("ask_zip", "es", 0, {"pending_zip": "12345"}), yes)
+        assert turn.values == {"zip": "12345", "zone": "A"} and spoken(turn) == ["Zona A.", "Adiós."]
+
+    @pytest.mark.parametrize("no", [keys("2"), said("no"), SILENCE])
+    def test_anything_else_asks_again(self, engine, no):
+        turn = engine.respond(CallState("ask_zip", "en", 0, {"pending_zip": "12345"}), no)
+        assert spoken(turn) == ["Let's try again.", "Enter your five digit ZIP code."]
+        assert waiting_at(turn) == CallState("ask_zip", "en", 1, {})
+
+    def test_confident_speech_and_keys_are_not_read_back(self, engine):
+        for reply in (said("1 2 3 4 5", confidence=0.95), keys("12345")):
+            assert "Zone A." in spoken(engine.respond(CallState("ask_zip", "en"), reply))
+
+    def test_repeated_rejections_end_in_the_fallback(self, engine):
+        turn = engine.respond(CallState("ask_zip", "en", 2, {"pending_zip": "99999"}), keys("2"))
+        assert spoken(turn)[:2] == ["Let me get you some help.", "Please hold."]
