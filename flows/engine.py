@@ -228,10 +228,14 @@ class Engine:
         value = self._collected_value(node, reply)
         if value is None:
             self._retry(walk, node, attempts)
-        elif reply.speech and not reply.digits and (reply.confidence or 0.0) < self.flow.settings.confirm_below:
+        elif reply.speech and not reply.digits and self._unsure(reply):
             self._confirm(walk, node, attempts, value)
         else:
             self._accept(walk, node, value)
+
+    def _unsure(self, reply: Reply) -> bool:
+        """Twilio reports how sure it is of what it heard; without a figure there is nothing to doubt."""
+        return reply.confidence is not None and reply.confidence < self.flow.settings.confirm_below
 
     def _accept(self, walk: _Walk, node: model.CollectNode, value: str) -> None:
         walk.values[node.name] = value
