@@ -52,6 +52,7 @@ class _Walk:
     language: str
     values: dict[str, str]
     caller: str | None = None  # E.164; kept out of `values` so it never travels in URLs
+    call_sid: str | None = None
     instructions: list[Instruction] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
 
@@ -74,18 +75,18 @@ class Engine:
 
     # -- entry points -------------------------------------------------------
 
-    def begin(self, caller: str | None = None, language: str | None = None) -> Turn:
+    def begin(self, caller: str | None = None, language: str | None = None, call_sid: str | None = None) -> Turn:
         """The first turn of a new call."""
-        walk = _Walk(self._language(language), {}, caller)
+        walk = _Walk(self._language(language), {}, caller, call_sid)
         self._enter(walk, self.flow.start)
         return walk.turn()
 
-    def respond(self, state: CallState, reply: Reply, caller: str | None = None) -> Turn:
+    def respond(self, state: CallState, reply: Reply, caller: str | None = None, call_sid: str | None = None) -> Turn:
         """The caller answered (or did not) at the node named in `state`."""
         if state.node not in self.flow.nodes:
             raise UnknownNode(state.node)
         node = self.flow.node(state.node)
-        walk = _Walk(self._language(state.language), dict(state.values), caller)
+        walk = _Walk(self._language(state.language), dict(state.values), caller, call_sid)
         walk.visits.append(Visit(node.id, reply.describe()))
         responder = self._RESPONDERS.get(node.type)
         if responder is None:  # a silent node: just (re)enter it
@@ -126,10 +127,11 @@ class Engine:
         assert isinstance(node, model.AnswerNode)
         handler = self.handlers.get(node.handler)
         assert handler is not None, "validated at load"
-        request = HandlerRequest(walk.language, dict(walk.values), self.clock(), walk.caller)
+        said = tuple(sentence for visit in walk.visits for sentence in visit.said)
+        request = HandlerRequest(walk.language, dict(walk.values), self.clock(), walk.caller, walk.call_sid, said)
         result = handler(request)
         walk.visits[-1] = replace(walk.visits[-1], result=result.outcome, handler=node.handler,
-                                  spoke=bool(result.say))
+                                  spoke=bool(result.say), said=tuple(result.say) if result.worth_keeping else ())
         walk.values.update(result.values)
         for sentence in result.say:
             walk.say(sentence)

@@ -20,6 +20,8 @@ class HandlerRequest:
     values: Mapping[str, str]
     now: datetime  # timezone-aware, in the city's zone
     caller: str | None = None  # E.164, or None when the number is withheld
+    call_sid: str | None = None  # the call, for handlers that keep something for it (a text to send)
+    said: tuple[str, ...] = ()  # what handlers earlier in this same turn answered
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class HandlerResult:
     outcome: str
     say: tuple[str, ...] = ()  # sentences in the request's language
     values: Mapping[str, str] = field(default_factory=dict)  # merged into the call's values
+    worth_keeping: bool = True  # an answer the caller may want in writing (not a remark like "text sent")
 
 
 class Handler(Protocol):

@@ -86,6 +86,7 @@ class Visit:
     result: str | None = None
     handler: str | None = None  # for answer nodes: which self-service handler ran
     spoke: bool = False  # the handler gave the caller an answer (not just a silent decision)
+    said: tuple[str, ...] = ()  # that answer, sentence by sentence (it can be sent by text)
 
 
 @dataclass(frozen=True)

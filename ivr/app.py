@@ -25,6 +25,7 @@ from ivr.contact_center import ContactCenter
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from ivr.telephony import Telephony, make_telephony
+from ivr.texts import AnswerTexts
 from routing.config import load_config as load_routing_config
 from routing.router import Router
 
@@ -44,6 +45,7 @@ class CityLine:
     sql: Engine
     sessions: sessionmaker[Session]
     references: ReferenceAllocator  # case numbers for every channel (phone, web, API), from one counter
+    texts: AnswerTexts
     router: Router
     contact: ContactCenter
     telephony: Telephony
@@ -65,7 +67,7 @@ def build_services(settings: Settings) -> CityLine:
     router = Router(redis, load_routing_config(settings.routing_file), hours=settings.office_hours)
     return CityLine(
         settings=settings, flow=flow, engine=FlowEngine(flow, handlers, clock), events=events, redis=redis,
-        sql=sql, sessions=sessions, references=context.references, router=router,
+        sql=sql, sessions=sessions, references=context.references, texts=context.texts, router=router,
         contact=ContactCenter(router, flow, settings.hold_music_url), telephony=make_telephony(settings, redis),
     )
 

@@ -53,6 +53,7 @@ NETWORK_FACTS = ("QueueResult", "QueueTime", "DialCallStatus", "DialCallDuration
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
     turn = _join_queues(turn, call)
     _log_turn(turn, call, state)
+    _services().texts.remember(call.call_sid, [s for visit in turn.visits for s in visit.said])
     return twiml_response(_renderer().render(turn.instructions))
 
 
@@ -68,7 +69,8 @@ def _join_queues(turn: Turn, call: CallFacts) -> Turn:
         queued = next((i for i in turn.instructions if isinstance(i, Queue)), None)
         if queued is None or services.contact.join(call.call_sid, queued.skill, queued.language):
             return turn
-        refused = services.engine.respond(queued.state, Reply(result="queue-full"), caller=call.caller.e164)
+        refused = services.engine.respond(queued.state, Reply(result="queue-full"), caller=call.caller.e164,
+                                          call_sid=call.call_sid)
         turn = Turn(turn.instructions[:-1] + refused.instructions, turn.visits + refused.visits,
                     refused.language, refused.values)
     return turn
@@ -86,7 +88,7 @@ def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
     _services().events.call_started(call)
-    return _reply_with(_services().engine.begin(caller=call.caller.e164), call)
+    return _reply_with(_services().engine.begin(caller=call.caller.e164, call_sid=call.call_sid), call)
 
 
 @bp.post("/step")
@@ -104,11 +106,11 @@ def step() -> Response:
             _log_turn(Turn((), (visit,), state.language, state.values), call, state)
             return twiml_response(left)
     try:
-        turn = engine.respond(state, reply, caller=call.caller.e164)
+        turn = engine.respond(state, reply, caller=call.caller.e164, call_sid=call.call_sid)
     except UnknownNode:
         # The flow was edited while this call was in it: start the caller over, politely.
         logger.warning("call %s was at node %r, which the flow no longer has", call.call_sid, state.node)
-        turn = engine.begin(caller=call.caller.e164, language=state.language)
+        turn = engine.begin(caller=call.caller.e164, language=state.language, call_sid=call.call_sid)
     except Exception:
         logger.exception("call %s: the flow failed at node %r", call.call_sid, state.node)
         return _recover(call, state)

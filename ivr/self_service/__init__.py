@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
-from ivr.self_service import cases, office_hours
+from ivr.self_service import cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
+from ivr.texts import AnswerTexts
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class SelfServiceContext:
     settings: Settings
     sessions: sessionmaker[Session]
     references: ReferenceAllocator  # hands out case numbers a caller can be told at once
+    texts: AnswerTexts  # answers a caller asked to get by text message
 
 
 def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Redis) -> SelfServiceContext:
@@ -29,7 +31,7 @@ def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Red
         with sessions() as session:
             return highest_sequence(session, year)
 
-    return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql))
+    return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql), AnswerTexts(redis))
 
 
 def build_registry(context: SelfServiceContext) -> HandlerRegistry:
@@ -38,4 +40,5 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
+    texts.register(registry, context.texts)
     return registry

@@ -126,3 +126,27 @@ def test_a_spanish_caller_at_an_unknown_number_reaches_the_trash_queue(city_serv
     assert "Disculpe, no encontré el número 99999 en Elm Street." in transcript.heard
     assert "Por favor espere en la línea al próximo agente disponible." in transcript.heard
     assert not any("recolección de basura es" in line for line in transcript.heard)
+
+
+def test_a_mobile_caller_gets_the_answer_by_text_message(city_server):
+    from redis import Redis
+
+    from ivr.telephony.local_adapter import LocalTelephony
+
+    transcript = city_server.call("press 1\npress 1\npress 1200#\nsay Elm Street\npress 1\npress 2\n")
+    assert transcript.errors == []
+    assert "To get this by text message, press 1. To continue, press 2." in transcript.heard
+    assert "I have sent that to your phone by text message." in transcript.heard
+    city_server.run_worker()
+    with Redis.from_url(city_server.env["REDIS_URL"]) as redis:
+        texts = [sms for sms in LocalTelephony(redis).sent("sms") if sms["to"] == "+13125550199"]
+    assert texts and texts[-1]["body"].startswith("City 3-1-1: Here is the collection schedule for 1200 Elm Street.")
+    assert "Your next trash pickup is " in texts[-1]["body"]
+
+
+def test_a_landline_caller_is_not_offered_a_text(city_server):
+    transcript = city_server.call("press 1\npress 1\npress 1200#\nsay Elm Street\npress 2\n",
+                                  from_number="+442071838750")
+    assert transcript.errors == []
+    assert "To get this by text message, press 1. To continue, press 2." not in transcript.heard
+    assert transcript.heard[-1] == "Thank you for calling City 3-1-1. Goodbye."

@@ -1,0 +1,32 @@
+"""Texting an answer: kept for an hour, sent once by a job even when the job runs again."""
+
+from __future__ import annotations
+
+from ivr.telephony.local_adapter import LocalTelephony
+from ivr.texts import AnswerTexts, send_answer_text
+
+SID = "CA" + "d" * 32
+
+
+def test_an_answer_is_texted_once_even_if_the_job_is_retried(redis, redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    texts = AnswerTexts(redis)
+    texts.remember(SID, ["Your next trash pickup is Tuesday, December 1.", "Recycling is every other Tuesday."])
+    assert texts.has_answer(SID)
+    first = send_answer_text(SID, "+13125550199")
+    assert first is not None and first.startswith("SM")
+    assert send_answer_text(SID, "+13125550199") is None
+    [sent] = LocalTelephony(redis).sent("sms")
+    assert sent == {"sid": first, "to": "+13125550199",
+                    "body": "City 3-1-1: Your next trash pickup is Tuesday, December 1. Recycling is every other Tuesday."}
+
+
+def test_nothing_is_sent_when_no_answer_was_kept(redis, redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert send_answer_text(SID, "+13125550199") is None
+    assert LocalTelephony(redis).sent("sms") == []
+
+
+def test_empty_answers_are_not_kept(redis):
+    AnswerTexts(redis).remember(SID, [])
+    assert not AnswerTexts(redis).has_answer(SID)
