@@ -26,7 +26,6 @@ from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from ivr.telephony import Telephony, make_telephony
 from ivr.texts import AnswerTexts
-from routing.config import load_config as load_routing_config
 from routing.router import Router
 
 #: Used when REDIS_URL is unset and the app was not started by `cityline run`.
@@ -64,7 +63,7 @@ def build_services(settings: Settings) -> CityLine:
     record_now = partial(_record_with, sessions)
     events = CallEvents(queue, record_now, lambda: delivery_key(request.headers))
     clock = partial(datetime.now, settings.office_hours.zone)
-    router = Router(redis, load_routing_config(settings.routing_file), hours=settings.office_hours)
+    router = context.router
     return CityLine(
         settings=settings, flow=flow, engine=FlowEngine(flow, handlers, clock), events=events, redis=redis,
         sql=sql, sessions=sessions, references=context.references, texts=context.texts, router=router,

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
-from ivr.self_service import cases, office_hours, texts
+from ivr.self_service import callbacks, cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
 from ivr.texts import AnswerTexts
+from routing.config import load_config as load_routing_config
+from routing.router import Router
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class SelfServiceContext:
     sessions: sessionmaker[Session]
     references: ReferenceAllocator  # hands out case numbers a caller can be told at once
     texts: AnswerTexts  # answers a caller asked to get by text message
+    router: Router  # callbacks requested from the menus
 
 
 def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Redis) -> SelfServiceContext:
@@ -31,7 +34,9 @@ def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Red
         with sessions() as session:
             return highest_sequence(session, year)
 
-    return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql), AnswerTexts(redis))
+    router = Router(redis, load_routing_config(settings.routing_file), hours=settings.office_hours)
+    return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql), AnswerTexts(redis),
+                              router)
 
 
 def build_registry(context: SelfServiceContext) -> HandlerRegistry:
@@ -41,4 +46,5 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
     texts.register(registry, context.texts)
+    callbacks.register(registry, context.router, context.settings.office_hours)
     return registry

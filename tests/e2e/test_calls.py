@@ -157,3 +157,22 @@ def test_after_hours_three_failures_lead_to_a_message_never_silence(after_hours_
     assert_clean(transcript)
     assert "Nuestras oficinas están cerradas en este momento." in transcript.heard
     assert transcript.heard[-1].startswith("Gracias por llamar")  # no recording: the call ends with a goodbye
+
+
+def test_after_hours_a_caller_can_ask_to_be_called_back_when_the_center_opens(after_hours_server):
+    from redis import Redis
+
+    from routing.calls import CallKind
+    from routing.config import load_config
+    from routing.router import Router
+
+    transcript = after_hours_server.call("press 1\npress 2\npress 3\npress 4\n")  # a noise report, after hours
+    assert_clean(transcript)
+    requested = transcript.heard.index(
+        "We will call you back at the number you are calling from as soon as an agent is free.")
+    assert transcript.heard[requested + 1].startswith("Agents are available again on ")
+    assert transcript.heard[-1] == "Thank you for calling City 3-1-1. Goodbye."
+    with Redis.from_url(after_hours_server.env["REDIS_URL"]) as redis:
+        callback = Router(redis, load_config()).call(transcript.call_sid)
+    assert callback is not None and callback.kind is CallKind.CALLBACK
+    assert (callback.skill, callback.number) == ("noise", "+13125550199")
