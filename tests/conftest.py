@@ -15,10 +15,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from redis import Redis
+from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
-from ivr import db
+from ivr import db, jobs
 from ivr.app import create_app
+from ivr.models.call import Call
+from ivr.models.call_event import CallEvent
+from ivr.models.case import Case
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
 POSTGRES_SERVER = os.environ.get("CITYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -79,6 +83,30 @@ def postgres_url() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sessions(request, sqlite_url: str) -> Iterator[sessionmaker[Session]]:
+    """A migrated database on SQLite and on PostgreSQL, emptied of calls and cases, bound for jobs."""
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    factory = db.make_session_factory(engine)
+    _empty(factory)
+    jobs.bind(factory)
+    yield factory
+    jobs.bind(None)
+    _empty(factory)
+    engine.dispose()
+
+
+def _empty(factory: sessionmaker[Session]) -> None:
+    with db.unit_of_work(factory) as session:
+        for case in session.scalars(sa.select(Case)):
+            session.delete(case)
+        session.flush()
+        session.execute(sa.delete(Call))
+        session.execute(sa.delete(CallEvent))
 
 
 @pytest.fixture

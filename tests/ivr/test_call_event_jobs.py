@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import inspect, select
@@ -14,20 +12,6 @@ from ivr.models.call_event import CallEvent
 
 EVENT = {"call_sid": "CA" + "a" * 32, "kind": "status", "sequence": "3:completed",
          "at": "2026-11-24T15:00:00+00:00", "data": {"status": "completed", "duration": 42}}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def sessions(request, sqlite_url: str) -> Iterator[sessionmaker[Session]]:
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    factory = db.make_session_factory(engine)
-    jobs.bind(factory)
-    with db.unit_of_work(factory) as session:
-        session.query(CallEvent).delete()
-    yield factory
-    jobs.bind(None)
-    engine.dispose()
 
 
 def stored(factory: sessionmaker[Session]) -> list[CallEvent]:

@@ -17,8 +17,8 @@ def test_an_answer_is_texted_once_even_if_the_job_is_retried(redis, redis_url, m
     assert first is not None and first.startswith("SM")
     assert send_answer_text(SID, "+13125550199") is None
     [sent] = LocalTelephony(redis).sent("sms")
-    assert sent == {"sid": first, "to": "+13125550199",
-                    "body": "City 3-1-1: Your next trash pickup is Tuesday, December 1. Recycling is every other Tuesday."}
+    body = "City 3-1-1: Your next trash pickup is Tuesday, December 1. Recycling is every other Tuesday."
+    assert sent == {"sid": first, "to": "+13125550199", "body": body}
 
 
 def test_nothing_is_sent_when_no_answer_was_kept(redis, redis_url, monkeypatch):

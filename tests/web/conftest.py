@@ -1,24 +1,5 @@
-"""The residents' pages on SQLite and on PostgreSQL, with a real Redis."""
+"""The residents' pages on SQLite and on PostgreSQL, with a real Redis: the same app as the Open311 tests."""
 
-from __future__ import annotations
+from tests.open311.conftest import client, database_url, env
 
-from collections.abc import Iterator
-
-import pytest
-
-from tests.open311.support import BACKENDS, database_url_for, env_for
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
-    yield from database_url_for(request, sqlite_url)
-
-
-@pytest.fixture
-def env(database_url: str, redis_url: str, redis) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return env_for(database_url, redis_url)
-
-
-@pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
-    return app.test_client()
+__all__ = ["client", "database_url", "env"]
