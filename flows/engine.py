@@ -131,7 +131,8 @@ class Engine:
         request = HandlerRequest(walk.language, dict(walk.values), self.clock(), walk.caller, walk.call_sid, said)
         result = handler(request)
         walk.visits[-1] = replace(walk.visits[-1], result=result.outcome, handler=node.handler,
-                                  spoke=bool(result.say), said=tuple(result.say) if result.worth_keeping else ())
+                                  spoke=bool(result.say),
+                                  said=tuple(result.written or result.say) if result.worth_keeping else ())
         walk.values.update(result.values)
         for sentence in result.say:
             walk.say(sentence)

@@ -30,6 +30,7 @@ class HandlerResult:
     say: tuple[str, ...] = ()  # sentences in the request's language
     values: Mapping[str, str] = field(default_factory=dict)  # merged into the call's values
     worth_keeping: bool = True  # an answer the caller may want in writing (not a remark like "text sent")
+    written: tuple[str, ...] = ()  # the answer as it reads best in a text message (default: what was said)
 
 
 class Handler(Protocol):

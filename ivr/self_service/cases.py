@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 PHRASES = {
     "en": {
         "filed": "Your message has been saved as case number {ref}. Again, your case number is {ref}.",
+        "written": "Your message has been saved as case number {ref}.",
         "no_reference": "Your message has been saved. We could not create a case number right now; "
                         "the 3-1-1 team will give you one when they follow up.",
         "invalid": "That number does not look like a case number. Case numbers have ten digits.",
@@ -32,6 +33,7 @@ PHRASES = {
     },
     "es": {
         "filed": "Su mensaje quedó registrado con el número de caso {ref}. Repito, su número de caso es {ref}.",
+        "written": "Su mensaje quedó registrado con el número de caso {ref}.",
         "no_reference": "Su mensaje quedó registrado. No pudimos crear un número de caso en este momento; "
                         "el equipo 3-1-1 se lo dará cuando le contacte.",
         "invalid": "Ese número no parece un número de caso. Los números de caso tienen diez dígitos.",
@@ -80,7 +82,8 @@ def register(registry: HandlerRegistry, sessions: sessionmaker[Session], referen
             logger.warning("no case reference for a voice message: %s", error)
             return HandlerResult("unavailable", (phrases["no_reference"],))
         spoken = reference.spoken(ref, request.language)
-        return HandlerResult("filed", (phrases["filed"].format(ref=spoken),), {"case_ref": ref})
+        written = phrases["written"].format(ref=reference.display(ref))
+        return HandlerResult("filed", (phrases["filed"].format(ref=spoken),), {"case_ref": ref}, written=(written,))
 
     def case_status(request: HandlerRequest) -> HandlerResult:
         phrases = PHRASES[request.language]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from redis import Redis
 from sqlalchemy import select
 
 from ivr import db
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
+from ivr.telephony.local_adapter import LocalTelephony
 from tests.e2e.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -106,7 +110,8 @@ def after_hours_server(server_env, tmp_path_factory):  # type: ignore[no-untyped
 
 
 def test_after_hours_a_message_becomes_a_case_the_caller_can_look_up(after_hours_server):
-    transcript = after_hours_server.call("press 1\npress 2\npress 2\npress 1\nrecord my streetlight is out on Elm\n")
+    transcript = after_hours_server.call(
+        "press 1\npress 2\npress 2\npress 1\nrecord my streetlight is out on Elm\npress 1\n")
     assert_clean(transcript)
     assert "Our offices are closed right now." in transcript.heard
     assert any(line.startswith("Agents are available again on ") and line.endswith(" at 3 AM.")
@@ -114,9 +119,14 @@ def test_after_hours_a_message_becomes_a_case_the_caller_can_look_up(after_hours
     [filed] = [line for line in transcript.heard if line.startswith("Your message has been saved as case number")]
     reference = "".join(ch for ch in filed.split("Again")[0] if ch.isdigit())
     assert len(reference) == 10
-    assert transcript.heard[-1] == "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."
+    assert transcript.heard[-2:] == ["I have sent that to your phone by text message.",
+                                     "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."]
 
     after_hours_server.run_worker()
+    with Redis.from_url(after_hours_server.env["REDIS_URL"]) as redis:
+        texts = LocalTelephony(redis).sent("sms")
+    printed = f"{reference[:2]}-{reference[2:9]}-{reference[9]}"
+    assert texts[-1]["body"] == f"City 3-1-1: Your message has been saved as case number {printed}."
     engine = db.make_engine(after_hours_server.env["DATABASE_URL"])
     with db.make_session_factory(engine)() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
@@ -129,6 +139,21 @@ def test_after_hours_a_message_becomes_a_case_the_caller_can_look_up(after_hours
     lookup = after_hours_server.call(f"press 1\npress 3\npress {reference}\npress 2\n")
     assert_clean(lookup)
     assert any(line.startswith("Case number ") and "Streetlight out, is open." in line for line in lookup.heard)
+
+    page = fetch(f"{after_hours_server.url}/cases/lookup?ref={printed}")
+    assert "Streetlight out" in page and printed in page
+    [request] = json.loads(fetch(f"{after_hours_server.url}/open311/v2/requests/{reference}.json"))
+    assert (request["service_request_id"], request["service_code"], request["status"]) == (
+        reference, "streetlights", "open")
+
+    spanish = after_hours_server.call(f"press 2\npress 3\nsay {' '.join(reference)}\nsay terminar\n")
+    assert_clean(spanish)
+    assert any(line.startswith("El caso número ") and "está abierto" in line for line in spanish.heard)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
 
 
 def test_a_mistyped_case_number_is_caught_and_asked_again(server):

@@ -140,10 +140,16 @@ def _saturday_night():  # type: ignore[no-untyped-def]
 
 
 class TestRecording:
-    def test_a_recording_ends_the_call_with_thanks(self, twilio):
-        root = step(twilio, "record_message", RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
-                    RecordingDuration="12", RecordingSid="RE" + "1" * 32)
+    RECORDING = {"RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+                 "RecordingDuration": "12", "RecordingSid": "RE" + "1" * 32}
+
+    def test_a_recording_gets_a_case_number_and_a_mobile_caller_is_offered_it_by_text(self, twilio):
+        root = step(twilio, "record_message", **self.RECORDING)
         assert heard(root)[0].startswith("Your message has been saved as case number 2")
+        assert gather_state(root)["node"] == ["text_reference"]
+
+    def test_a_caller_without_a_number_hears_thanks_and_goodbye(self, twilio):
+        root = step(twilio, "record_message", **self.RECORDING, From="anonymous")
         assert heard(root)[-1] == "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."
         assert root.find("Hangup") is not None
 
