@@ -17,10 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
+from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.call_record import rebuild_call
 from ivr.cases.service import CaseError, NewCase, open_case
+from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
+from ivr.models.case import Case
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +37,13 @@ CALL_JOB_OPTIONS: dict[str, Any] = {
 }
 
 _sessions: sessionmaker[Session] | None = None
+_references: ReferenceAllocator | None = None
 
 
-def bind(sessions: sessionmaker[Session] | None) -> None:
-    """Use these sessions for jobs run in this process (None: build from DATABASE_URL on first use)."""
-    global _sessions
-    _sessions = sessions
+def bind(sessions: sessionmaker[Session] | None, references: ReferenceAllocator | None = None) -> None:
+    """Use these sessions (and case numbers) for jobs in this process; None: build from the environment."""
+    global _sessions, _references
+    _sessions, _references = sessions, references
 
 
 def _session_factory() -> sessionmaker[Session]:
@@ -51,6 +55,26 @@ def _session_factory() -> sessionmaker[Session]:
     return _sessions
 
 
+def _reference_allocator() -> ReferenceAllocator:
+    """Case numbers come from the same Redis counter the IVR and the web use, never from SQL alone."""
+    global _references
+    if _references is None:
+        from redis import Redis
+
+        from ivr.cases.service import highest_sequence
+        from ivr.settings import Settings
+
+        sessions = _session_factory()
+
+        def highest_in_sql(year: int) -> int:
+            with sessions() as session:
+                return highest_sequence(session, year)
+
+        redis = Redis.from_url(Settings.from_env().redis_url or "redis://127.0.0.1:6379/0")
+        _references = ReferenceAllocator(redis, highest_in_sql)
+    return _references
+
+
 def record_call_event(event: dict[str, Any]) -> bool:
     """Store one call event and bring the call's row up to date; False when it was already stored."""
     with db.unit_of_work(_session_factory()) as session:
@@ -58,6 +82,7 @@ def record_call_event(event: dict[str, Any]) -> bool:
             return False
         call, values = rebuild_call(session, event["call_sid"])
         _open_case_for_message(session, call, values)
+        _open_case_for_agent_call(session, call, values)
     return True
 
 
@@ -96,3 +121,24 @@ def _open_case_for_message(session: Session, call: Call, values: dict[str, Any])
     except CaseError:
         logger.warning("call %s: topic %r is not a service type; filing as general", call.call_sid, new.service_code)
         open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
+
+
+def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, Any]) -> None:
+    """A call an agent took becomes a case the agent (and the city) can follow, exactly once."""
+    if not values.get("agent_login") or call.agent_id is None:
+        return
+    source_key = f"call:{call.call_sid}:agent"
+    if session.scalar(select(Case.id).where(Case.source_key == source_key)) is not None:
+        return
+    skill = (call.queue or "general").rsplit("-", 1)[0]
+    agent = session.get(Agent, call.agent_id)
+    opened = call.answered_at or call.started_at or datetime.now(UTC)
+    new = NewCase(reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone",
+                  opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
+                  contact_phone=call.caller, source_key=source_key)
+    try:
+        case = open_case(session, new, calls=[call])
+    except CaseError:
+        case = open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
+    if agent is not None and agent not in case.agents:
+        case.agents.append(agent)

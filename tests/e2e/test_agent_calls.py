@@ -17,6 +17,7 @@ from ivr.local_caller import LocalCall, ScriptedCaller, parse_script
 from ivr.local_caller.replies import Reply
 from ivr.models.agent import Agent
 from ivr.models.call import Call
+from ivr.models.case import Case
 from tests.conftest import AUTH_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -91,6 +92,10 @@ def test_a_caller_is_connected_when_an_agent_takes_the_call(server):
         alice = session.scalar(select(Agent).where(Agent.login == "alice"))
         assert (row.disposition, row.queue, row.agent_id, row.talk_seconds) == (
             "answered_by_agent", "potholes-en", alice.id, 20)
+        [case] = session.scalars(select(Case).where(Case.source_key == f"call:{row.call_sid}:agent")).all()
+        assert (case.service_type.code, case.contact_phone, [a.login for a in case.agents]) == (
+            "potholes", "+13125550199", ["alice"])
+        assert case.description == "Call taken by Alice Rivera."
     engine.dispose()
 
 
