@@ -17,9 +17,12 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from agents.access import SUPERVISOR, console_login
+from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
+from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
+from routing.calls import CallKind
 from routing.exceptions import RoutingError, UnknownAgent
 
 logger = logging.getLogger(__name__)
@@ -64,7 +67,20 @@ def me() -> ResponseReturnValue:
     offer = router.reservation(agent.reservation) if agent.reservation else None
     return jsonify(login=agent.id, registered=True, name=agent.profile.name, state=agent.state.value,
                    since=agent.since, calls_today=agent.calls_today, call=agent.call,
-                   offer=asdict(offer) if offer else None)
+                   offer=asdict(offer) if offer else None,
+                   offer_about=_about(offer.call_sid) if offer else None,
+                   call_about=_about(agent.call) if agent.call else None)
+
+
+def _about(sid: str) -> dict[str, Any] | None:
+    """Who and what a call or callback is, so the agent knows whom they are calling back and why."""
+    router = _services().router
+    call = router.call(sid)
+    if call is None:
+        return None
+    return {"kind": call.kind.value, "number": call.number, "queue": call.queue, "skill": call.skill,
+            "topic": topic(call.skill, "en"), "status": call.status.value, "attempt": call.attempts + 1,
+            "max_attempts": router.ctx.config.callbacks.max_attempts}
 
 
 @bp.post("/api/me/state")
@@ -95,6 +111,10 @@ def accept(reservation_id: str) -> ResponseReturnValue:
     if offer is None or offer.agent_id != g.login:
         return jsonify(error="no such offer for you"), 404
     services.router.accept(reservation_id)
+    if offer.kind == CallKind.CALLBACK:
+        job = enqueue_place_callback(services.redis, offer.call_sid)  # the worker dials the resident
+        logger.info("agent %s accepted callback %s; job %s places the call", g.login, offer.call_sid, job.id)
+        return me()
     url = "/voice/agent-connect?" + urlencode({"agent": g.login, "lang": offer.language})
     try:
         services.telephony.connect_to_agent(offer.call_sid, offer.queue, url)

@@ -49,6 +49,7 @@ def worker(burst: bool, fork: bool) -> None:
 
     from ivr import db, jobs
     from ivr.app import FALLBACK_REDIS_URL
+    from ivr.routing_jobs import ROUTING_QUEUE
     from ivr.sweeper import start_sweeper
     from ivr.texts import TEXTS_QUEUE
 
@@ -60,7 +61,7 @@ def worker(burst: bool, fork: bool) -> None:
     worker_class = Worker if fork else SimpleWorker
     sweeper = None if burst else start_sweeper(settings, connection)
     try:
-        worker_class([jobs.CALLS_QUEUE, TEXTS_QUEUE], connection=connection).work(
+        worker_class([jobs.CALLS_QUEUE, ROUTING_QUEUE, TEXTS_QUEUE], connection=connection).work(
             burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
         if sweeper is not None:
@@ -282,6 +283,31 @@ def db_current() -> None:
     engine.dispose()
     click.echo(f"current: {current or 'none'}; code needs: {head}")
     sys.exit(0 if current == head else 1)
+
+
+@main.group()
+def routing() -> None:
+    """The contact center's routing (queues, agents, callbacks)."""
+
+
+@routing.command("sweep")
+def routing_sweep() -> None:
+    """Run the routing sweep once, as every worker does every 2 s: timeouts, due callbacks, overflow, waits to SQL."""
+    from ivr import db
+    from ivr.routing_jobs import services_from
+    from ivr.sweeper import sweep_once
+
+    settings, redis = _settings(), _redis()
+    engine = db.make_engine(settings.database_url)
+    try:
+        result = sweep_once(services_from(settings, redis, db.make_session_factory(engine)))
+    finally:
+        engine.dispose()
+        redis.close()
+    if result.report is None:
+        raise click.ClickException("the routing sweep failed (see the log)")
+    click.echo(f"offers made {len(result.report.offers)}, offers missed {len(result.report.timed_out)}, "
+               f"overflowed {len(result.overflowed)}, waits copied to SQL {result.waits_copied}")
 
 
 main.add_command(import_group)

@@ -4,6 +4,11 @@ The flow engine decides *that* a caller goes to a queue; this module tells the
 router, and turns what the router knows (position, estimated wait, an agent who
 accepted, a callback) into TwiML.  Routing failures never leave a caller in
 silence: a refused or unreachable queue sends them down the flow's failure path.
+
+It also speaks for the two ways a wait ends without a caller on hold reaching
+an agent: a callback (the call the worker places when an agent accepts it, and
+that call's status reports) and overflow (a caller past the queue's maximum
+wait is offered a callback or a recorded message).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from flows.model import Flow
+from ivr.cases.reference import spoken as spoken_reference
 from ivr.phone import CallerNumber
-from routing.calls import CallKind, CallRequest, CallStatus, WaitingCall
+from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, WaitingCall
 from routing.exceptions import RoutingError
 from routing.router import Router
 
@@ -25,6 +31,12 @@ logger = logging.getLogger(__name__)
 #: Offer a callback instead of hold when the announced wait is at least this long (seconds).
 CALLBACK_OFFER_AFTER = 120
 AGENT_RING_SECONDS = 20
+#: A caller who already waited the queue's maximum and asks for a callback goes ahead of normal-priority entries.
+OVERFLOW_CALLBACK_PRIORITY = 5
+#: The longest overflow message (seconds), like the flow's own voice messages.
+OVERFLOW_MESSAGE_SECONDS = 120
+#: Final statuses of a placed callback that mean the resident never picked up.
+UNANSWERED_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"})
 
 PHRASES = {
     "en": {
@@ -34,6 +46,20 @@ PHRASES = {
         "connecting": "Thank you for waiting. Connecting you to an agent now.",
         "agent_missed": "Sorry, that agent could not take your call. You are back at the front of the line.",
         "goodbye": "Thank you for calling City 3-1-1. Goodbye.",
+        "callback_intro": "This is City 3-1-1 returning your call about {topic}; connecting you to an agent.",
+        "callback_gone": "This is City 3-1-1 returning your call. Sorry, the agent is no longer available; "
+                         "please call 3-1-1 again. Goodbye.",
+        "callback_agent_missed": "Sorry, the agent could not be reached. Please call 3-1-1 again. Goodbye.",
+        "overflow_sorry": "We are sorry for the long wait.",
+        "overflow_callback": "To be called back at the number you are calling from, press 1. Or stay on the "
+                             "line to leave a message.",
+        "overflow_record": "Please leave a message after the tone with your name, address and what you need, "
+                           "then press the pound key.",
+        "overflow_callback_taken": "Thank you. We will call you back as soon as an agent is free. Goodbye.",
+        "no_message": "We did not hear a message. Please call 3-1-1 again later. Goodbye.",
+        "message_filed": "Thank you. Your message has been saved as case number {ref}. Again, your case number "
+                         "is {ref}. Goodbye.",
+        "message_not_saved": "Sorry, we could not save your message. Please call 3-1-1 again later. Goodbye.",
     },
     "es": {
         "callback_offer": "Para que le devolvamos la llamada sin perder su lugar en la fila, oprima 1.",
@@ -42,8 +68,51 @@ PHRASES = {
         "connecting": "Gracias por esperar. Le comunicamos con un agente ahora.",
         "agent_missed": "Disculpe, ese agente no pudo atender su llamada. Vuelve a estar al frente de la fila.",
         "goodbye": "Gracias por llamar a la línea 3-1-1 de la ciudad. Adiós.",
+        "callback_intro": "Le llama la línea 3-1-1 de la ciudad para devolverle la llamada sobre {topic}; "
+                          "le comunicamos con un agente.",
+        "callback_gone": "Le llama la línea 3-1-1 de la ciudad para devolverle la llamada. Disculpe, el agente "
+                         "ya no está disponible; llame de nuevo al 3-1-1. Adiós.",
+        "callback_agent_missed": "Disculpe, no pudimos comunicarle con el agente. Llame de nuevo al 3-1-1. Adiós.",
+        "overflow_sorry": "Lamentamos la larga espera.",
+        "overflow_callback": "Para que le devolvamos la llamada al número desde el que llama, oprima 1. O "
+                             "permanezca en la línea para dejar un mensaje.",
+        "overflow_record": "Por favor, deje un mensaje después del tono con su nombre, su dirección y lo que "
+                           "necesita, y luego oprima la tecla numeral.",
+        "overflow_callback_taken": "Gracias. Le llamaremos en cuanto haya un agente disponible. Adiós.",
+        "no_message": "No escuchamos ningún mensaje. Llame de nuevo al 3-1-1 más tarde. Adiós.",
+        "message_filed": "Gracias. Su mensaje quedó registrado con el número de caso {ref}. Repito, su número de "
+                         "caso es {ref}. Adiós.",
+        "message_not_saved": "Disculpe, no pudimos guardar su mensaje. Llame de nuevo al 3-1-1 más tarde. Adiós.",
     },
 }
+
+#: What a callback is about, as said to the resident, per skill; other skills are said by name.
+TOPICS = {
+    "en": {"general": "your question for the city", "trash": "trash, recycling or yard waste",
+           "potholes": "a pothole or damaged street", "streetlights": "a streetlight",
+           "noise": "a noise complaint"},
+    "es": {"general": "su consulta a la ciudad", "trash": "la basura, el reciclaje o los desechos de jardín",
+           "potholes": "un bache o una calle dañada", "streetlights": "un poste de luz",
+           "noise": "una queja por ruido"},
+}
+
+
+def topic(skill: str, language: str) -> str:
+    return TOPICS.get(language, {}).get(skill, skill.replace("_", " "))
+
+
+def callback_answer_url(call: WaitingCall) -> str:
+    """Where the placed callback goes when the resident picks up (the agent's id rides along, signed)."""
+    return _url("/voice/callback-answer", agent=call.agent, lang=call.language, callback=call.sid)
+
+
+def callback_status_url(callback_id: str, attempt: int) -> str:
+    """The placed call's status callback; the attempt number lets a late report of an old attempt be ignored."""
+    return _url("/voice/callback-status", callback=callback_id, attempt=str(attempt))
+
+
+def overflow_url(skill: str, language: str) -> str:
+    return _url("/voice/overflow", skill=skill, lang=language)
 
 
 class ContactCenter:
@@ -124,6 +193,10 @@ class ContactCenter:
             return response
         if call is not None and call.agent and call.status in (CallStatus.ANSWERED, CallStatus.OFFERED):
             return self.connect(call.agent, language)
+        if call is not None and call.status is CallStatus.OVERFLOWED:
+            response = VoiceResponse()
+            response.redirect(overflow_url(call.skill, language), method="POST")
+            return response
         return None
 
     def connect(self, agent_id: str, language: str) -> VoiceResponse:
@@ -163,6 +236,126 @@ class ContactCenter:
             self._abandon(call)
         elif call.status is CallStatus.ANSWERED:
             self._complete(call_sid)
+
+    # -- callbacks: the call the worker placed ---------------------------------------------------
+
+    def callback_answer(self, callback_id: str, agent_id: str, language: str) -> VoiceResponse:
+        """The resident picked up: their wait ends here; say who is calling and why, then ring the agent."""
+        response = VoiceResponse()
+        call = self._call(callback_id)
+        if call is None or call.agent != agent_id or not self._mark_connected(call):
+            self._say(response, PHRASES[language]["callback_gone"], language)
+            response.hangup()
+            return response
+        self._say(response, PHRASES[language]["callback_intro"].format(topic=topic(call.skill, language)), language)
+        dial = Dial(action=_url("/voice/callback-done", callback=callback_id, agent=agent_id, lang=language),
+                    timeout=AGENT_RING_SECONDS)
+        dial.client(agent_id)
+        response.append(dial)
+        return response
+
+    def callback_done(self, callback_id: str, dial_status: str, language: str) -> VoiceResponse:
+        """The agent's leg of a callback ended: the routing call is complete either way."""
+        self._complete(callback_id)
+        response = VoiceResponse()
+        key = "goodbye" if dial_status == "completed" else "callback_agent_missed"
+        self._say(response, PHRASES[language][key], language)
+        response.hangup()
+        return response
+
+    def callback_status(self, callback_id: str, attempt: int, status: str) -> str:
+        """A status report of a placed callback: 'connected', 'scheduled' (tried again later), 'failed' or 'ignored'.
+
+        Reports of an earlier attempt, repeats and reports for callbacks routing no longer holds are ignored.
+        """
+        call = self._call(callback_id)
+        if call is None or call.kind is not CallKind.CALLBACK or call.attempts != attempt:
+            return "ignored"
+        if status in UNANSWERED_STATUSES:
+            return self._unanswered(call)
+        if status not in ("in-progress", "completed"):
+            return "ignored"
+        connected = self._mark_connected(call)
+        if status == "completed":
+            self._complete(callback_id)  # the resident hung up before (or without) the agent's leg ending it
+        return "connected" if connected else "ignored"
+
+    def _mark_connected(self, call: WaitingCall) -> bool:
+        """The resident answered (the answer webhook or the status report, whichever comes first)."""
+        if call.status is CallStatus.ANSWERED:
+            return True
+        if call.status is not CallStatus.DIALING:
+            return False
+        try:
+            self.router.callback_connected(call.sid)
+        except (RoutingError, RedisError) as error:
+            logger.info("callback %s not marked connected: %s", call.sid, error)
+            latest = self._call(call.sid)
+            return latest is not None and latest.status is CallStatus.ANSWERED
+        return True
+
+    def _unanswered(self, call: WaitingCall) -> str:
+        if call.status is not CallStatus.DIALING:
+            return "ignored"
+        try:
+            result, _ = self.router.callback_unanswered(call.sid)
+        except (RoutingError, RedisError) as error:
+            logger.warning("callback %s unanswered but not recorded: %s", call.sid, error)
+            return "ignored"
+        logger.info("callback %s unanswered (attempt %d): %s", call.sid, call.attempts + 1, result)
+        return result
+
+    # -- overflow: past the queue's maximum wait ------------------------------------------------
+
+    def overflow(self, caller: CallerNumber, skill: str, language: str) -> VoiceResponse:
+        """Out of the queue after its maximum wait: an apology, a callback (when we have a number) or a message."""
+        response = VoiceResponse()
+        phrases = PHRASES[language]
+        if caller.e164:
+            gather = Gather(num_digits=1, timeout=3, action=_url("/voice/overflow-choice", skill=skill, lang=language))
+            self._say(gather, f"{phrases['overflow_sorry']} {phrases['overflow_callback']}", language)
+            response.append(gather)
+        else:
+            self._say(response, phrases["overflow_sorry"], language)
+        return self._record_message(response, skill, language)
+
+    def overflow_choice(self, call_sid: str, caller: CallerNumber, digits: str, skill: str,
+                        language: str) -> VoiceResponse:
+        """1 asks for a callback (a new entry, ahead of normal callers); anything else leaves a message."""
+        response = VoiceResponse()
+        if digits == "1" and caller.e164 and self._request_callback(call_sid, caller.e164, skill, language):
+            self._say(response, PHRASES[language]["overflow_callback_taken"], language)
+            response.hangup()
+            return response
+        return self._record_message(response, skill, language)
+
+    def _request_callback(self, call_sid: str, number: str, skill: str, language: str) -> bool:
+        try:
+            self.router.request_callback(CallbackRequest(call_sid, skill, language, number,
+                                                         priority=OVERFLOW_CALLBACK_PRIORITY))
+        except (RoutingError, RedisError) as error:
+            logger.warning("overflow callback for %s refused: %s", call_sid, error)
+            return False
+        return True
+
+    def _record_message(self, response: VoiceResponse, skill: str, language: str) -> VoiceResponse:
+        self._say(response, PHRASES[language]["overflow_record"], language)
+        response.record(action=_url("/voice/overflow-message", skill=skill, lang=language), method="POST",
+                        max_length=OVERFLOW_MESSAGE_SECONDS, finish_on_key="#", play_beep=True, timeout=5)
+        self._say(response, PHRASES[language]["no_message"], language)
+        response.hangup()
+        return response
+
+    def message_filed(self, reference: str | None, language: str) -> VoiceResponse:
+        """After an overflow message: its case number (spoken twice), or an honest apology."""
+        response = VoiceResponse()
+        if reference is None:
+            self._say(response, PHRASES[language]["message_not_saved"], language)
+        else:
+            ref = spoken_reference(reference, language)
+            self._say(response, PHRASES[language]["message_filed"].format(ref=ref), language)
+        response.hangup()
+        return response
 
     # -- helpers --------------------------------------------------------------------------------
 

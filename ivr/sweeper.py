@@ -1,30 +1,49 @@
-"""The routing sweep, run beside each worker: missed offers, wrap-ups ending, callbacks due, escalation.
+"""The routing sweep, run beside each worker: what routing must do because time passed.
 
-Every step of the sweep is an atomic script in Redis, so several workers
-sweeping at once is harmless; one sweeping is enough.
+Every couple of seconds: the router's tick (missed offers, wrap-ups ending,
+callbacks due, escalation), overflow for callers past their queue's maximum
+wait, and the copy of finished waits from Redis to SQL.  Every step is guarded
+in Redis (atomic scripts, a claim per overflowed call, a lock around the copy),
+so several workers sweeping at once is harmless; one sweeping is enough.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass, field
 
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
+from ivr import db
+from ivr.contact_center import overflow_url
+from ivr.routing_jobs import RoutingServices, copy_waits, services_from
 from ivr.settings import Settings
-from routing.config import load_config
+from ivr.telephony import TelephonyError
+from routing.calls import CallStatus
 from routing.exceptions import RoutingError
 from routing.jobs import sweep
-from routing.router import Router
+from routing.queues import Overdue
+from routing.sweeps import TickReport
 
 logger = logging.getLogger(__name__)
 SWEEP_EVERY = 2.0  # seconds
+#: How long the claim on overflowing one call lasts: one sweep redirects it, never two.
+OVERFLOW_CLAIM_SECONDS = 3600
+
+
+@dataclass
+class SweepResult:
+    report: TickReport | None = None  # None: the router's tick failed this time
+    overflowed: list[str] = field(default_factory=list)
+    waits_copied: int = 0
 
 
 class Sweeper:
-    def __init__(self, router: Router, every: float = SWEEP_EVERY) -> None:
-        self.router = router
+    def __init__(self, services: RoutingServices, every: float = SWEEP_EVERY) -> None:
+        self.services = services
         self.every = every
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="routing-sweep", daemon=True)
@@ -39,12 +58,47 @@ class Sweeper:
 
     def _run(self) -> None:
         while not self._stopped.wait(self.every):
-            try:
-                sweep(router=self.router)
-            except (RoutingError, RedisError):
-                logger.exception("routing sweep failed; trying again in %.0f s", self.every)
+            sweep_once(self.services)
 
 
 def start_sweeper(settings: Settings, connection: Redis) -> Sweeper:
-    router = Router(connection, load_config(settings.routing_file), hours=settings.office_hours)
-    return Sweeper(router).start()
+    sessions = db.make_session_factory(db.make_engine(settings.database_url))
+    return Sweeper(services_from(settings, connection, sessions)).start()
+
+
+def sweep_once(services: RoutingServices) -> SweepResult:
+    """One sweep; a failing step is logged and retried at the next sweep, never stopping the others."""
+    result = SweepResult()
+    try:
+        result.report = sweep(router=services.router)
+        result.overflowed = overflow_overdue(services, result.report.overdue)
+    except (RoutingError, RedisError):
+        logger.exception("routing sweep failed; trying again at the next sweep")
+    try:
+        result.waits_copied = copy_waits(services.router, services.sessions)
+    except (RedisError, SQLAlchemyError):
+        logger.exception("copying waits to SQL failed; the next sweep resumes after the last copied wait")
+    return result
+
+
+def overflow_overdue(services: RoutingServices, overdue: list[Overdue]) -> list[str]:
+    """Take callers past their queue's max wait off hold, to a callback offer or a message; returns their sids."""
+    return [late.sid for late in overdue if _overflow(services, late.sid)]
+
+
+def _overflow(services: RoutingServices, sid: str) -> bool:
+    """Record the overflow, then redirect the call; a caller being offered to an agent right now is left alone."""
+    router = services.router
+    call = router.call(sid)
+    if call is None or call.status is not CallStatus.WAITING:
+        return False
+    claim = f"{router.ctx.keys.prefix}overflow:{sid}"
+    if not router.ctx.connection.set(claim, "1", nx=True, ex=OVERFLOW_CLAIM_SECONDS):
+        return False  # another sweep took it
+    router.overflow(sid)
+    try:
+        services.telephony.redirect(sid, overflow_url(call.skill, call.language))
+    except TelephonyError as error:
+        logger.warning("call %s overflowed but could not be redirected (hung up?): %s", sid, error)
+    logger.info("call %s overflowed from %s after %.0f s", sid, call.queue, call.waited(router.ctx.now()))
+    return True

@@ -8,14 +8,19 @@ the next turn and renders it.  The call's position travels in the action URLs
 from __future__ import annotations
 
 import logging
+import re
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, url_for
+from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from flows.exceptions import UnknownNode
 from flows.instructions import CallState, Queue, Reply, Turn, Visit
+from ivr.cases.allocator import ReferenceUnavailable
 from ivr.exceptions import BadWebhook
+from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
 from ivr.twiml import Renderer, twiml_response
@@ -27,6 +32,8 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 MAX_QUEUE_REFUSALS = 3
 #: Final call statuses in the status callback.
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+#: A callback's id in our URLs: the CallSid of the call that asked for it, or a routing request id.
+CALLBACK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -149,11 +156,16 @@ def hold() -> Response:
                                                 int(position) if position.isdigit() else None))
 
 
-def _queue_args() -> tuple[str, str]:
+def _language_arg() -> str:
     flow = _services().flow
     language = request.args.get("lang", flow.default_language)
     if language not in flow.languages:
         raise BadWebhook("lang is not one of the flow's languages")
+    return language
+
+
+def _queue_args() -> tuple[str, str]:
+    language = _language_arg()
     skill = request.args.get("skill", "")
     if not skill.isidentifier():
         raise BadWebhook("skill is missing or malformed")
@@ -206,11 +218,7 @@ def queue_exit() -> Response:
 
 
 def _agent_args() -> tuple[str, str]:
-    flow = _services().flow
-    language = request.args.get("lang", flow.default_language)
-    if language not in flow.languages:
-        raise BadWebhook("lang is not one of the flow's languages")
-    return request.args.get("agent", ""), language
+    return request.args.get("agent", ""), _language_arg()
 
 
 @bp.post("/status")
@@ -225,3 +233,91 @@ def status() -> Response:
     if call.status in FINAL_STATUSES:
         _services().contact.call_ended(call.call_sid)
     return Response(status=204)
+
+
+# -- callbacks: the call the worker placed for an agent who accepted one ----------------------------
+
+@bp.post("/callback-answer")
+@twilio_only
+def callback_answer() -> Response:
+    """The placed callback's answer URL: the resident picked up."""
+    read_call(request.form)
+    callback_id, (agent_id, language) = _callback_id(), _agent_args()
+    return twiml_response(_services().contact.callback_answer(callback_id, agent_id, language))
+
+
+@bp.post("/callback-done")
+@twilio_only
+def callback_done() -> Response:
+    """The <Dial> action of a callback: the agent's leg ended."""
+    read_call(request.form)
+    callback_id, (_, language) = _callback_id(), _agent_args()
+    dial_status = request.form.get("DialCallStatus", "")
+    return twiml_response(_services().contact.callback_done(callback_id, dial_status, language))
+
+
+@bp.post("/callback-status")
+@twilio_only
+def callback_status() -> Response:
+    """The placed callback's status callback: answered, or busy / no-answer / failed (tried again, or a case)."""
+    call = read_call(request.form)
+    callback_id, attempt = _callback_id(), request.args.get("attempt", "")
+    if not attempt.isdigit():
+        raise BadWebhook("attempt must be a whole number")
+    services = _services()
+    outcome = services.contact.callback_status(callback_id, int(attempt), call.status)
+    if outcome == "failed":
+        enqueue_callback_case(services.redis, callback_id)
+    return Response(status=204)
+
+
+def _callback_id() -> str:
+    callback_id = request.args.get("callback", "")
+    if not CALLBACK_ID.match(callback_id):
+        raise BadWebhook("callback is missing or malformed")
+    return callback_id
+
+
+# -- overflow: callers past their queue's maximum wait ---------------------------------------------
+
+@bp.post("/overflow")
+@twilio_only
+def overflow() -> Response:
+    """Where the sweep sends a caller past the queue's maximum wait: a callback offer, or a message."""
+    call = read_call(request.form)
+    language, skill = _queue_args()
+    return twiml_response(_services().contact.overflow(call.caller, skill, language))
+
+
+@bp.post("/overflow-choice")
+@twilio_only
+def overflow_choice() -> Response:
+    call = read_call(request.form)
+    language, skill = _queue_args()
+    digits = read_reply(request.form).digits
+    return twiml_response(_services().contact.overflow_choice(call.call_sid, call.caller, digits, skill, language))
+
+
+@bp.post("/overflow-message")
+@twilio_only
+def overflow_message() -> Response:
+    """The overflow message was recorded: it becomes a case (written by a job) whose number the caller hears."""
+    call = read_call(request.form)
+    language, skill = _queue_args()
+    recording = read_reply(request.form).recording_url
+    reference = _file_message(call, skill, language, recording) if recording else None
+    return twiml_response(_services().contact.message_filed(reference, language))
+
+
+def _file_message(call: CallFacts, skill: str, language: str, recording_url: str) -> str | None:
+    services = _services()
+    now = datetime.now(services.settings.office_hours.zone)
+    try:
+        reference = services.references.allocate(now.year)
+        enqueue_message_case(services.redis, {
+            "call_sid": call.call_sid, "reference": reference, "skill": skill, "language": language,
+            "number": call.caller.e164 or "", "recording_url": recording_url, "at": now.isoformat()})
+    except (ReferenceUnavailable, RedisError) as error:
+        logger.error("overflow message of %s not filed: %s", call.call_sid, error)
+        return None
+    return reference

@@ -23,8 +23,16 @@ class Telephony(Protocol):
         """Take this caller out of the queue; the call continues with the TwiML at `url` (dials the agent)."""
         ...
 
-    def place_call(self, to: str, url: str) -> str:
-        """Call `to`; when answered the call follows the TwiML at `url`. Returns the new CallSid."""
+    def place_call(self, to: str, url: str, status_callback: str | None = None) -> str:
+        """Call `to`; when answered the call follows the TwiML at `url`. Returns the new CallSid.
+
+        `status_callback` is told when the call is answered and when it ends (busy, no-answer, ...),
+        which is how a callback learns that nobody picked up.
+        """
+        ...
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Take a caller off hold; the call continues with the TwiML at `url` (overflow after the max wait)."""
         ...
 
     def send_sms(self, to: str, body: str) -> str:

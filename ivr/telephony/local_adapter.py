@@ -1,9 +1,11 @@
 """The phone network on this machine: the same moves as Twilio, kept in Redis for the local caller.
 
-Connecting a caller to an agent leaves a note that the next hold request of
-that call picks up (the hold webhook then answers <Leave/>, and the queue's
-action URL dials the agent), which is how `cityline call` gets connected.
-Outgoing calls and texts are recorded so tests and people can see them.
+Connecting a caller to an agent (or redirecting one to overflow) leaves a note
+that the next hold request of that call picks up (the hold webhook then answers
+<Leave/>, and the queue's action URL goes on from the router's state), which is
+how `cityline call` gets connected.  Outgoing calls and texts are recorded, with
+their answer and status URLs, so tests and people can play them (a second
+`LocalCall` started at the answer URL).
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ class LocalTelephony:
         value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}")
         return value.decode() if value else None
 
-    def place_call(self, to: str, url: str) -> str:
+    def redirect(self, call_sid: str, url: str) -> None:
+        """The same note as a dequeue: the hold webhook answers <Leave/> and the queue's action goes on."""
+        self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)
+
+    def place_call(self, to: str, url: str, status_callback: str | None = None) -> str:
         sid = "CA" + uuid.uuid4().hex
-        self._record("calls", {"sid": sid, "to": to, "url": url})
+        self._record("calls", {"sid": sid, "to": to, "url": url, "status_callback": status_callback or ""})
         logger.info("local telephony: call %s placed to %s (answer URL %s)", sid, to, url)
         return sid
 

@@ -12,6 +12,8 @@ from ivr.settings import Settings
 from ivr.telephony import TelephonyError
 
 QUEUE_SID_CACHE = "cityline:twilio:queue-sid:"
+#: Call progress events a placed call reports: answered (CallStatus in-progress) and the final status.
+STATUS_EVENTS = ("answered", "completed")
 
 
 class TwilioTelephony:
@@ -44,12 +46,25 @@ class TwilioTelephony:
                 return str(queue.sid)
         raise TelephonyError(f"Twilio has no queue named {name!r}")
 
-    def place_call(self, to: str, url: str) -> str:
+    def place_call(self, to: str, url: str, status_callback: str | None = None) -> str:
+        """Start the call; with a status callback, Twilio posts 'answered' and the final status to it."""
+        progress: dict[str, object] = {}
+        if status_callback:
+            progress = {"status_callback": self._absolute(status_callback), "status_callback_method": "POST",
+                        "status_callback_event": list(STATUS_EVENTS)}
         try:
-            call = self.client.calls.create(to=to, from_=self.number, url=self._absolute(url), method="POST")
+            call = self.client.calls.create(to=to, from_=self.number, url=self._absolute(url), method="POST",
+                                            **progress)
         except TwilioException as error:
             raise TelephonyError(f"could not call {to}: {error}") from error
         return str(call.sid)
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Point a live call at new TwiML (it leaves its <Enqueue> at once)."""
+        try:
+            self.client.calls(call_sid).update(url=self._absolute(url), method="POST")
+        except TwilioException as error:
+            raise TelephonyError(f"could not redirect {call_sid}: {error}") from error
 
     def send_sms(self, to: str, body: str) -> str:
         try:

@@ -76,7 +76,8 @@ def assert_answer(transcript, answers: tuple[list[str], list[str]]) -> None:  # 
 
 
 def test_an_english_caller_gets_the_days_for_house_number_and_street(city_server):
-    transcript, answers = call(city_server, "press 1\npress 1\npress 125#\nsay Elm Street\npress 2\n",
+    # after the answer: 2 declines the text message, 2 again ends the call
+    transcript, answers = call(city_server, "press 1\npress 1\npress 125#\nsay Elm Street\npress 2\npress 2\n",
                                "B", "125", "Elm Street", "en")
     assert "Now say the name of your street, for example, Elm Street." in transcript.heard
     assert_answer(transcript, answers)
@@ -104,7 +105,7 @@ def test_an_english_caller_at_an_unknown_address_is_offered_a_person_never_a_day
 
 def test_a_spanish_caller_speaks_the_number_and_the_street(city_server):
     # Accented words must not break the next signed webhook: the caller's words are not carried in URLs.
-    script = "press 2\nsay basura\nsay uno dos cinco\nsay mi dirección es calle Elm\nsay terminar\n"
+    script = "press 2\nsay basura\nsay uno dos cinco\nsay mi dirección es calle Elm\nsay continuar\nsay terminar\n"
     transcript, answers = call(city_server, script, "B", "125", "Elm Street", "es")
     assert_answer(transcript, answers)
     assert answers[0][1].startswith("Su próxima recolección de basura es ")
