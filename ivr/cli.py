@@ -49,9 +49,8 @@ def worker(burst: bool, fork: bool) -> None:
 
     from ivr import db, jobs
     from ivr.app import FALLBACK_REDIS_URL
-    from ivr.routing_jobs import ROUTING_QUEUE
+    from ivr.job_registry import WORK_QUEUES
     from ivr.sweeper import start_sweeper
-    from ivr.texts import TEXTS_QUEUE
 
     settings = _settings()
     connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
@@ -61,7 +60,7 @@ def worker(burst: bool, fork: bool) -> None:
     worker_class = Worker if fork else SimpleWorker
     sweeper = None if burst else start_sweeper(settings, connection)
     try:
-        worker_class([jobs.CALLS_QUEUE, ROUTING_QUEUE, TEXTS_QUEUE], connection=connection).work(
+        worker_class(list(WORK_QUEUES), connection=connection).work(
             burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
         if sweeper is not None:

@@ -1,4 +1,4 @@
-"""Looking after the background job queue: what is waiting, what failed, and replaying failures.
+"""Looking after the background job queues: what is waiting, what failed, and replaying failures.
 
 Replaying is safe because every job is idempotent: an event already stored is
 skipped, so a job that ran halfway (a worker killed mid-job) can simply run again.
@@ -14,6 +14,11 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from ivr.jobs import CALLS_QUEUE
+from ivr.routing_jobs import ROUTING_QUEUE
+from ivr.texts import TEXTS_QUEUE
+
+#: Every queue the workers serve, in the order they take jobs from them.
+WORK_QUEUES = (CALLS_QUEUE, ROUTING_QUEUE, TEXTS_QUEUE)
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,18 @@ class QueueStatus:
     failed: int
 
 
+def _queues(redis: Redis) -> list[Queue]:
+    return [Queue(name, connection=redis) for name in WORK_QUEUES]
+
+
 def queue_status(redis: Redis) -> QueueStatus:
-    queue = Queue(CALLS_QUEUE, connection=redis)
+    """Jobs across all the workers' queues."""
+    queues = _queues(redis)
     return QueueStatus(
-        queued=queue.count,
-        started=StartedJobRegistry(queue=queue).count,
-        scheduled=ScheduledJobRegistry(queue=queue).count,
-        failed=FailedJobRegistry(queue=queue).count,
+        queued=sum(queue.count for queue in queues),
+        started=sum(StartedJobRegistry(queue=queue).count for queue in queues),
+        scheduled=sum(ScheduledJobRegistry(queue=queue).count for queue in queues),
+        failed=sum(FailedJobRegistry(queue=queue).count for queue in queues),
     )
 
 
@@ -42,20 +52,23 @@ def recover_abandoned(redis: Redis, as_of: float | None = None) -> list[str]:
     schedules it for a retry (or fails it when no retries are left); an operator
     replaying wants the retries to run at once, so they are moved to the queue.
     """
-    queue = Queue(CALLS_QUEUE, connection=redis)
-    StartedJobRegistry(queue=queue).cleanup(timestamp=as_of)
-    scheduled = ScheduledJobRegistry(queue=queue)
-    job_ids = scheduled.get_job_ids()
-    for job_id in job_ids:
-        scheduled.remove(job_id)
-        queue.enqueue_job(Job.fetch(job_id, connection=redis))
-    return job_ids
+    recovered = []
+    for queue in _queues(redis):
+        StartedJobRegistry(queue=queue).cleanup(timestamp=as_of)
+        scheduled = ScheduledJobRegistry(queue=queue)
+        for job_id in scheduled.get_job_ids():
+            scheduled.remove(job_id)
+            queue.enqueue_job(Job.fetch(job_id, connection=redis))
+            recovered.append(job_id)
+    return recovered
 
 
 def replay_failed(redis: Redis) -> list[str]:
     """Put every failed job back on the queue; returns their ids."""
-    registry = FailedJobRegistry(queue=Queue(CALLS_QUEUE, connection=redis))
-    job_ids = registry.get_job_ids()
-    for job_id in job_ids:
-        registry.requeue(job_id)
-    return job_ids
+    replayed = []
+    for queue in _queues(redis):
+        registry = FailedJobRegistry(queue=queue)
+        for job_id in registry.get_job_ids():
+            registry.requeue(job_id)
+            replayed.append(job_id)
+    return replayed
