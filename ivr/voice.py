@@ -286,6 +286,8 @@ def overflow() -> Response:
     """Where the sweep sends a caller past the queue's maximum wait: a callback offer, or a message."""
     call = read_call(request.form)
     language, skill = _queue_args()
+    turn = Turn((), (Visit("overflow", None, "over the queue's maximum wait"),), language)
+    _services().events.turn_taken(call, None, turn, {"QueueResult": "overflow"})
     return twiml_response(_services().contact.overflow(call.caller, skill, language))
 
 

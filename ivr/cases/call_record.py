@@ -124,7 +124,7 @@ def disposition(call: Call, values: dict[str, Any]) -> str:
         ("answered_by_agent", call.queue_result == "bridged" or bool(values.get("agent_login"))),
         ("voicemail", bool(values.get("message"))),
         ("callback", call.queue_result == "leave" and bool(values.get("callback"))),
-        ("overflow", call.queue_result in ("queue-full", "error", "system-error")),
+        ("overflow", call.queue_result in ("overflow", "queue-full", "error", "system-error")),
         ("abandoned_in_queue", call.queue is not None),
         ("after_hours", _reached_after_hours(call)),
         ("self_served", bool(call.answers)),

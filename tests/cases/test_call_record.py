@@ -112,6 +112,7 @@ QUEUED = [started(), turn(5, [{"node": "queue_general"}], queue="general-en")]
 
 @pytest.mark.parametrize(("result", "disposition"), [
     ("bridged", "answered_by_agent"), ("hangup", "abandoned_in_queue"), ("queue-full", "overflow"),
+    ("overflow", "overflow"),
 ])
 def test_queue_results(sessions, result, disposition):
     ended = turn(65, [{"node": "queue_general", "input": result, "result": result}],

@@ -27,6 +27,7 @@ from ivr.cases import reference
 from ivr.cli import main
 from ivr.local_caller import LocalCall, ScriptedCaller, parse_script
 from ivr.local_caller.replies import Reply
+from ivr.models.call import Call
 from ivr.models.case import Case
 from ivr.models.queue_wait import QueueWait
 from ivr.settings import Settings
@@ -226,6 +227,8 @@ def test_a_caller_past_the_max_wait_leaves_a_message_that_becomes_a_case(server,
         assert (case.service_type.code, case.contact_phone) == ("general", RESIDENT)
         assert case.media_url.startswith("http://local-caller.invalid/recordings/RE")
         ref = reference.spoken(case.reference, "en")
+        row = session.scalar(select(Call).where(Call.call_sid == transcript.call_sid))
+        assert (row.disposition, row.queue) == ("overflow", "general-en")
     engine.dispose()
     assert transcript.heard[-1] == (f"Thank you. Your message has been saved as case number {ref}. Again, your "
                                     f"case number is {ref}. Goodbye.")
