@@ -77,6 +77,17 @@ class _Env:
             raise ConfigError(f"{name} must be set: {why}")
         return value
 
+    def value(self, name: str, default: str) -> str:
+        return self.text(name) or default
+
+    def secret(self, name: str, why: str, development_default: str, production: bool) -> str:
+        """Required in production; a well-known default keeps a development checkout running."""
+        return self.required(name, why) if production else self.value(name, development_default)
+
+    def optional(self, name: str, parse: Callable[[str], T], expected: str) -> T | None:
+        raw = self.text(name)
+        return None if raw is None else self.parsed(name, raw, parse, expected)
+
     def parsed(self, name: str, default: str, parse: Callable[[str], T], expected: str) -> T:
         raw = self.text(name, default) or default
         try:
@@ -138,34 +149,28 @@ def _office_hours(env: _Env) -> OfficeHours:
 def _read(env: _Env) -> Settings:
     environment = env.parsed("CITYLINE_ENV", "development", _environment, "development or production")
     production = environment == "production"
-    token = (env.required("TWILIO_AUTH_TOKEN", "webhooks are validated against it")
-             if production else env.text("TWILIO_AUTH_TOKEN", DEVELOPMENT_AUTH_TOKEN))
     validate = env.parsed("TWILIO_VALIDATE_SIGNATURES", "true", _boolean, "true or false")
     if production and not validate:
         raise ConfigError("TWILIO_VALIDATE_SIGNATURES=false is only allowed in development")
-    redis_url = env.text("REDIS_URL")
-    flow_file = env.text("FLOW_FILE")
     return Settings(
         environment=environment,
         port=env.parsed("PORT", "5000", _port, "a TCP port number"),
-        database_url=env.text("DATABASE_URL", f"sqlite:///{Path('var/cityline.sqlite3').resolve()}")
-        or "",
-        redis_url=env.parsed("REDIS_URL", redis_url, _redis_url, "a redis:// URL") if redis_url else None,
-        twilio_account_sid=env.text("TWILIO_ACCOUNT_SID", "AC" + "0" * 32) or "",
-        twilio_auth_token=token or "",
+        database_url=env.value("DATABASE_URL", f"sqlite:///{Path('var/cityline.sqlite3').resolve()}"),
+        redis_url=env.optional("REDIS_URL", _redis_url, "a redis:// URL"),
+        twilio_account_sid=env.value("TWILIO_ACCOUNT_SID", "AC" + "0" * 32),
+        twilio_auth_token=env.secret("TWILIO_AUTH_TOKEN", "webhooks are validated against it",
+                                     DEVELOPMENT_AUTH_TOKEN, production),
         twilio_webhook_shared_key=env.text("TWILIO_WEBHOOK_SHARED_KEY"),
         validate_signatures=validate,
-        public_base_url=env.parsed("PUBLIC_BASE_URL", "", _base_url, "a URL like https://311.example.gov")
-        if env.text("PUBLIC_BASE_URL") else None,
-        flow_file=Path(flow_file) if flow_file else None,
-        routing_file=Path(routing_file) if (routing_file := env.text("ROUTING_FILE")) else None,
+        public_base_url=env.optional("PUBLIC_BASE_URL", _base_url, "a URL like https://311.example.gov"),
+        flow_file=env.optional("FLOW_FILE", Path, "a file path"),
+        routing_file=env.optional("ROUTING_FILE", Path, "a file path"),
         telephony=env.parsed("TELEPHONY", "twilio" if production else "local", _telephony, "local or twilio"),
         twilio_number=env.text("TWILIO_NUMBER"),
-        agent_console_password=env.required("AGENT_CONSOLE_PASSWORD", "it guards the agent console")
-        if production else env.text("AGENT_CONSOLE_PASSWORD", "agent") or "agent",
+        agent_console_password=env.secret("AGENT_CONSOLE_PASSWORD", "it guards the agent console", "agent",
+                                          production),
         office_hours=_office_hours(env),
-        hold_music_url=env.text("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC) or DEFAULT_HOLD_MUSIC,
-        secret_key=env.required("SECRET_KEY", "it signs sessions") if production
-        else env.text("SECRET_KEY", "development-secret") or "",
-        log_level=env.text("LOG_LEVEL", "INFO") or "INFO",
+        hold_music_url=env.value("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC),
+        secret_key=env.secret("SECRET_KEY", "it signs sessions", "development-secret", production),
+        log_level=env.value("LOG_LEVEL", "INFO"),
     )
