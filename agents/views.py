@@ -15,6 +15,8 @@ from flask import Blueprint, abort, current_app, g, jsonify, render_template, re
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy import select
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import VoiceGrant
 
 from agents.access import SUPERVISOR, console_login
 from ivr.contact_center import topic
@@ -27,6 +29,7 @@ from routing.exceptions import RoutingError, UnknownAgent
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates")
+TOKEN_SECONDS = 3600
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -47,13 +50,27 @@ def routing_unreachable(error: RedisError) -> ResponseReturnValue:
 @bp.get("/")
 @console_login
 def console() -> ResponseReturnValue:
-    return render_template("console.html", login=g.login)
+    return render_template("console.html", login=g.login, voice_sdk_url=_services().settings.voice_sdk_url)
 
 
 @bp.get("/supervisor")
 @console_login
 def supervisor() -> ResponseReturnValue:
     return render_template("supervisor.html")
+
+
+@bp.get("/api/token")
+@console_login
+def softphone_token() -> ResponseReturnValue:
+    """A Twilio access token that lets this agent's browser receive calls as the client identity `login`."""
+    settings = _services().settings
+    if settings.telephony != "twilio" or not (settings.twilio_api_key_sid and settings.twilio_api_key_secret):
+        return jsonify(error="No softphone here: calls are connected locally (TELEPHONY=local) or "
+                             "TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET are not set."), 404
+    token = AccessToken(settings.twilio_account_sid, settings.twilio_api_key_sid, settings.twilio_api_key_secret,
+                        identity=g.login, ttl=TOKEN_SECONDS)
+    token.add_grant(VoiceGrant(incoming_allow=True))
+    return jsonify(token=token.to_jwt(), identity=g.login, ttl=TOKEN_SECONDS)
 
 
 @bp.get("/api/me")

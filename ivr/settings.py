@@ -47,6 +47,9 @@ class Settings:
     telephony: str  # "local" (this machine, for demos and tests) or "twilio"
     twilio_number: str | None  # the number callbacks and texts come from
     agent_console_password: str  # guards the agent console and its API
+    twilio_api_key_sid: str | None  # with the secret: access tokens for agents' browser softphones
+    twilio_api_key_secret: str | None
+    voice_sdk_url: str | None  # where the console loads Twilio's Voice JavaScript SDK from (the city hosts it)
     office_hours: OfficeHours
     hold_music_url: str
     secret_key: str
@@ -169,6 +172,9 @@ def _read(env: _Env) -> Settings:
         twilio_number=env.text("TWILIO_NUMBER"),
         agent_console_password=env.secret("AGENT_CONSOLE_PASSWORD", "it guards the agent console", "agent",
                                           production),
+        twilio_api_key_sid=env.text("TWILIO_API_KEY_SID"),
+        twilio_api_key_secret=env.text("TWILIO_API_KEY_SECRET"),
+        voice_sdk_url=env.text("TWILIO_VOICE_SDK_URL"),
         office_hours=_office_hours(env),
         hold_music_url=env.value("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC),
         secret_key=env.secret("SECRET_KEY", "it signs sessions", "development-secret", production),

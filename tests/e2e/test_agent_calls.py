@@ -105,3 +105,11 @@ def test_the_console_needs_the_password(server):
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 401
     refused.value.close()
+
+
+def test_there_is_no_softphone_token_when_calls_are_connected_locally(server):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        console(server, "alice", "GET", "/api/token")
+    assert refused.value.code == 404
+    assert "TELEPHONY=local" in json.loads(refused.value.read())["error"]
+    refused.value.close()

@@ -1,0 +1,37 @@
+"""Agents' browsers get a Twilio access token for their own client identity, and nothing more."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from ivr.app import create_app
+
+
+def claims(jwt: str) -> dict:
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def basic(login: str, password: str = "agent") -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
+
+
+def test_a_token_lets_the_agent_receive_calls_as_their_login(env):
+    app = create_app({**env, "TELEPHONY": "twilio", "TWILIO_NUMBER": "+13125550311",
+                      "PUBLIC_BASE_URL": "https://311.example.gov", "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+                      "TWILIO_API_KEY_SID": "SK" + "2" * 32, "TWILIO_API_KEY_SECRET": "s" * 32})
+    response = app.test_client().get("/agents/api/token", headers=basic("alice"))
+    assert response.status_code == 200
+    grants = claims(response.get_json()["token"])["grants"]
+    assert grants["identity"] == "alice" and grants["voice"]["incoming"] == {"allow": True}
+    assert "outgoing" not in grants["voice"]
+    assert app.test_client().get("/agents/api/token", headers=basic("alice", "wrong")).status_code == 401
+    app.extensions["cityline"].sql.dispose()
+
+
+def test_the_console_loads_the_sdk_the_city_hosts(env):
+    app = create_app({**env, "TWILIO_VOICE_SDK_URL": "/static/twilio.min.js"})
+    page = app.test_client().get("/agents/", headers=basic("alice")).get_data(as_text=True)
+    assert '<script src="/static/twilio.min.js"></script>' in page
+    app.extensions["cityline"].sql.dispose()
