@@ -169,10 +169,11 @@ class ContactCenter:
     def take_callback(self, call_sid: str, caller: CallerNumber, language: str) -> VoiceResponse:
         """The caller pressed 1 on hold: keep their place as a callback and let them go."""
         response = VoiceResponse()
+        if caller.e164 is None:  # the offer is only made to callers with a number; a forged key press gets nothing
+            return response
         try:
-            assert caller.e164 is not None, "the offer is only made to callers with a number"
             self.router.convert_to_callback(call_sid, caller.e164)
-        except (RoutingError, RedisError, AssertionError) as error:
+        except (RoutingError, RedisError) as error:
             logger.warning("callback for %s refused: %s", call_sid, error)
             return response  # nothing said: the hold loop simply goes on
         self._say(response, PHRASES[language]["callback_taken"], language)
