@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from twilio.jwt.access_token.grants import VoiceGrant
 from agents.access import SUPERVISOR, console_login
 from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
+from ivr.reports import REPORTS, run_report
 from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
@@ -166,3 +168,20 @@ def queues() -> ResponseReturnValue:
     agents = [{"login": a.id, "name": a.profile.name, "state": a.state.value, "since": a.since,
                "calls_today": a.calls_today} for a in router.agents()]
     return jsonify(queues=rows, agents=agents)
+
+
+@bp.get("/api/reports/<name>")
+@console_login
+def report(name: str) -> ResponseReturnValue:
+    """A city report over the last `days` days (default 7), as the supervisor view shows it."""
+    if g.login != SUPERVISOR:
+        abort(403, description="only the supervisor login sees reports")
+    days = request.args.get("days", "7")
+    if name not in REPORTS or not days.isdigit() or not 1 <= int(days) <= 366:
+        return jsonify(error=f"report must be one of {', '.join(REPORTS)} and days 1-366"), 400
+    zone = _services().settings.office_hours.zone
+    day_after = datetime.now(zone).date() + timedelta(days=1)
+    first_day = day_after - timedelta(days=int(days))
+    with _services().sessions() as session:
+        rows = run_report(session, name, first_day, day_after, zone)
+    return jsonify(report=name, since=first_day.isoformat(), until=day_after.isoformat(), rows=rows)

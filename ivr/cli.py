@@ -191,7 +191,7 @@ def report(name: str, since: datetime | None, until: datetime | None, output_for
     import json
 
     from ivr import db
-    from ivr.reports import REPORTS
+    from ivr.reports import run_report
 
     settings = _settings()
     zone = settings.office_hours.zone
@@ -203,7 +203,7 @@ def report(name: str, since: datetime | None, until: datetime | None, output_for
     engine = db.make_engine(settings.database_url)
     try:
         with db.make_session_factory(engine)() as session:
-            rows = REPORTS[name](session, _city_midnight(start, zone), _city_midnight(end, zone), zone)
+            rows = run_report(session, name, start, end, zone)
     finally:
         engine.dispose()
     if output_format == "json":
@@ -216,10 +216,6 @@ def report(name: str, since: datetime | None, until: datetime | None, output_for
         writer.writeheader()
         writer.writerows(rows)
         click.echo(buffer.getvalue(), nl=False)
-
-
-def _city_midnight(day, zone):  # type: ignore[no-untyped-def]
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
 
 
 @main.group()

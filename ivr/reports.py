@@ -77,3 +77,11 @@ REPORTS: dict[str, Callable[[Session, datetime, datetime, ZoneInfo], list[Row]]]
     "time-to-close": time_to_close,
     "calls-by-disposition": calls_by_disposition,
 }
+
+
+def run_report(session: Session, name: str, first_day: date, day_after: date, zone: ZoneInfo) -> list[Row]:
+    """A report over whole days in the city's zone, from midnight of `first_day` to midnight of `day_after`."""
+    if day_after <= first_day:
+        raise ValueError("the period must end after it starts")
+    since, until = (datetime.combine(day, datetime.min.time(), tzinfo=zone) for day in (first_day, day_after))
+    return REPORTS[name](session, since, until, zone)

@@ -1,4 +1,4 @@
-"""Agents' browsers get a Twilio access token for their own client identity, and nothing more."""
+"""The agents API: softphone tokens for an agent's own identity, and the supervisor's reports."""
 
 from __future__ import annotations
 
@@ -34,4 +34,17 @@ def test_the_console_loads_the_sdk_the_city_hosts(env):
     app = create_app({**env, "TWILIO_VOICE_SDK_URL": "/static/twilio.min.js"})
     page = app.test_client().get("/agents/", headers=basic("alice")).get_data(as_text=True)
     assert '<script src="/static/twilio.min.js"></script>' in page
+    app.extensions["cityline"].sql.dispose()
+
+
+def test_the_supervisor_gets_city_reports_as_json(env):
+    app = create_app(env)
+    client = app.test_client()
+    response = client.get("/agents/api/reports/calls-by-disposition?days=7", headers=basic("supervisor"))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["report"] == "calls-by-disposition" and body["rows"] == []
+    assert client.get("/agents/api/reports/calls-by-disposition", headers=basic("alice")).status_code == 403
+    assert client.get("/agents/api/reports/nonsense", headers=basic("supervisor")).status_code == 400
+    assert client.get("/agents/api/reports/common-requests?days=0", headers=basic("supervisor")).status_code == 400
     app.extensions["cityline"].sql.dispose()
