@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -141,6 +141,91 @@ def _skill_level(item: str) -> tuple[str, int]:
     if not skill or not level.isdigit():
         raise click.BadParameter(f"{item!r} is not SKILL=LEVEL, e.g. potholes=8")
     return skill, int(level)
+
+
+@main.group()
+def cases() -> None:
+    """Look at and move cases along: open, in progress, closed."""
+
+
+@cases.command("show")
+@click.argument("ref")
+def cases_show(ref: str) -> None:
+    """Print a case and its history."""
+    from ivr import db
+    from ivr.cases import reference
+    from ivr.cases.service import find_by_reference
+
+    typed = _reference(ref)
+    engine = db.make_engine(_settings().database_url)
+    try:
+        with db.make_session_factory(engine)() as session:
+            case = find_by_reference(session, typed)
+            if case is None:
+                raise click.ClickException(f"no case {reference.display(typed)}")
+            _print_case(case)
+    finally:
+        engine.dispose()
+
+
+def _print_case(case) -> None:  # type: ignore[no-untyped-def]
+    from ivr.cases import reference
+
+    click.echo(f"{reference.display(case.reference)}  {case.service_type.name}  [{case.status}]  "
+               f"{case.address or 'no address'}  via {case.channel}")
+    click.echo(f"opened {case.opened_at:%Y-%m-%d %H:%M} UTC, expected by {case.expected_by:%Y-%m-%d %H:%M} UTC")
+    for update in case.updates:
+        shown = "" if update.public else " (agent note)"
+        click.echo(f"  {update.at:%Y-%m-%d %H:%M}  {update.status:<11} {update.note}{shown}")
+    if case.resolution:
+        click.echo(f"resolution: {case.resolution}")
+
+
+@cases.command("update")
+@click.argument("ref")
+@click.option("--status", type=click.Choice(["open", "in_progress", "closed"]), help="The new status.")
+@click.option("--note", default="", help="What happened, as residents (or, with --private, agents) see it.")
+@click.option("--private", is_flag=True, help="An agent note, not shown to residents or on Open311.")
+@click.option("--resolution", default=None, help="How the case was resolved (with --status closed).")
+@click.option("--agent", "agent_login", default=None, help="The agent making the update.")
+def cases_update(ref: str, status: str | None, note: str, private: bool, resolution: str | None,
+                 agent_login: str | None) -> None:
+    """Change a case's status and/or add a note; each update is kept with its time."""
+    from sqlalchemy import select
+
+    from ivr import db
+    from ivr.cases import reference
+    from ivr.cases.service import CaseError, change_status, find_by_reference
+    from ivr.models.agent import Agent
+
+    if status is None and not note:
+        raise click.UsageError("give --status, --note or both")
+    engine = db.make_engine(_settings().database_url)
+    try:
+        with db.unit_of_work(db.make_session_factory(engine)) as session:
+            case = find_by_reference(session, _reference(ref))
+            if case is None:
+                raise click.ClickException(f"no case {reference.display(_reference(ref))}")
+            agent = session.scalar(select(Agent).where(Agent.login == agent_login)) if agent_login else None
+            if agent_login and agent is None:
+                raise click.ClickException(f"no agent {agent_login}")
+            if resolution is not None:
+                case.resolution = resolution
+            change_status(session, case, status or case.status, datetime.now(UTC), note, agent, public=not private)
+            click.echo(f"{reference.display(case.reference)} is {case.status}")
+    except CaseError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+
+
+def _reference(text: str) -> str:
+    from ivr.cases import reference
+
+    digits = reference.normalise(text)
+    if not reference.is_valid(digits):
+        raise click.BadParameter(f"{text!r} is not a case number (ten digits with a check digit)")
+    return digits
 
 
 @main.group()
