@@ -107,38 +107,48 @@ def _already_stored(session: Session, call_sid: str, kind: str, sequence: str) -
 
 
 def _open_case_for_message(session: Session, call: Call, values: dict[str, Any]) -> None:
-    """A voice message the caller was given a reference for becomes that case, exactly once."""
-    reference, message = values.get("case_ref"), values.get("message")
-    if not (reference and message):
+    """A voice message becomes a case exactly once, under the number the caller heard.
+
+    When no number could be given during the call (Redis was unreachable), the
+    worker takes one now: the report is never lost for want of a number.
+    """
+    message = values.get("message")
+    source_key = f"call:{call.call_sid}:message"
+    if not message or _case_exists(session, source_key):
         return
-    new = NewCase(
-        reference=reference, service_code=values.get("topic") or "general", channel="phone",
-        opened_at=call.started_at or datetime.now(UTC), description="Voice message left on the 3-1-1 line.",
-        media_url=message, contact_phone=call.caller, source_key=f"call:{call.call_sid}:message",
-    )
+    opened = call.started_at or datetime.now(UTC)
+    reference = values.get("case_ref") or _reference_allocator().allocate(opened.year)
+    _open_case_as(session, NewCase(
+        reference=reference, service_code=values.get("topic") or "general", channel="phone", opened_at=opened,
+        description="Voice message left on the 3-1-1 line.", media_url=message, contact_phone=call.caller,
+        source_key=source_key,
+    ), call)
+
+
+def _case_exists(session: Session, source_key: str) -> bool:
+    return session.scalar(select(Case.id).where(Case.source_key == source_key)) is not None
+
+
+def _open_case_as(session: Session, new: NewCase, call: Call) -> Case:
+    """Open the case under its service type; a topic the catalogue lacks is filed as general, not lost."""
     try:
-        open_case(session, new, calls=[call])
+        return open_case(session, new, calls=[call])
     except CaseError:
-        logger.warning("call %s: topic %r is not a service type; filing as general", call.call_sid, new.service_code)
-        open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
+        logger.warning("call %s: %r is not a service type; filing as general", call.call_sid, new.service_code)
+        return open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
 
 
 def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, Any]) -> None:
     """A call an agent took becomes a case the agent (and the city) can follow, exactly once."""
-    if not values.get("agent_login") or call.agent_id is None:
-        return
     source_key = f"call:{call.call_sid}:agent"
-    if session.scalar(select(Case.id).where(Case.source_key == source_key)) is not None:
+    if not values.get("agent_login") or call.agent_id is None or _case_exists(session, source_key):
         return
-    skill = (call.queue or "general").rsplit("-", 1)[0]
     agent = session.get(Agent, call.agent_id)
     opened = call.answered_at or call.started_at or datetime.now(UTC)
-    new = NewCase(reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone",
-                  opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
-                  contact_phone=call.caller, source_key=source_key)
-    try:
-        case = open_case(session, new, calls=[call])
-    except CaseError:
-        case = open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
+    skill = (call.queue or "general").rsplit("-", 1)[0]
+    case = _open_case_as(session, NewCase(
+        reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone", opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
+        contact_phone=call.caller, source_key=source_key,
+    ), call)
     if agent is not None and agent not in case.agents:
         case.agents.append(agent)

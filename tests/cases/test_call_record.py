@@ -149,3 +149,16 @@ def test_after_hours_without_a_message(sessions):
     closed = {"node": "route_general", "handler": "office_hours.is_open", "spoke": False, "result": "closed"}
     record_all([started(), turn(3, [closed, {"node": "leave_message_offer"}]), status(9)])
     assert stored_call(sessions).disposition == "after_hours"
+
+
+def test_a_message_left_while_no_number_could_be_given_still_becomes_a_case(sessions, redis):
+    from ivr.cases.allocator import ReferenceAllocator
+    from ivr.cases.reference import is_valid
+
+    jobs.bind(sessions, ReferenceAllocator(redis, lambda year: 0, prefix="test:"))
+    message = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2"
+    record_all([started(), turn(40, [{"node": "record_message"}], {"topic": "potholes", "message": message}),
+                status(45)])
+    with sessions() as session:
+        [case] = session.scalars(select(Case)).all()
+        assert is_valid(case.reference) and case.service_type.code == "potholes" and case.media_url == message
