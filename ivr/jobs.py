@@ -147,7 +147,8 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
     opened = call.answered_at or call.started_at or datetime.now(UTC)
     skill = (call.queue or "general").rsplit("-", 1)[0]
     case = _open_case_as(session, NewCase(
-        reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone", opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
+        reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone",
+        opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
         contact_phone=call.caller, source_key=source_key,
     ), call)
     if agent is not None and agent not in case.agents:
