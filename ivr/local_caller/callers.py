@@ -64,6 +64,8 @@ class KeyboardCaller:
         return self._ask("record <words>, or empty for silence> ")
 
     def hold_decision(self, position: int) -> Reply:
+        if position == 0:  # connected to an agent, not waiting
+            return self._ask("talking to the agent: words, or hangup> ")
         return self._ask(f"on hold (position {position}): wait, hangup, keys or words> ")
 
     def _ask(self, label: str) -> Reply:

@@ -132,3 +132,16 @@ def test_collect_digits(
     keys: str, finish: str, num_digits: int | None, expected: tuple[str, str]
 ) -> None:
     assert collect_digits(keys, finish, num_digits) == expected
+
+
+def test_keyboard_caller_says_whether_it_is_on_hold_or_talking_to_the_agent() -> None:
+    asked: list[str] = []
+
+    def fake_input(label: str) -> str:
+        asked.append(label)
+        return "wait"
+
+    caller = KeyboardCaller(input_fn=fake_input, out=None)
+    caller.hold_decision(3)
+    caller.hold_decision(0)
+    assert asked == ["on hold (position 3): wait, hangup, keys or words> ", "talking to the agent: words, or hangup> "]
