@@ -315,7 +315,7 @@ def _file_message(call: CallFacts, skill: str, language: str, recording_url: str
     services = _services()
     now = datetime.now(services.settings.office_hours.zone)
     try:
-        reference = services.references.allocate(now.year)
+        reference = services.references.allocate_once(f"overflow-message:{call.call_sid}", now.year)
         enqueue_message_case(services.redis, {
             "call_sid": call.call_sid, "reference": reference, "skill": skill, "language": language,
             "number": call.caller.e164 or "", "recording_url": recording_url, "at": now.isoformat()})

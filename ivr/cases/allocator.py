@@ -35,6 +35,24 @@ class ReferenceAllocator:
         self.prefix = prefix
         self._increment = redis.register_script(_INCREMENT_IF_SEEDED)
 
+    def allocate_once(self, purpose: str, year: int, keep_seconds: int = 86_400) -> str:
+        """The number for `purpose` (e.g. one call's voice message): the same one however often it is asked.
+
+        A webhook Twilio retries must not hand the caller a second number for the same message.
+        """
+        key = f"{self.prefix}case-reference-for:{purpose}"
+        try:
+            existing = self.redis.get(key)
+            if existing is not None:
+                return existing.decode()
+            candidate = self.allocate(year)
+            if self.redis.set(key, candidate, nx=True, ex=keep_seconds):
+                return candidate
+            winner = self.redis.get(key)  # another process answered the same request first
+        except RedisError as error:
+            raise ReferenceUnavailable(str(error)) from error
+        return winner.decode() if winner is not None else candidate
+
     def allocate(self, year: int) -> str:
         key = f"{self.prefix}case-reference:{year}"
         try:

@@ -77,7 +77,10 @@ def register(registry: HandlerRegistry, sessions: sessionmaker[Session], referen
     def file_message(request: HandlerRequest) -> HandlerResult:
         phrases = PHRASES[request.language]
         try:
-            ref = references.allocate(request.now.year)
+            if request.call_sid:  # a retried webhook for this message gets the number already said
+                ref = references.allocate_once(f"message:{request.call_sid}", request.now.year)
+            else:
+                ref = references.allocate(request.now.year)
         except ReferenceUnavailable as error:
             logger.warning("no case reference for a voice message: %s", error)
             return HandlerResult("unavailable", (phrases["no_reference"],))

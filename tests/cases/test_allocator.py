@@ -47,3 +47,12 @@ def test_redis_down_is_a_named_error(sessions):
     with pytest.raises(ReferenceUnavailable):
         allocator(unreachable, sessions).allocate(2026)
     unreachable.close()
+
+
+def test_the_same_purpose_always_gets_the_same_number(redis, sessions):
+    """A retried webhook for the same voice message must not tell the caller a second number."""
+    references = allocator(redis, sessions)
+    first = references.allocate_once("message:CA1", 2026)
+    assert references.allocate_once("message:CA1", 2026) == first
+    assert allocator(redis, sessions).allocate_once("message:CA1", 2026) == first
+    assert references.allocate_once("message:CA2", 2026) != first
