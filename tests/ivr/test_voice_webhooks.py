@@ -213,6 +213,18 @@ class TestHold:
         assert heard(root)[0] == "Usted es el siguiente en la fila."
         assert root.find("Play").text.endswith(".mp3")
 
+    def test_pressing_1_for_a_callback_keeps_the_place_even_when_twilio_retries(self, twilio):
+        step(twilio, "report_menu", Digits="1")  # joins potholes-en
+        for _ in range(2):  # the second is Twilio retrying the same webhook
+            root = twiml(twilio.post("/voice/callback?skill=potholes&lang=en", {"Digits": "1"}))
+            assert heard(root)[0].startswith("Thank you. We will call you back at the number you are calling from")
+            assert root.find("Leave") is not None
+
+    def test_a_withheld_number_cannot_book_a_callback(self, twilio):
+        step(twilio, "report_menu", Digits="1")
+        root = twiml(twilio.post("/voice/callback?skill=potholes&lang=en", {"Digits": "1", "From": "anonymous"}))
+        assert heard(root) == [] and root.find("Leave") is None
+
     def test_without_routing_state_twilios_position_is_announced(self, twilio):
         root = twiml(twilio.post("/voice/hold?skill=general&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
         assert heard(root)[0].startswith("Usted es el número 3 en la fila.")
