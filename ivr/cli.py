@@ -370,6 +370,24 @@ def routing() -> None:
     """The contact center's routing (queues, agents, callbacks)."""
 
 
+@routing.command("validate")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def routing_validate(file: Path | None) -> None:
+    """Check a routing file (default: the configured one) and list every problem."""
+    from routing.config import load_config
+    from routing.exceptions import RoutingConfigError
+
+    path = file or _settings().routing_file
+    try:
+        config = load_config(path)
+    except RoutingConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    queues = ", ".join(f"{skill} ({queue.strategy})" for skill, queue in config.queues.items())
+    click.echo(f"{path or 'the shipped routing file'}: valid; languages {', '.join(config.languages)}; "
+               f"queues {queues}")
+
+
 @routing.command("sweep")
 def routing_sweep() -> None:
     """Run the routing sweep once, as every worker does every 2 s: timeouts, due callbacks, overflow, waits to SQL."""

@@ -204,3 +204,4 @@ def test_urls_carry_only_ids(twilio):
     gather = twiml(twilio.post(OVERFLOW)).find("Gather")
     assert NUMBER not in gather.get("action") and parse_qs(urlsplit(gather.get("action")).query) == {
         "skill": ["potholes"], "lang": ["en"]}
+
