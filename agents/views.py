@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
+from rq import Queue
 from sqlalchemy import select
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
 from agents.access import SUPERVISOR, console_login
+from ivr import jobs
 from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
 from ivr.reports import REPORTS, run_report
@@ -32,6 +34,7 @@ from routing.exceptions import RoutingError, UnknownAgent
 logger = logging.getLogger(__name__)
 bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates")
 TOKEN_SECONDS = 3600
+MAX_NOTE = 2000
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -120,6 +123,22 @@ def _register_from_profile(login: str) -> None:
     if row is None:
         abort(403, description=f"{login} is not an active agent (add it with `cityline agents add`)")
     _services().router.register_agent(AgentProfile(row.login, row.name, dict(row.skills), tuple(row.languages)))
+
+
+@bp.post("/api/me/note")
+@console_login
+def add_note() -> ResponseReturnValue:
+    """A private note for the case of the call on the line (or just finished); a job files it on the case."""
+    text = str((request.get_json(silent=True) or {}).get("text", "")).strip()
+    if not text or len(text) > MAX_NOTE:
+        return jsonify(error=f"a note needs 1 to {MAX_NOTE} characters"), 400
+    agent = _services().router.agent(g.login)
+    if not agent.call:
+        return jsonify(error="notes go with a call: you have no call on the line or in wrap-up"), 409
+    at = datetime.now(UTC).isoformat()
+    Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
+        jobs.add_agent_note, agent.call, g.login, text, at, **jobs.NOTE_JOB_OPTIONS)
+    return jsonify(saved=True, call=agent.call, at=at)
 
 
 @bp.post("/api/offers/<reservation_id>/accept")

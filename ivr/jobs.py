@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import db
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.call_record import rebuild_call
-from ivr.cases.service import CaseError, NewCase, open_case
+from ivr.cases.service import CaseError, NewCase, change_status, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
@@ -153,3 +153,25 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
     ), call)
     if agent is not None and agent not in case.agents:
         case.agents.append(agent)
+
+
+class CaseNotOpenYet(RuntimeError):
+    """The case for this call has not been written yet; RQ retries the job after a back-off."""
+
+
+#: An agent's note can be written before the worker has opened the call's case: retry until it has.
+NOTE_JOB_OPTIONS: dict[str, Any] = {**CALL_JOB_OPTIONS, "retry": Retry(max=6, interval=[2, 5, 10, 30, 120, 600])}
+
+
+def add_agent_note(call_sid: str, agent_login: str, text: str, at: str) -> bool:
+    """Attach an agent's private note to the case of the call they took; False if it was already there."""
+    written = datetime.fromisoformat(at)
+    with db.unit_of_work(_session_factory()) as session:
+        case = session.scalar(select(Case).where(Case.source_key == f"call:{call_sid}:agent"))
+        if case is None:
+            raise CaseNotOpenYet(f"no case yet for call {call_sid}")
+        if any(u.at == written and u.note == text for u in case.updates):
+            return False
+        agent = session.scalar(select(Agent).where(Agent.login == agent_login))
+        change_status(session, case, case.status, written, text, agent, public=False)
+    return True

@@ -84,6 +84,8 @@ def test_a_caller_is_connected_when_an_agent_takes_the_call(server):
     assert ("connected", "alice") in [(e.kind, e.detail) for e in transcript.events]
     after = console(server, "alice", "GET", "/api/me")
     assert after["state"] == "wrap_up" and after["calls_today"] == 1
+    noted = console(server, "alice", "POST", "/api/me/note", {"text": "Pothole by 125 Elm, about a foot wide."})
+    assert noted["saved"] is True and noted["call"] == transcript.call_sid
 
     server.run_worker()
     engine = db.make_engine(server.env["DATABASE_URL"])
@@ -96,6 +98,8 @@ def test_a_caller_is_connected_when_an_agent_takes_the_call(server):
         assert (case.service_type.code, case.contact_phone, [a.login for a in case.agents]) == (
             "potholes", "+13125550199", ["alice"])
         assert case.description == "Call taken by Alice Rivera."
+        assert [(u.note, u.public, u.agent_id) for u in case.updates][-1] == (
+            "Pothole by 125 Elm, about a foot wide.", False, alice.id)
     engine.dispose()
 
 
@@ -113,3 +117,14 @@ def test_there_is_no_softphone_token_when_calls_are_connected_locally(server):
     assert refused.value.code == 404
     assert "TELEPHONY=local" in json.loads(refused.value.read())["error"]
     refused.value.close()
+
+
+def test_a_note_needs_text_and_a_call(server):
+    CliRunner().invoke(main, ["agents", "add", "bob", "--name", "Bob", "--skill", "general=3", "--language", "en"],
+                       env=server.env)
+    console(server, "bob", "POST", "/api/me/state", {"state": "available"})
+    for body, code in (({"text": ""}, 400), ({"text": "x" * 2001}, 400), ({"text": "no call yet"}, 409)):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            console(server, "bob", "POST", "/api/me/note", body)
+        assert refused.value.code == code
+        refused.value.close()
