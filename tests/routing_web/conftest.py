@@ -7,7 +7,6 @@ own router and telephony, so webhooks and jobs see the same state.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -94,13 +93,3 @@ def queued_jobs(redis: Redis) -> list[tuple[str, tuple[object, ...]]]:
     return [(job.func_name, tuple(job.args)) for job in Queue(ROUTING_QUEUE, connection=redis).get_jobs()]
 
 
-def twiml(response) -> ET.Element:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200, response.data
-    assert response.mimetype == "text/xml"
-    root = ET.fromstring(response.data)
-    assert root.tag == "Response"
-    return root
-
-
-def heard(root: ET.Element) -> list[str]:
-    return [say.text or "" for say in root.iter("Say")]

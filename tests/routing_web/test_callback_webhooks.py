@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ivr.models.case import Case
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallbackRequest, CallStatus
-from tests.routing_web.conftest import NUMBER, heard, queued_jobs, run_routing_jobs, twiml
+from tests.routing_web.conftest import NUMBER, queued_jobs, run_routing_jobs
+from tests.voice_responses import heard, twiml
 
 CALLBACK = "CA" + "c" * 32
 OUTBOUND = {"CallSid": "CA" + "d" * 32, "From": "+15555550311", "To": NUMBER, "Direction": "outbound-api"}

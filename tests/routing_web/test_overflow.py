@@ -23,7 +23,8 @@ from routing.calls import CallKind, CallStatus
 from routing.queues import Overdue
 from routing.router import Router
 from tests.conftest import CALL_SID
-from tests.routing_web.conftest import NUMBER, heard, run_routing_jobs, twiml
+from tests.routing_web.conftest import NUMBER, run_routing_jobs
+from tests.voice_responses import heard, twiml
 
 MAX_WAIT = 1200  # the shipped routing file's default
 OVERFLOW = "/voice/overflow?skill=potholes&lang=en"
