@@ -1,5 +1,13 @@
-"""The agent console and the supervisor's live view, over the router's shared state."""
+"""The agents' side of CityLine: the console call-takers work in and the supervisor's floor view."""
 
-from agents.views import bp
+from __future__ import annotations
 
-__all__ = ["bp"]
+from flask import Flask
+
+from agents.console.views import bp as console_bp
+from agents.supervisor.views import bp as supervisor_bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(console_bp)
+    app.register_blueprint(supervisor_bp)

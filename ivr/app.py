@@ -86,7 +86,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.extensions["cityline"] = build_services(settings)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(agents.bp)
+    agents.init_app(app)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)
     return app

@@ -11,3 +11,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$1]"
+# Front-end libraries (charts for the supervisor's floor, axe-core for the accessibility tests) come from npm.
+if command -v npm >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --silent
+else
+    echo "npm not found: pages that draw charts will show tables only; install Node.js for the full console" >&2
+fi

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 T = TypeVar("T")
-SAMPLE_CITY = Path(__file__).resolve().parents[1] / "data" / "sample_city"
+SAMPLE_CITY = Path(__file__).resolve().parents[2] / "data" / "sample_city"
 #: Calendar files in a city folder are named calendar-<ZONE>-<stream>.ics.
 CALENDAR_GLOB = "calendar-*.ics"
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -8,15 +8,12 @@ from pathlib import Path
 
 import click
 
-from ivr.cli_import import import_group
-from ivr.settings import ConfigError, Settings
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as error:
-        raise click.ClickException(f"configuration: {error}") from None
+from ivr.cli.agents import agents
+from ivr.cli.common import redis as _redis
+from ivr.cli.common import settings as _settings
+from ivr.cli.imports import import_group
+from ivr.cli.routing import routing
+from ivr.settings import ConfigError
 
 
 @click.group()
@@ -100,47 +97,6 @@ def call(base_url: str | None, from_number: str, to_number: str, script: Path | 
         out=click.echo,
     ).run()
     sys.exit(1 if transcript.errors else 0)
-
-
-@main.group()
-def agents() -> None:
-    """Agent profiles (skills and languages); live state is in the console."""
-
-
-@agents.command("add")
-@click.argument("login")
-@click.option("--name", required=True, help="The agent's name, as supervisors see it.")
-@click.option("--skill", "skills", multiple=True, required=True, metavar="SKILL=LEVEL",
-              help="A skill with proficiency 1-10, e.g. --skill potholes=8 (repeatable).")
-@click.option("--language", "languages", multiple=True, required=True, help="e.g. --language en --language es")
-def agents_add(login: str, name: str, skills: tuple[str, ...], languages: tuple[str, ...]) -> None:
-    """Add or update an agent; LOGIN is also their softphone (Twilio client) identity."""
-    from sqlalchemy import select
-
-    from ivr import db
-    from ivr.models.agent import Agent
-    from routing.agents import AgentProfile
-    from routing.exceptions import InvalidRequest
-
-    levels = dict(_skill_level(item) for item in skills)
-    try:
-        AgentProfile(login, name, levels, languages)  # the router's own checks, before anything is stored
-    except InvalidRequest as error:
-        raise click.BadParameter(str(error)) from None
-    engine = db.make_engine(_settings().database_url)
-    with db.unit_of_work(db.make_session_factory(engine)) as session:
-        agent = session.scalar(select(Agent).where(Agent.login == login)) or Agent(login=login)
-        agent.name, agent.skills, agent.languages, agent.active = name, levels, list(languages), True
-        session.add(agent)
-    engine.dispose()
-    click.echo(f"agent {login}: {name}, skills {levels}, languages {', '.join(languages)}")
-
-
-def _skill_level(item: str) -> tuple[str, int]:
-    skill, _, level = item.partition("=")
-    if not skill or not level.isdigit():
-        raise click.BadParameter(f"{item!r} is not SKILL=LEVEL, e.g. potholes=8")
-    return skill, int(level)
 
 
 @main.group()
@@ -231,14 +187,6 @@ def _reference(text: str) -> str:
 @main.group()
 def jobs() -> None:
     """The background job queue."""
-
-
-def _redis():  # type: ignore[no-untyped-def]
-    from redis import Redis
-
-    from ivr.app import FALLBACK_REDIS_URL
-
-    return Redis.from_url(_settings().redis_url or FALLBACK_REDIS_URL)
 
 
 @jobs.command("status")
@@ -365,51 +313,6 @@ def db_current() -> None:
     sys.exit(0 if current == head else 1)
 
 
-@main.group()
-def routing() -> None:
-    """The contact center's routing (queues, agents, callbacks)."""
-
-
-@routing.command("validate")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def routing_validate(file: Path | None) -> None:
-    """Check a routing file (default: the configured one) and list every problem."""
-    from routing.config import load_config
-    from routing.exceptions import RoutingConfigError
-
-    path = file or _settings().routing_file
-    try:
-        config = load_config(path)
-    except RoutingConfigError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
-    queues = ", ".join(f"{skill} ({queue.strategy})" for skill, queue in config.queues.items())
-    click.echo(f"{path or 'the shipped routing file'}: valid; languages {', '.join(config.languages)}; "
-               f"queues {queues}")
-
-
-@routing.command("sweep")
-def routing_sweep() -> None:
-    """Run the routing sweep once, as every worker does every 2 s: timeouts, due callbacks, overflow, waits to SQL."""
-    from ivr import db
-    from ivr.routing_jobs import services_from
-    from ivr.sweeper import sweep_once
-
-    settings, redis = _settings(), _redis()
-    engine = db.make_engine(settings.database_url)
-    try:
-        result = sweep_once(services_from(settings, redis, db.make_session_factory(engine)))
-    finally:
-        engine.dispose()
-        redis.close()
-    if result.report is None:
-        raise click.ClickException("the routing sweep failed (see the log)")
-    click.echo(f"offers made {len(result.report.offers)}, offers missed {len(result.report.timed_out)}, "
-               f"overflowed {len(result.overflowed)}, waits copied to SQL {result.waits_copied}")
-
-
 main.add_command(import_group)
-
-
-if __name__ == "__main__":
-    main()
+main.add_command(agents)
+main.add_command(routing)

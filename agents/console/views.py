@@ -1,4 +1,4 @@
-"""Agent console (take calls, change state) and supervisor statistics, as pages and a small JSON API.
+"""Agent console (take calls, change state, notes, softphone token), as a page and a small JSON API.
 
 Every answer comes from the router's state in Redis, so any web process can
 serve any agent; the console polls the API every couple of seconds.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,11 +20,10 @@ from sqlalchemy import select
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
-from agents.access import SUPERVISOR, console_login
+from agents.access import console_login
 from ivr import jobs
 from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
-from ivr.reports import REPORTS, run_report
 from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
@@ -56,12 +55,6 @@ def routing_unreachable(error: RedisError) -> ResponseReturnValue:
 @console_login
 def console() -> ResponseReturnValue:
     return render_template("console.html", login=g.login, voice_sdk_url=_services().settings.voice_sdk_url)
-
-
-@bp.get("/supervisor")
-@console_login
-def supervisor() -> ResponseReturnValue:
-    return render_template("supervisor.html")
 
 
 @bp.get("/api/token")
@@ -170,37 +163,3 @@ def reject(reservation_id: str) -> ResponseReturnValue:
         return jsonify(error="no such offer for you"), 404
     _services().router.reject(reservation_id)
     return me()
-
-
-@bp.get("/api/queues")
-@console_login
-def queues() -> ResponseReturnValue:
-    """Live statistics per queue, for supervisors."""
-    if g.login != SUPERVISOR:
-        abort(403, description="only the supervisor login sees queue statistics")
-    router = _services().router
-    rows: list[dict[str, Any]] = []
-    for skill in router.ctx.config.skills:
-        for language in router.ctx.config.languages:
-            stats = router.queue_stats(skill, language)
-            rows.append({"queue": f"{skill}-{language}", **asdict(stats)})
-    agents = [{"login": a.id, "name": a.profile.name, "state": a.state.value, "since": a.since,
-               "calls_today": a.calls_today} for a in router.agents()]
-    return jsonify(queues=rows, agents=agents)
-
-
-@bp.get("/api/reports/<name>")
-@console_login
-def report(name: str) -> ResponseReturnValue:
-    """A city report over the last `days` days (default 7), as the supervisor view shows it."""
-    if g.login != SUPERVISOR:
-        abort(403, description="only the supervisor login sees reports")
-    days = request.args.get("days", "7")
-    if name not in REPORTS or not days.isdigit() or not 1 <= int(days) <= 366:
-        return jsonify(error=f"report must be one of {', '.join(REPORTS)} and days 1-366"), 400
-    zone = _services().settings.office_hours.zone
-    day_after = datetime.now(zone).date() + timedelta(days=1)
-    first_day = day_after - timedelta(days=int(days))
-    with _services().sessions() as session:
-        rows = run_report(session, name, first_day, day_after, zone)
-    return jsonify(report=name, since=first_day.isoformat(), until=day_after.isoformat(), rows=rows)

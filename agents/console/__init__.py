@@ -1,0 +1,1 @@
+"""The agent console: take calls, change state, notes, softphone tokens."""

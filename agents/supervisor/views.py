@@ -1,0 +1,63 @@
+"""The supervisor's view: live statistics per queue and agent, and the city reports, as a page and JSON.
+
+Every figure comes from the router's state in Redis or the call records in SQL,
+so any web process can serve any supervisor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from agents.access import SUPERVISOR, console_login
+from ivr.reports import REPORTS, run_report
+
+bp = Blueprint("supervisor", __name__, url_prefix="/agents", template_folder="templates")
+
+
+def _services():  # type: ignore[no-untyped-def]
+    return current_app.extensions["cityline"]
+
+
+@bp.get("/supervisor")
+@console_login
+def supervisor() -> ResponseReturnValue:
+    return render_template("supervisor.html")
+
+
+@bp.get("/api/queues")
+@console_login
+def queues() -> ResponseReturnValue:
+    """Live statistics per queue, for supervisors."""
+    if g.login != SUPERVISOR:
+        abort(403, description="only the supervisor login sees queue statistics")
+    router = _services().router
+    rows: list[dict[str, Any]] = []
+    for skill in router.ctx.config.skills:
+        for language in router.ctx.config.languages:
+            stats = router.queue_stats(skill, language)
+            rows.append({"queue": f"{skill}-{language}", **asdict(stats)})
+    agents = [{"login": a.id, "name": a.profile.name, "state": a.state.value, "since": a.since,
+               "calls_today": a.calls_today} for a in router.agents()]
+    return jsonify(queues=rows, agents=agents)
+
+
+@bp.get("/api/reports/<name>")
+@console_login
+def report(name: str) -> ResponseReturnValue:
+    """A city report over the last `days` days (default 7), as the supervisor view shows it."""
+    if g.login != SUPERVISOR:
+        abort(403, description="only the supervisor login sees reports")
+    days = request.args.get("days", "7")
+    if name not in REPORTS or not days.isdigit() or not 1 <= int(days) <= 366:
+        return jsonify(error=f"report must be one of {', '.join(REPORTS)} and days 1-366"), 400
+    zone = _services().settings.office_hours.zone
+    day_after = datetime.now(zone).date() + timedelta(days=1)
+    first_day = day_after - timedelta(days=int(days))
+    with _services().sessions() as session:
+        rows = run_report(session, name, first_day, day_after, zone)
+    return jsonify(report=name, since=first_day.isoformat(), until=day_after.isoformat(), rows=rows)
