@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import agents
+from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
@@ -87,6 +88,8 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
+    push_http.init_app(app, settings.redis_url or FALLBACK_REDIS_URL, app.extensions["cityline"].router.ctx.prefix,
+                       settings.push_max_streams)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)
     return app

@@ -35,7 +35,7 @@ def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyp
         settings = Settings.from_env(env)
         _prepare_database(settings, env, out)
         processes.append(_start([sys.executable, "-m", "ivr.cli", "worker"], env))
-        processes.append(_start(_gunicorn(host, settings.port, web_workers), env))
+        processes.append(_start(gunicorn_command(host, settings.port, web_workers, settings.web_threads), env))
         out(f"CityLine 311 is answering on http://{host}:{settings.port}/voice/incoming")
         out(f"try a call in another terminal:  cityline call --url http://127.0.0.1:{settings.port}")
         return _supervise(processes)
@@ -57,9 +57,11 @@ def _prepare_database(settings: Settings, env: dict[str, str], out) -> None:  # 
                        stdout=subprocess.DEVNULL)
 
 
-def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The Procfile's web line: gthread workers, so pushed pages and webhooks share a pool of threads."""
     return [sys.executable, "-m", "gunicorn", "ivr.wsgi:app", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5"]
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--access-logfile", "-", "--graceful-timeout", "5"]
 
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -54,6 +54,8 @@ class Settings:
     hold_music_url: str
     secret_key: str
     log_level: str
+    web_threads: int  # threads per gunicorn worker (gthread): webhooks and pushed pages share them
+    push_max_streams: int  # pages one web process streams to at once; the other threads stay for webhooks
 
     @property
     def production(self) -> bool:
@@ -179,4 +181,26 @@ def _read(env: _Env) -> Settings:
         hold_music_url=env.value("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC),
         secret_key=env.secret("SECRET_KEY", "it signs sessions", "development-secret", production),
         log_level=env.value("LOG_LEVEL", "INFO"),
+        **_web_threads(env),
     )
+
+
+#: Threads per web process kept for webhooks and page requests however many pages are streaming.
+THREADS_KEPT_FOR_REQUESTS = 8
+
+
+def _threads(raw: str) -> int:
+    threads = int(raw)
+    if not 1 <= threads <= 1000:
+        raise ValueError("out of range 1-1000")
+    return threads
+
+
+def _web_threads(env: _Env) -> dict[str, int]:
+    threads = env.parsed("WEB_THREADS", "32", _threads, "a whole number of threads, 1-1000")
+    default_streams = str(max(0, threads - THREADS_KEPT_FOR_REQUESTS))
+    streams = env.parsed("PUSH_MAX_STREAMS", default_streams, int, "a whole number of pages")
+    if not 0 <= streams <= threads - 1:
+        raise ConfigError(f"PUSH_MAX_STREAMS={streams} must leave at least one of the WEB_THREADS={threads} "
+                          "threads for webhooks")
+    return {"web_threads": threads, "push_max_streams": streams}

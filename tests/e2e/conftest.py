@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ivr import db
+from ivr.launcher import gunicorn_command
 from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
 from ivr.private_redis import free_port
 from tests.conftest import AUTH_TOKEN
@@ -46,7 +47,7 @@ def start_server(env: dict[str, str], log: Path) -> LiveServer:
     env = {**env, "PORT": str(port), "PATH": _path()}
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "ivr.wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            gunicorn_command("127.0.0.1", port, workers=2, threads=8),  # the Procfile's web line
             env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     _wait_for(url + "/healthz", process, log)
