@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from agents import admin, auth
 from agents.console.views import bp as console_bp
 from agents.supervisor.views import bp as supervisor_bp
 
 
 def init_app(app: Flask) -> None:
+    auth.init_app(app)
+    admin.init_app(app)
     app.register_blueprint(console_bp)
     app.register_blueprint(supervisor_bp)

@@ -19,7 +19,7 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import db, health, jobs, open311, voice, web
+from ivr import db, health, jobs, limits, open311, security, voice, web
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -85,6 +85,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
     app.config["OPEN311_API_KEYS"] = open311.api_keys_from(config)
     app.extensions["cityline"] = build_services(settings)
+    limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
@@ -92,4 +93,5 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
                        settings.push_max_streams)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)
+    security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
     return app

@@ -21,6 +21,12 @@ from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_ho
 
 #: Signs webhooks between `cityline call` and a development server; never valid in production.
 DEVELOPMENT_AUTH_TOKEN = "cityline-local-development-token"
+#: Signs development sessions; published here, so never valid in production.
+DEVELOPMENT_SECRET_KEY = "development-secret"
+#: Published or placeholder values a production secret must not be (compared case-insensitively).
+KNOWN_SECRETS = frozenset({DEVELOPMENT_SECRET_KEY, DEVELOPMENT_AUTH_TOKEN, "dev", "secret", "changeme", "change-me",
+                           "password", "your-secret-key", "replace-me", "development", "test", "agent"})
+MIN_SECRET_KEY = 32
 DEFAULT_HOLD_MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
 ENVIRONMENTS = ("development", "production")
 TELEPHONY_KINDS = ("local", "twilio")
@@ -46,7 +52,6 @@ class Settings:
     routing_file: Path | None  # None: the routing config shipped with CityLine
     telephony: str  # "local" (this machine, for demos and tests) or "twilio"
     twilio_number: str | None  # the number callbacks and texts come from
-    agent_console_password: str  # guards the agent console and its API
     twilio_api_key_sid: str | None  # with the secret: access tokens for agents' browser softphones
     twilio_api_key_secret: str | None
     voice_sdk_url: str | None  # where the console loads Twilio's Voice JavaScript SDK from (the city hosts it)
@@ -157,7 +162,7 @@ def _read(env: _Env) -> Settings:
     validate = env.parsed("TWILIO_VALIDATE_SIGNATURES", "true", _boolean, "true or false")
     if production and not validate:
         raise ConfigError("TWILIO_VALIDATE_SIGNATURES=false is only allowed in development")
-    return Settings(
+    settings = Settings(
         environment=environment,
         port=env.parsed("PORT", "5000", _port, "a TCP port number"),
         database_url=env.value("DATABASE_URL", f"sqlite:///{Path('var/cityline.sqlite3').resolve()}"),
@@ -172,17 +177,30 @@ def _read(env: _Env) -> Settings:
         routing_file=env.optional("ROUTING_FILE", Path, "a file path"),
         telephony=env.parsed("TELEPHONY", "twilio" if production else "local", _telephony, "local or twilio"),
         twilio_number=env.text("TWILIO_NUMBER"),
-        agent_console_password=env.secret("AGENT_CONSOLE_PASSWORD", "it guards the agent console", "agent",
-                                          production),
         twilio_api_key_sid=env.text("TWILIO_API_KEY_SID"),
         twilio_api_key_secret=env.text("TWILIO_API_KEY_SECRET"),
         voice_sdk_url=env.text("TWILIO_VOICE_SDK_URL"),
         office_hours=_office_hours(env),
         hold_music_url=env.value("HOLD_MUSIC_URL", DEFAULT_HOLD_MUSIC),
-        secret_key=env.secret("SECRET_KEY", "it signs sessions", "development-secret", production),
+        secret_key=env.secret("SECRET_KEY", "it signs sessions", DEVELOPMENT_SECRET_KEY, production),
         log_level=env.value("LOG_LEVEL", "INFO"),
         **_web_threads(env),
     )
+    if production:
+        _refuse_development_secrets(settings)
+    return settings
+
+
+def _refuse_development_secrets(settings: Settings) -> None:
+    """A published or guessable secret in production would let anyone forge sessions or webhooks."""
+    key = settings.secret_key
+    if key.lower() in KNOWN_SECRETS or len(key) < MIN_SECRET_KEY or len(set(key)) < 8:
+        raise ConfigError(f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY} characters in production "
+                          "(not a development or published default); make one with "
+                          "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`")
+    if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
+        raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
+                          "auth token from the Twilio console")
 
 
 #: Threads per web process kept for webhooks and page requests however many pages are streaming.

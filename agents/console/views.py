@@ -31,7 +31,8 @@ from routing.calls import CallKind
 from routing.exceptions import RoutingError, UnknownAgent
 
 logger = logging.getLogger(__name__)
-bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates")
+bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates",
+               static_folder="static", static_url_path="/static/console")
 TOKEN_SECONDS = 3600
 MAX_NOTE = 2000
 

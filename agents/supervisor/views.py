@@ -10,13 +10,14 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from agents.access import SUPERVISOR, console_login
+from agents.access import SUPERVISOR, require_role
 from ivr.reports import REPORTS, run_report
 
-bp = Blueprint("supervisor", __name__, url_prefix="/agents", template_folder="templates")
+bp = Blueprint("supervisor", __name__, url_prefix="/agents", template_folder="templates",
+               static_folder="static", static_url_path="/static/supervisor")
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -24,17 +25,15 @@ def _services():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/supervisor")
-@console_login
+@require_role(SUPERVISOR)
 def supervisor() -> ResponseReturnValue:
     return render_template("supervisor.html")
 
 
 @bp.get("/api/queues")
-@console_login
+@require_role(SUPERVISOR)
 def queues() -> ResponseReturnValue:
     """Live statistics per queue, for supervisors."""
-    if g.login != SUPERVISOR:
-        abort(403, description="only the supervisor login sees queue statistics")
     router = _services().router
     rows: list[dict[str, Any]] = []
     for skill in router.ctx.config.skills:
@@ -47,11 +46,9 @@ def queues() -> ResponseReturnValue:
 
 
 @bp.get("/api/reports/<name>")
-@console_login
+@require_role(SUPERVISOR)
 def report(name: str) -> ResponseReturnValue:
     """A city report over the last `days` days (default 7), as the supervisor view shows it."""
-    if g.login != SUPERVISOR:
-        abort(403, description="only the supervisor login sees reports")
     days = request.args.get("days", "7")
     if name not in REPORTS or not days.isdigit() or not 1 <= int(days) <= 366:
         return jsonify(error=f"report must be one of {', '.join(REPORTS)} and days 1-366"), 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 import urllib.request
@@ -19,6 +18,7 @@ from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.case import Case
 from tests.conftest import AUTH_TOKEN
+from tests.e2e.console_client import console
 
 pytestmark = pytest.mark.e2e
 
@@ -37,15 +37,6 @@ class PatientCaller(ScriptedCaller):
             self.answered.wait(timeout=20)
             return Reply.wait()
         return super().hold_decision(position)
-
-
-def console(server, login: str, method: str, path: str, body: dict | None = None) -> dict:  # type: ignore[no-untyped-def]
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{server.url}/agents{path}", data=data, method=method, headers={
-        "Content-Type": "application/json",
-        "Authorization": "Basic " + base64.b64encode(f"{login}:agent".encode()).decode()})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def wait_for_offer(server, login: str) -> dict:  # type: ignore[no-untyped-def]
@@ -103,7 +94,7 @@ def test_a_caller_is_connected_when_an_agent_takes_the_call(server):
     engine.dispose()
 
 
-def test_the_console_needs_the_password(server):
+def test_the_console_needs_a_login(server):
     request = urllib.request.Request(f"{server.url}/agents/api/me")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)

@@ -37,7 +37,8 @@ from routing.config import DEFAULT_CONFIG_FILE, load_config
 from routing.router import Router
 from tests.conftest import AUTH_TOKEN
 from tests.e2e.conftest import ROOT
-from tests.e2e.test_agent_calls import console, wait_for_offer
+from tests.e2e.console_client import console
+from tests.e2e.test_agent_calls import wait_for_offer
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.settings import DEVELOPMENT_AUTH_TOKEN, ConfigError, Settings
+from ivr.settings import DEVELOPMENT_AUTH_TOKEN, DEVELOPMENT_SECRET_KEY, ConfigError, Settings
 
 
 def test_a_fresh_checkout_needs_no_configuration():
@@ -38,11 +38,32 @@ def test_a_malformed_value_stops_start_up_naming_the_variable(name, value):
         Settings.from_env({name: value})
 
 
+PRODUCTION_KEY = "k3Y-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
 def test_production_needs_its_secrets():
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
-        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "AGENT_CONSOLE_PASSWORD": "p"})
-    with pytest.raises(ConfigError, match="AGENT_CONSOLE_PASSWORD must be set"):
-        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": "k"})
-    settings = Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": "k",
-                                  "AGENT_CONSOLE_PASSWORD": "p"})
+        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok"})
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN must be set"):
+        Settings.from_env({"CITYLINE_ENV": "production", "SECRET_KEY": PRODUCTION_KEY})
+    settings = Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok",
+                                  "SECRET_KEY": PRODUCTION_KEY})
     assert settings.production and settings.twilio_auth_token == "tok" and settings.telephony == "twilio"
+
+
+@pytest.mark.parametrize("key", [DEVELOPMENT_SECRET_KEY, "short-but-random-Xq3", "changeme", "a" * 40,
+                                 "CHANGEME"])
+def test_production_refuses_a_development_or_trivial_secret_key(key):
+    with pytest.raises(ConfigError, match="^SECRET_KEY must be a random value of at least 32 characters"):
+        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "tok", "SECRET_KEY": key})
+
+
+def test_production_refuses_the_development_twilio_token():
+    with pytest.raises(ConfigError, match="^TWILIO_AUTH_TOKEN is the development token"):
+        Settings.from_env({"CITYLINE_ENV": "production", "TWILIO_AUTH_TOKEN": DEVELOPMENT_AUTH_TOKEN,
+                           "SECRET_KEY": PRODUCTION_KEY})
+
+
+def test_development_keeps_its_published_defaults():
+    settings = Settings.from_env({})
+    assert (settings.secret_key, settings.twilio_auth_token) == (DEVELOPMENT_SECRET_KEY, DEVELOPMENT_AUTH_TOKEN)

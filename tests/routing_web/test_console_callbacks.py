@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 
-from ivr import db
-from ivr.models.agent import Agent
 from ivr.telephony.local_adapter import LocalTelephony
 from routing.agents import AgentState
 from routing.calls import CallbackRequest, CallStatus
+from tests.agents.login import log_in
 from tests.routing_web.conftest import NUMBER, queued_jobs, run_routing_jobs
 
 CALLBACK = "CA" + "c" * 32
@@ -18,13 +15,10 @@ CALLBACK = "CA" + "c" * 32
 
 @pytest.fixture
 def console(app):  # type: ignore[no-untyped-def]
-    with db.unit_of_work(app.extensions["cityline"].sessions) as session:
-        session.add(Agent(login="ann", name="Ann Lee", skills={"noise": 6}, languages=["en"], active=True))
-    client = app.test_client()
-    auth = {"Authorization": "Basic " + base64.b64encode(b"ann:agent").decode()}
+    client = log_in(app.test_client(), "ann", name="Ann Lee", skills={"noise": 6})
 
     def call(method: str, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
-        response = client.open(f"/agents/api{path}", method=method, json=body, headers=auth)
+        response = client.open(f"/agents/api{path}", method=method, json=body)
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
