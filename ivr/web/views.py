@@ -70,7 +70,7 @@ def report_submit() -> ResponseReturnValue:
         valid = filing.checked(_services().sessions, forms.submission_of(form, _zone()))
     except InvalidSubmission as error:
         return _report_page(language, values, answers, error.problems, status=422)
-    key = reports.source_key(csrf.token(), forms.form_id_of(form))
+    key = reports.source_key(csrf.secret(), forms.form_id_of(form))
     try:
         ref = reports.file_report(_services().sessions, _services().references, valid, key, datetime.now(_zone()))
     except ReferenceUnavailable:
