@@ -197,3 +197,9 @@ def test_the_login_page_speaks_spanish(app):
     assert "Iniciar sesión" in client.get("/agents/login?lang=es").get_data(as_text=True)
     page = client.get("/agents/login", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
     assert '<html lang="es">' in page and 'for="password"' in page
+
+
+@pytest.mark.parametrize("path", ["/agents/", "/agents/supervisor"])
+def test_the_console_and_the_floor_have_a_log_out_button(app, path):
+    page = log_in(app.test_client(), "sam", "supervisor").get(path).get_data(as_text=True)
+    assert 'action="/agents/logout"' in page and 'name="csrf_token"' in page
