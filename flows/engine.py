@@ -30,6 +30,7 @@ from flows.instructions import (
     Turn,
     Visit,
 )
+from flows.numbers import is_ascii_digits
 from flows.speech import mentions, spoken_digits, spoken_key
 
 #: Bound on silent nodes walked in one turn; validation already rules out silent loops.
@@ -249,7 +250,7 @@ class Engine:
     def _confirm(self, walk: _Walk, node: model.CollectNode, attempts: int, value: str) -> None:
         """Speech heard with low confidence is read back: "I heard 125 Elm Street. Is that right?"."""
         walk.values[PENDING_PREFIX + node.name] = value
-        spoken = " ".join(value) if value.isdigit() else value
+        spoken = " ".join(value) if is_ascii_digits(value) else value
         question = self.flow.message("confirm_value", walk.language).format(value=spoken)
         walk.visits[-1] = replace(walk.visits[-1], result=f"confirming {node.name}")
         walk.instructions.append(Listen(
@@ -275,7 +276,7 @@ class Engine:
             value = " ".join(reply.speech.split())
         else:
             value = reply.digits.rstrip(node.finish_on_key) or spoken_digits(reply.speech)
-            if not value.isdigit():
+            if not is_ascii_digits(value):
                 return None
         return value if node.min_length <= len(value) <= node.max_length else None
 

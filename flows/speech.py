@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from flows.numbers import is_ascii_digits
+
 DIGIT_WORDS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
@@ -36,7 +38,7 @@ def spoken_digits(text: str) -> str:
     """The digits in an utterance: '1 2 5 Elm' -> '125', 'one two five' -> '125'."""
     digits = []
     for word in normalise(text).split():
-        if word.isdigit():
+        if is_ascii_digits(word):
             digits.append(word)
         elif word in DIGIT_WORDS:
             digits.append(DIGIT_WORDS[word])

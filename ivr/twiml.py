@@ -27,6 +27,7 @@ from flows.instructions import (
     Speak,
 )
 from flows.model import Voice
+from ivr.xml_text import xml_safe
 
 
 def queue_name(skill: str, language: str) -> str:
@@ -96,4 +97,5 @@ class Renderer:
 
 
 def twiml_response(document: VoiceResponse, status: int = 200) -> Response:
-    return Response(str(document), status=status, mimetype="text/xml")
+    """The document as Twilio reads it; characters XML cannot carry are dropped as a last guard."""
+    return Response(xml_safe(str(document)), status=status, mimetype="text/xml")

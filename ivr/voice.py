@@ -18,13 +18,14 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from flows.exceptions import UnknownNode
 from flows.instructions import CallState, Queue, Reply, Turn, Visit
+from flows.numbers import whole_number
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.exceptions import BadWebhook
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
 from ivr.twiml import Renderer, twiml_response
-from ivr.webhook_params import CallFacts, read_call, read_reply, read_state, state_query
+from ivr.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -52,11 +53,6 @@ def _renderer() -> Renderer:
     return Renderer(_services().flow.voices, step_url, hold_url)
 
 
-#: What Twilio tells us about a queue wait, a transfer or a recording, kept for the call log.
-NETWORK_FACTS = ("QueueResult", "QueueTime", "DialCallStatus", "DialCallDuration", "RecordingUrl",
-                 "RecordingDuration")
-
-
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
     turn = _join_queues(turn, call)
     _log_turn(turn, call, state)
@@ -65,7 +61,7 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> 
 
 
 def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:
-    network = {name: request.form[name] for name in NETWORK_FACTS if request.form.get(name)}
+    network = read_network(request.form)
     _services().events.turn_taken(call, state, turn, network)
 
 
@@ -153,7 +149,7 @@ def hold() -> Response:
         return twiml_response(response)
     position = request.form.get("QueuePosition", "")
     return twiml_response(services.contact.hold(call.call_sid, call.caller, skill, language,
-                                                int(position) if position.isdigit() else None))
+                                                whole_number(position, max_digits=6)))
 
 
 def _language_arg() -> str:
@@ -201,7 +197,7 @@ def agent_done() -> Response:
     agent_id, language = _agent_args()
     dial_status = request.form.get("DialCallStatus", "")
     duration = request.form.get("DialCallDuration", "0")
-    _services().events.agent_leg_ended(call, agent_id, dial_status, int(duration) if duration.isdigit() else 0)
+    _services().events.agent_leg_ended(call, agent_id, dial_status, whole_number(duration, 9) or 0)
     return twiml_response(_services().contact.agent_done(call.call_sid, dial_status, language))
 
 
@@ -227,9 +223,10 @@ def status() -> Response:
     """The number's status callback: the call has ended (or changed state)."""
     call = read_call(request.form)
     duration = request.form.get("CallDuration") or request.form.get("Duration") or "0"
-    if not duration.isdigit():
+    seconds = whole_number(duration, max_digits=9)
+    if seconds is None:
         raise BadWebhook("CallDuration must be a whole number of seconds")
-    _services().events.call_status(call, int(duration), request.form.get("SequenceNumber"))
+    _services().events.call_status(call, seconds, _sequence_number())
     if call.status in FINAL_STATUSES:
         _services().contact.call_ended(call.call_sid)
     return Response(status=204)
@@ -261,14 +258,22 @@ def callback_done() -> Response:
 def callback_status() -> Response:
     """The placed callback's status callback: answered, or busy / no-answer / failed (tried again, or a case)."""
     call = read_call(request.form)
-    callback_id, attempt = _callback_id(), request.args.get("attempt", "")
-    if not attempt.isdigit():
+    callback_id, attempt = _callback_id(), whole_number(request.args.get("attempt", ""), max_digits=3)
+    if attempt is None:
         raise BadWebhook("attempt must be a whole number")
     services = _services()
-    outcome = services.contact.callback_status(callback_id, int(attempt), call.status)
+    outcome = services.contact.callback_status(callback_id, attempt, call.status)
     if outcome == "failed":
         enqueue_callback_case(services.redis, callback_id)
     return Response(status=204)
+
+
+def _sequence_number() -> str | None:
+    """Twilio numbers the status callbacks of a call; anything else in that parameter is refused."""
+    raw = request.form.get("SequenceNumber")
+    if raw and whole_number(raw, max_digits=9) is None:
+        raise BadWebhook("SequenceNumber must be a whole number")
+    return raw or None
 
 
 def _callback_id() -> str:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from rq import Queue
@@ -21,6 +21,7 @@ from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
 from agents.access import console_login
+from agents.json_body import json_object, text_field
 from ivr import jobs
 from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
@@ -102,7 +103,7 @@ def _about(sid: str) -> dict[str, Any] | None:
 @bp.post("/api/me/state")
 @console_login
 def change_state() -> ResponseReturnValue:
-    state = (request.get_json(silent=True) or {}).get("state", "")
+    state = text_field(json_object(), "state")
     if state not in {s.value for s in AgentState} - {"on_call", "wrap_up"}:
         return jsonify(error="state must be available, break or offline"), 400
     _register_from_profile(g.login)
@@ -123,7 +124,7 @@ def _register_from_profile(login: str) -> None:
 @console_login
 def add_note() -> ResponseReturnValue:
     """A private note for the case of the call on the line (or just finished); a job files it on the case."""
-    text = str((request.get_json(silent=True) or {}).get("text", "")).strip()
+    text = text_field(json_object(), "text").strip()
     if not text or len(text) > MAX_NOTE:
         return jsonify(error=f"a note needs 1 to {MAX_NOTE} characters"), 400
     agent = _services().router.agent(g.login)

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from agents.access import SUPERVISOR, require_role
+from flows.numbers import whole_number
 from ivr.reports import REPORTS, run_report
 
 bp = Blueprint("supervisor", __name__, url_prefix="/agents", template_folder="templates",
@@ -50,7 +51,7 @@ def queues() -> ResponseReturnValue:
 def report(name: str) -> ResponseReturnValue:
     """A city report over the last `days` days (default 7), as the supervisor view shows it."""
     days = request.args.get("days", "7")
-    if name not in REPORTS or not days.isdigit() or not 1 <= int(days) <= 366:
+    if name not in REPORTS or not 1 <= (whole_number(days) or 0) <= 366:
         return jsonify(error=f"report must be one of {', '.join(REPORTS)} and days 1-366"), 400
     zone = _services().settings.office_hours.zone
     day_after = datetime.now(zone).date() + timedelta(days=1)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flows.numbers import whole_number
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
@@ -29,7 +30,7 @@ def events_of(session: Session, call_sid: str) -> list[CallEvent]:
 
 def _sequence_number(event: CallEvent) -> int:
     head = event.sequence.split(":", 1)[0]
-    return int(head) if head.isdigit() else 0
+    return whole_number(head) or 0
 
 
 def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]:

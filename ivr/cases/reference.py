@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from flows.numbers import is_ascii_digits
+
 LENGTH = 10
 _DAMM_TABLE = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -47,7 +49,7 @@ def normalise(text: str) -> str:
 
 def is_valid(reference: str) -> bool:
     """Right length, digits only and a matching check digit."""
-    return len(reference) == LENGTH and reference.isdigit() and check_digit(reference) == "0"
+    return len(reference) == LENGTH and is_ascii_digits(reference) and check_digit(reference) == "0"
 
 
 def sequence_of(reference: str) -> int:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from flows.numbers import is_ascii_digits
 from ivr.cli.common import settings as _settings
 from ivr.models.agent import ROLES
 
@@ -179,6 +180,6 @@ def agents_remove(login: str) -> None:
 
 def _skill_level(item: str) -> tuple[str, int]:
     skill, _, level = item.partition("=")
-    if not skill or not level.isdigit():
+    if not skill or not is_ascii_digits(level):
         raise click.BadParameter(f"{item!r} is not SKILL=LEVEL, e.g. potholes=8")
     return skill, int(level)

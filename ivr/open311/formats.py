@@ -11,6 +11,8 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from ivr.xml_text import xml_safe
+
 FORMATS = ("xml", "json")
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 MEDIA_TYPES = ("text/xml", "application/json")
@@ -56,4 +58,4 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # a last guard: text stored before the edges cleaned it

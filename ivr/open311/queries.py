@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from flows.numbers import whole_number
 from ivr.cases import reference
 from ivr.models.case import Case
 from ivr.models.open311_submission import Open311Submission
@@ -106,11 +107,12 @@ def _number(name: str, text: str | None, default: int, largest: int | None, prob
     raw = (text or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (largest is not None and int(raw) > largest):
+    number = whole_number(raw)
+    if number is None or number < 1 or (largest is not None and number > largest):
         upper = f" to {largest}" if largest else " or more"
         problems.append(f"{name} must be a whole number from 1{upper}")
         return default
-    return int(raw)
+    return number
 
 
 def find_requests(session: Session, query: RequestQuery) -> list[Case]:

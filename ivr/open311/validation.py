@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from ivr.open311 import w3c
 from ivr.phone import parse_caller
+from ivr.xml_text import xml_safe
 
 DESCRIPTION_LIMIT = 4000  # the spec's limit for a description
 LINE_LIMITS = {"address": 200, "address_id": 100, "name": 120, "email": 200, "media_url": 500}
@@ -99,8 +100,9 @@ class ValidSubmission:
 
 
 def clean(text: str | None) -> str:
-    """Strip, and drop control characters no resident means to send (and PostgreSQL refuses NUL)."""
-    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+    """Strip, and drop control characters no resident means to send (PostgreSQL refuses NUL) and
+    anything else XML cannot carry (U+FFFE, U+FFFF), so one report cannot break the XML feed."""
+    return xml_safe(_CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))).strip()
 
 
 def validate(submission: Submission, service: ServiceSpec | None) -> ValidSubmission:

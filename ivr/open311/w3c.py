@@ -15,6 +15,9 @@ _W3C_DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})"
 )
 EXAMPLE = "2026-11-24T15:04:05-05:00"
+#: Years a 311 date can fall in; the ends of the calendar (year 1, 9999) cannot be shifted by an offset or a
+#: 90-day window without leaving what datetime can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class BadDate(ValueError):
@@ -27,9 +30,12 @@ def parse(text: str) -> datetime:
     if not _W3C_DATETIME.fullmatch(candidate):
         raise BadDate(f"{text!r} is not a W3C date-time with a time zone, like {EXAMPLE}")
     try:
-        return datetime.fromisoformat(candidate)
+        moment = datetime.fromisoformat(candidate)
     except ValueError as error:
         raise BadDate(f"{text!r} is not a real date and time ({error})") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadDate(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return moment
 
 
 def _restore_plus(text: str) -> str:

@@ -40,7 +40,10 @@ def submission_of(form: MultiDict[str, str], zone: tzinfo) -> Submission:
 def _zoned(value: str, zone: tzinfo) -> str:
     if not _LOCAL_DATETIME.fullmatch(value.strip()):
         return value
-    local = datetime.fromisoformat(value.strip()).replace(tzinfo=zone)
+    try:
+        local = datetime.fromisoformat(value.strip()).replace(tzinfo=zone)
+    except ValueError:
+        return value  # month 13, February 30: the shared rules refuse it as not a date
     return local.isoformat(timespec="seconds")
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from flows.numbers import is_ascii_digits
 from ivr.cases import reference
 from ivr.models.case import Case, CaseUpdate
 
@@ -26,7 +27,7 @@ def read_reference(text: str | None) -> Typed:
     digits = reference.normalise((text or "").strip())
     if not digits:
         return Typed("empty", "")
-    if len(digits) != reference.LENGTH or not digits.isdigit():
+    if len(digits) != reference.LENGTH or not is_ascii_digits(digits):
         return Typed("malformed", digits)
     return Typed("ok" if reference.is_valid(digits) else "check_digit", digits)
 

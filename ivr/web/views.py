@@ -26,6 +26,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
                static_url_path="/web/static")
 
 
+#: The query arguments the language switch carries over; anything else (endpoint, _scheme, _external)
+#: would reach url_for as one of its own keywords.
+SWITCH_KEEPS = ("ref", "service")
+
+
 def _services():  # type: ignore[no-untyped-def]
     return current_app.extensions["cityline"]
 
@@ -43,7 +48,7 @@ def _language() -> str:
 def _page(template: str, language: str, status: int = 200, **context: Any) -> ResponseReturnValue:
     """Every page gets its words, its language and the switch to the others (same page, same query)."""
     others = [code for code in _services().flow.languages if code in i18n.TEXT and code != language]
-    switch_args = {name: value for name, value in request.args.items() if name != "lang"}
+    switch_args = {name: value for name, value in request.args.items() if name in SWITCH_KEEPS}
     html = render_template(template, t=i18n.TEXT[language], lang=language, others=others,
                            language_names={code: i18n.TEXT[code]["language_name"] for code in i18n.TEXT},
                            switch_endpoint=request.endpoint, switch_args=switch_args, **context)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, time
 
+from flows.numbers import whole_number as _whole
 from ivr.self_service.collection.errors import InvalidFile, Problems, RowError
 
 ZONE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -51,9 +52,10 @@ def _check_header(header: list[str], required: Sequence[str], optional: Sequence
 
 
 def whole_number(text: str, column: str) -> int:
-    if not text.isdigit():
+    number = _whole(text)
+    if number is None:
         raise ValueError(f"{column} must be a whole number, not {text!r}")
-    return int(text)
+    return number
 
 
 def iso_date(text: str, column: str) -> date:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
+from flows.numbers import is_ascii_digits, whole_number
 from ivr.self_service.collection import answers, choices, sql
 from ivr.self_service.collection.addresses import (
     AMBIGUOUS,
@@ -71,7 +72,7 @@ class CollectionHandlers:
     def lookup_zip(self, request: HandlerRequest) -> HandlerResult:
         """ZIP code and house number to a zone, when the street name was not understood."""
         house, zip_code = _number(request.values.get("house", "")), request.values.get("zip", "")
-        if house is None or not zip_code.isdigit():
+        if house is None or not is_ascii_digits(zip_code):
             return _unknown(Lookup(UNKNOWN), request)
         with self.sessions() as session:
             lookup = find_in_zip(sql.SqlDirectory(session), zip_code, house)
@@ -90,8 +91,9 @@ class CollectionHandlers:
             return HandlerResult("repeat")
         if choice == NONE_OF_THESE or not places:
             return HandlerResult("none")
-        if choice.isdigit() and 1 <= int(choice) <= len(places):
-            return HandlerResult(FOUND, values=_found_values(places[int(choice) - 1]))
+        number = whole_number(choice)
+        if number is not None and 1 <= number <= len(places):
+            return HandlerResult(FOUND, values=_found_values(places[number - 1]))
         return _wrong_key(request)
 
     def next_pickups(self, request: HandlerRequest) -> HandlerResult:
@@ -112,7 +114,7 @@ class CollectionHandlers:
 
     def _street(self, street_id: str) -> str:
         """The street's spoken name, or '' when the address was found by ZIP code alone."""
-        if not street_id.isdigit():
+        if not is_ascii_digits(street_id):
             return ""
         with self.sessions() as session:
             rows = sql.streets_by_id(session, [int(street_id)])
@@ -121,19 +123,20 @@ class CollectionHandlers:
     def _candidates(self, values: Mapping[str, str]) -> list[Place]:
         """The places stored by the lookup, with their names read again (ids stay stable across imports)."""
         pairs = [item.partition(".") for item in values.get("cands", "").split(CANDIDATE_SEPARATOR) if item]
-        ids = [int(street_id) for street_id, _, _ in pairs if street_id.isdigit()][:MAX_CHOICES]
+        ids = [int(street_id) for street_id, _, _ in pairs if is_ascii_digits(street_id)][:MAX_CHOICES]
         if not ids:
             return []
         with self.sessions() as session:
             rows = sql.streets_by_id(session, ids)
             names = {street_id: sql.street_name(row).spoken for street_id, row in rows.items()}
         places = [Place(int(street_id), rows[int(street_id)].zip, names[int(street_id)], zone)
-                  for street_id, _, zone in pairs if street_id.isdigit() and int(street_id) in rows]
+                  for street_id, _, zone in pairs if is_ascii_digits(street_id) and int(street_id) in rows]
         return places if len(places) == len(pairs) else []
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else None
+    number = whole_number(text)
+    return number if number is not None and 0 < number < 1_000_000 else None
 
 
 def _lookup_result(lookup: Lookup, request: HandlerRequest) -> HandlerResult:

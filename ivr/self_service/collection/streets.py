@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flows.numbers import is_ascii_digits
 from flows.speech import normalise
 
 #: Street types, every spelling to the USPS abbreviation (Spanish words included).
@@ -125,7 +126,7 @@ def _fold_ordinals(words: list[str]) -> list[str]:
 def _trim_filler(words: list[str]) -> tuple[int, int]:
     """Bounds of the words left once house numbers and filler are cut from both ends."""
     start, end = 0, len(words)
-    while start < end and (words[start] in FILLER or words[start].isdigit()):
+    while start < end and (words[start] in FILLER or is_ascii_digits(words[start])):
         start += 1
     while end > start and words[end - 1] in FILLER:
         end -= 1
