@@ -13,6 +13,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import agents
 from agents import push_http
@@ -84,6 +85,9 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
     app.config["OPEN311_API_KEYS"] = open311.api_keys_from(config)
+    if settings.trusted_proxies:  # only then are X-Forwarded-Proto/Host/For believed (docs/configuration.md)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
     app.register_blueprint(voice.bp)

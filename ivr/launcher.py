@@ -57,11 +57,16 @@ def _prepare_database(settings: Settings, env: dict[str, str], out) -> None:  # 
                        stdout=subprocess.DEVNULL)
 
 
+#: gunicorn's access log line without the query string (%(U)s is the path alone): an Open311 api_key a client
+#: put in the URL, or any other secret in a query, never reaches the log.  Same format in the Procfile.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+
 def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:
     """The Procfile's web line: gthread workers, so pushed pages and webhooks share a pool of threads."""
     return [sys.executable, "-m", "gunicorn", "ivr.wsgi:app", "--bind", f"{host}:{port}",
             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-            "--access-logfile", "-", "--graceful-timeout", "5"]
+            "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "5"]
 
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -61,6 +61,7 @@ class Settings:
     log_level: str
     web_threads: int  # threads per gunicorn worker (gthread): webhooks and pushed pages share them
     push_max_streams: int  # pages one web process streams to at once; the other threads stay for webhooks
+    trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
 
     @property
     def production(self) -> bool:
@@ -185,6 +186,7 @@ def _read(env: _Env) -> Settings:
         secret_key=env.secret("SECRET_KEY", "it signs sessions", DEVELOPMENT_SECRET_KEY, production),
         log_level=env.value("LOG_LEVEL", "INFO"),
         **_web_threads(env),
+        trusted_proxies=env.parsed("TRUSTED_PROXIES", "0", _proxy_count, "a number of proxies from 0 to 5"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -222,3 +224,9 @@ def _web_threads(env: _Env) -> dict[str, int]:
         raise ConfigError(f"PUSH_MAX_STREAMS={streams} must leave at least one of the WEB_THREADS={threads} "
                           "threads for webhooks")
     return {"web_threads": threads, "push_max_streams": streams}
+
+
+def _proxy_count(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= 5):
+        raise ValueError(raw)
+    return int(raw)

@@ -3,7 +3,10 @@
 Twilio signs the full URL it requested plus the POST parameters with the
 account's auth token.  Behind a proxy or load balancer the URL Flask sees
 (http://10.0.0.5:8000/...) is not the one Twilio called, so the public URL is
-rebuilt from PUBLIC_BASE_URL or the X-Forwarded-Proto/Host headers.
+rebuilt from PUBLIC_BASE_URL, or from X-Forwarded-Proto/Host when TRUSTED_PROXIES
+says proxies set them (werkzeug's ProxyFix, in create_app).  Headers from a
+client are never believed otherwise: a request signed for another deployment
+must not pass here.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 
 
 def public_url(req: Request, public_base_url: str | None) -> str:
-    """The URL as Twilio requested it: scheme and host from config or proxy headers, path and query as received.
+    """The URL as Twilio requested it: scheme and host from config or the (proxy-fixed) request, path and query as received.
 
     Twilio signs the URL byte for byte, percent-encoding included, so the path and
     query come from the raw request line (werkzeug's `request.url` decodes some
@@ -36,8 +39,7 @@ def public_url(req: Request, public_base_url: str | None) -> str:
         base = urlsplit(public_base_url)
         scheme, host = base.scheme, base.netloc
     else:
-        scheme = _first(req.headers.get("X-Forwarded-Proto")) or req.scheme
-        host = _first(req.headers.get("X-Forwarded-Host")) or req.host
+        scheme, host = req.scheme, req.host
     return f"{scheme}://{host}{_raw_target(req)}"
 
 
@@ -49,11 +51,6 @@ def _raw_target(req: Request) -> str:
     query = req.environ.get("QUERY_STRING", "")
     path = quote(req.environ.get("SCRIPT_NAME", "") + req.environ.get("PATH_INFO", ""))
     return f"{path}?{query}" if query else path
-
-
-def _first(header: str | None) -> str | None:
-    """Proxies append to these headers; the first value is the one the client used."""
-    return header.split(",")[0].strip() if header else None
 
 
 def signature_is_valid(req: Request, settings: Settings) -> bool:

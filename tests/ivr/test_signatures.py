@@ -69,10 +69,19 @@ def test_a_shared_key_signature_is_refused_when_no_shared_key_is_configured(app)
 
 
 class TestBehindAProxy:
-    def test_forwarded_proto_and_host_are_what_twilio_signed(self, twilio):
-        response = twilio.post("/voice/incoming", sign_url="https://311.example.gov/voice/incoming",
-                               headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "311.example.gov"})
+    def test_forwarded_proto_and_host_are_what_twilio_signed_when_a_proxy_is_trusted(self, env):
+        app = create_app({**env, "TRUSTED_PROXIES": "1"})
+        response = TwilioClient(app.test_client()).post(
+            "/voice/incoming", sign_url="https://311.example.gov/voice/incoming",
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "311.example.gov"})
         assert response.status_code == 200
+        app.extensions["cityline"].sql.dispose()
+
+    def test_forwarded_headers_from_a_client_are_not_believed_by_default(self, twilio):
+        """A request signed for another deployment (its host in X-Forwarded-Host) is refused."""
+        response = twilio.post("/voice/incoming", sign_url="https://other-city.example.gov/voice/incoming",
+                               headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "other-city.example.gov"})
+        assert response.status_code == 403
 
     def test_without_the_headers_the_public_url_does_not_match(self, twilio):
         response = twilio.post("/voice/incoming", sign_url="https://311.example.gov/voice/incoming")
