@@ -29,7 +29,8 @@ SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 
 
 def public_url(req: Request, public_base_url: str | None) -> str:
-    """The URL as Twilio requested it: scheme and host from config or the (proxy-fixed) request, path and query as received.
+    """The URL as Twilio requested it: scheme and host from config or the (proxy-fixed) request, path and query
+    as received.
 
     Twilio signs the URL byte for byte, percent-encoding included, so the path and
     query come from the raw request line (werkzeug's `request.url` decodes some
