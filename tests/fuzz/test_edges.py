@@ -8,9 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ivr.app import create_app
-from ivr.web import csrf
 from tests.conftest import AUTH_TOKEN, TwilioClient
+from tests.agents.login import log_in
 from tests.voice_responses import heard, twiml
+from tests.web.test_report import blank_form
 
 API_KEY = "fuzz-open311-key-0123456789"
 NOT_XML = "\ufffe\uffff\x01\x1b"
@@ -24,11 +25,9 @@ def app(env):  # type: ignore[no-untyped-def]
 
 
 def _report(client, description: str):  # type: ignore[no-untyped-def]
-    client.get("/report")
-    with client.session_transaction() as session:
-        token = session[csrf.SESSION_KEY]
-    return client.post("/report", data={"service_code": "potholes", "address": "125 Elm Street",
-                                        "description": description, csrf.FIELD: token})
+    form = blank_form(client)
+    return client.post("/report", data={**form, "service_code": "potholes", "address": "125 Elm Street",
+                                        "description": description})
 
 
 def test_a_web_report_with_characters_xml_cannot_carry_leaves_the_public_feed_readable(app):
@@ -119,15 +118,10 @@ def test_a_form_date_at_month_13_is_a_problem_not_a_crash():
     assert _zoned("2026-13-01T10:00", ZoneInfo("America/New_York")) == "2026-13-01T10:00"
 
 
-def _basic(login: str) -> dict[str, str]:
-    import base64
-    return {"Authorization": "Basic " + base64.b64encode(f"{login}:agent".encode()).decode(),
-            "Content-Type": "application/json"}
-
-
 @pytest.mark.parametrize("body", ["1", '"x"', "[1]", "null", '{"state": ["available"]}', '{"state": 1}', "{"])
 @pytest.mark.parametrize("path", ["/agents/api/me/state", "/agents/api/me/note"])
 def test_an_agent_api_body_of_the_wrong_type_is_a_400_that_says_why(app, path, body):
-    response = app.test_client().post(path, data=body, headers=_basic("alice"))
+    agent = log_in(app.test_client(), "alice", skills={"potholes": 8})
+    response = agent.post(path, data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.get_json()["error"]
