@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ivr.job_registry import queue_status
+
+logger = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
 
 
@@ -24,7 +29,23 @@ def healthz() -> ResponseReturnValue:
     services = current_app.extensions["cityline"]
     checks = {"redis": _redis_ok(services.redis), "database": _database_ok(services.sql)}
     healthy = all(checks.values())
-    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+    failed = _failed_jobs(services.redis) if checks["redis"] else None
+    return jsonify(status="ok" if healthy else "degraded", checks=checks, failed_jobs=failed), 200 if healthy else 503
+
+
+def _failed_jobs(redis) -> int | None:  # type: ignore[no-untyped-def]
+    """Jobs in RQ's failed registry: the process can still take calls (so no 503), but an operator must look.
+
+    The WARNING line is the one to alert on (docs/operations.md); `cityline jobs replay` runs them again.
+    """
+    try:
+        failed = queue_status(redis).failed
+    except RedisError:
+        return None
+    if failed:
+        logger.warning("jobs failed: %d job(s) in the failed registry; see `cityline jobs status`, "
+                       "then `cityline jobs replay`", failed)
+    return failed
 
 
 def _redis_ok(redis) -> bool:  # type: ignore[no-untyped-def]

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ivr.app import create_app
-from tests.conftest import AUTH_TOKEN, TwilioClient
 from tests.agents.login import log_in
+from tests.conftest import AUTH_TOKEN, TwilioClient
 from tests.voice_responses import heard, twiml
 from tests.web.test_report import blank_form
 
