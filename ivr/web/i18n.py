@@ -45,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "errors_title": "Please correct the following:",
         "csrf": "Your form expired or came from another page. Please check it and send it again.",
         "unavailable": "We cannot take reports online at the moment. Please try again in a few minutes or call 3-1-1.",
+        "down_title": "Please try again shortly",
+        "down_text": "The city's case system is not answering right now. Please try again shortly, or call 3-1-1.",
         "thanks_title": "Thank you, your report was received",
         "thanks_reference": "Your case number is",
         "thanks_keep": "Keep this number to check on your report online or by calling 3-1-1.",
@@ -109,6 +111,9 @@ TEXT: dict[str, dict[str, str]] = {
         "csrf": "Su formulario venció o vino de otra página. Por favor revíselo y envíelo de nuevo.",
         "unavailable": "En este momento no podemos recibir reportes en línea. "
                        "Intente de nuevo en unos minutos o llame al 3-1-1.",
+        "down_title": "Por favor intente de nuevo en breve",
+        "down_text": "El sistema de casos de la ciudad no responde en este momento. "
+                     "Intente de nuevo en breve o llame al 3-1-1.",
         "thanks_title": "Gracias, recibimos su reporte",
         "thanks_reference": "Su número de caso es",
         "thanks_keep": "Guarde este número para consultar su reporte en línea o llamando al 3-1-1.",

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.cases import reference
 from ivr.cases.allocator import ReferenceUnavailable
@@ -55,6 +56,15 @@ def _page(template: str, language: str, status: int = 200, **context: Any) -> Re
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "no-store"  # pages may hold what a resident typed
+    return response
+
+
+@bp.errorhandler(SQLAlchemyError)
+def _database_down(error: SQLAlchemyError) -> ResponseReturnValue:
+    """The database is down: a page that says to try again shortly (503), as Open311 answers, not a 500."""
+    current_app.logger.exception("resident pages: the database failed")
+    response = _page("unavailable.html", _language(), 503)
+    response.headers["Retry-After"] = "30"  # type: ignore[union-attr]
     return response
 
 

@@ -125,3 +125,18 @@ def test_an_agent_api_body_of_the_wrong_type_is_a_400_that_says_why(app, path, b
     response = agent.post(path, data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.get_json()["error"]
+
+
+@pytest.mark.parametrize(("lang", "says"), [("en", "try again shortly"), ("es", "Intente de nuevo en breve")])
+@pytest.mark.parametrize("path", ["/report", "/cases/lookup?ref=2600012349"])
+def test_with_the_database_down_resident_pages_say_try_again_shortly(app, lang, says, path):
+    app.extensions["cityline"].sql.dispose()
+    app.extensions["cityline"].sessions.kw["bind"] = _broken_engine()
+    response = app.test_client().get(path + ("&" if "?" in path else "?") + f"lang={lang}")
+    assert response.status_code == 503
+    assert says in response.get_data(as_text=True)
+
+
+def _broken_engine():  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+    return sa.create_engine("sqlite:////nonexistent-dir/none.sqlite3")
