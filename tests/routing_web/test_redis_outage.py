@@ -211,3 +211,11 @@ class TestHoldWhileRedisIsDown:
         root = twiml(response)
         assert response.status_code == 200 and root.find("Play") is not None
         assert root.find("Redirect").text == "/voice/hold?skill=potholes&lang=en"
+
+
+class TestAnAcceptedCallerStillOnHold:
+    def test_leaves_hold_for_the_agent_when_the_dequeue_was_lost(self, on_call, twilio):
+        root = twiml(twilio.post("/voice/hold?skill=potholes&lang=en"))
+        assert root.find("Leave") is not None
+        exit_root = twiml(twilio.post("/voice/step?node=report_menu&lang=en", {"QueueResult": "leave"}))
+        assert exit_root.find("Dial/Client").text == "ann"
