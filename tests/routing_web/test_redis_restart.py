@@ -6,8 +6,6 @@ stops and starts again, empty, on the same port.
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,45 +20,19 @@ from ivr.app import create_app
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.callback import CallbackPromise
-from ivr.private_redis import find_redis_server, free_port
 from ivr.routing_jobs import RoutingServices
 from ivr.sweeper import sweep_once
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallKind, CallRequest, CallStatus
 from routing.exceptions import StateConflict
 from tests.conftest import TwilioClient
+from tests.redis_server import PrivateRedis
 from tests.routing_web.conftest import ZONE
 from tests.voice_responses import heard, twiml
 
 TALKING = "CA" + "1" * 32  # on the line with Ann
 CALLBACK = "CA" + "2" * 32  # asked to be called back, and hung up
 HOLDING = "CA" + "3" * 32  # on hold
-
-
-class PrivateRedis:
-    def __init__(self, workdir: Path) -> None:
-        self.workdir, self.port = workdir, free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [find_redis_server(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly",
-             "no", "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                with Redis.from_url(self.url) as client:
-                    client.ping()
-                return
-            except RedisError:
-                time.sleep(0.05)
-        pytest.fail("the private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture
