@@ -229,7 +229,12 @@ class ContactCenter:
 
     def left_queue(self, call_sid: str, result: str, language: str) -> VoiceResponse | None:
         """TwiML for a caller who left the queue for an agent or a callback; None lets the flow decide."""
-        call = self._call(call_sid)
+        try:
+            call = self._lookup(call_sid)
+        except Unreachable:
+            call = None
+            if result == "hangup":
+                self.records.keep("call_over", call_sid)
         if result == "hangup":
             self._abandon(call)
             return None
