@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 #: Offer a callback instead of hold when the announced wait is at least this long (seconds).
 CALLBACK_OFFER_AFTER = 120
 AGENT_RING_SECONDS = 20
+#: A caller still on hold this long after an agent took the call never got the dequeue: send them over.
+DEQUEUE_GRACE_SECONDS = 15
 #: A caller who already waited the queue's maximum and asks for a callback goes ahead of normal-priority entries.
 OVERFLOW_CALLBACK_PRIORITY = 5
 #: The longest overflow message (seconds), like the flow's own voice messages.
@@ -153,11 +155,11 @@ class ContactCenter:
         """One loop of hold: position and wait, a callback offer when the wait is long, music.
 
         A caller routing does not know (Redis restarted empty) rejoins their queue at the place they had;
-        one routing holds as answered by an agent leaves hold for that agent (the dequeue was lost).
+        one still on hold well after an agent took the call leaves hold for that agent (the dequeue was lost).
         """
         call = self._rejoin_if_forgotten(call_sid, skill, language)
         response = VoiceResponse()
-        if call is not None and call.kind is CallKind.CALL and call.status is CallStatus.ANSWERED and call.agent:
+        if call is not None and self._dequeue_was_lost(call):
             response.leave()
             return response
         announcement = self._announcement(call_sid, language, twilio_position)
@@ -171,6 +173,16 @@ class ContactCenter:
         else:
             response.play(self.hold_music_url)
         return response
+
+    def _dequeue_was_lost(self, call: WaitingCall) -> bool:
+        """Still on hold well after an agent took the call: the move to the agent never reached the caller."""
+        if call.kind is not CallKind.CALL or call.status is not CallStatus.ANSWERED or not call.agent:
+            return False
+        try:
+            answered = self.router.answered_at(call.sid)
+        except RedisError:
+            return False
+        return answered is not None and self.router.ctx.now() - answered > DEQUEUE_GRACE_SECONDS
 
     def _rejoin_if_forgotten(self, call_sid: str, skill: str, language: str) -> WaitingCall | None:
         try:

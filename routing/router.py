@@ -77,6 +77,11 @@ class Router:
     def call(self, sid: str) -> WaitingCall | None:
         return load_call(self.ctx, sid)
 
+    def answered_at(self, sid: str) -> float | None:
+        """When an agent took the call (None: not answered, or unknown)."""
+        value = self.ctx.connection.hget(self.ctx.keys.call(sid), "answered")
+        return float(value) if value else None
+
     def abandon(self, sid: str, now: float | None = None) -> list[Reservation]:
         return queues.leave(self.ctx, sid, self._now(now), "abandoned")
 

@@ -214,7 +214,12 @@ class TestHoldWhileRedisIsDown:
 
 
 class TestAnAcceptedCallerStillOnHold:
+    def test_hears_the_hold_loop_while_the_dequeue_may_still_be_on_its_way(self, on_call, twilio):
+        root = twiml(twilio.post("/voice/hold?skill=potholes&lang=en"))
+        assert root.find("Leave") is None and root.find("Play") is not None
+
     def test_leaves_hold_for_the_agent_when_the_dequeue_was_lost(self, on_call, twilio):
+        on_call.ctx.connection.hset(on_call.ctx.keys.call(CALL_SID), "answered", on_call.ctx.now() - 60)
         root = twiml(twilio.post("/voice/hold?skill=potholes&lang=en"))
         assert root.find("Leave") is not None
         exit_root = twiml(twilio.post("/voice/step?node=report_menu&lang=en", {"QueueResult": "leave"}))
