@@ -24,6 +24,7 @@ from ivr import db, health, jobs, limits, open311, security, voice, web
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
+from ivr.routing_records import RoutingRecords
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from ivr.telephony import Telephony, make_telephony
@@ -62,19 +63,20 @@ def build_services(settings: Settings) -> CityLine:
     handlers = build_registry(context)
     flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
     queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-    record_now = partial(_record_with, sessions)
+    record_now = partial(_record_with, sessions, context.references)
     events = CallEvents(queue, record_now, lambda: delivery_key(request.headers))
     clock = partial(datetime.now, settings.office_hours.zone)
     router = context.router
     return CityLine(
         settings=settings, flow=flow, engine=FlowEngine(flow, handlers, clock), events=events, redis=redis,
         sql=sql, sessions=sessions, references=context.references, texts=context.texts, router=router,
-        contact=ContactCenter(router, flow, settings.hold_music_url), telephony=make_telephony(settings, redis),
+        contact=ContactCenter(router, flow, settings.hold_music_url, RoutingRecords(sessions)),
+        telephony=make_telephony(settings, redis),
     )
 
 
-def _record_with(sessions: sessionmaker[Session], event: dict) -> bool:
-    jobs.bind(sessions)
+def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, event: dict) -> bool:
+    jobs.bind(sessions, references)  # case numbers from this app's Redis, which may be the one that is down
     return jobs.record_call_event(event)
 
 

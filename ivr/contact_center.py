@@ -14,6 +14,7 @@ wait is offered a callback or a recorded message).
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from redis.exceptions import RedisError
@@ -22,6 +23,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from flows.model import Flow
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.phone import CallerNumber
+from ivr.routing_records import RoutingRecords
 from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, WaitingCall
 from routing.exceptions import RoutingError
 from routing.router import Router
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 #: Offer a callback instead of hold when the announced wait is at least this long (seconds).
 CALLBACK_OFFER_AFTER = 120
 AGENT_RING_SECONDS = 20
+#: A caller still on hold this long after an agent took the call never got the dequeue: send them over.
+DEQUEUE_GRACE_SECONDS = 15
 #: A caller who already waited the queue's maximum and asks for a callback goes ahead of normal-priority entries.
 OVERFLOW_CALLBACK_PRIORITY = 5
 #: The longest overflow message (seconds), like the flow's own voice messages.
@@ -60,6 +64,8 @@ PHRASES = {
         "message_filed": "Thank you. Your message has been saved as case number {ref}. Again, your case number "
                          "is {ref}. Goodbye.",
         "message_not_saved": "Sorry, we could not save your message. Please call 3-1-1 again later. Goodbye.",
+        "message_saved_no_number": "Thank you. Your message has been saved. We could not create a case number "
+                                   "right now; the 3-1-1 team will give you one when they follow up. Goodbye.",
     },
     "es": {
         "callback_offer": "Para que le devolvamos la llamada sin perder su lugar en la fila, oprima 1.",
@@ -83,6 +89,8 @@ PHRASES = {
         "message_filed": "Gracias. Su mensaje quedó registrado con el número de caso {ref}. Repito, su número de "
                          "caso es {ref}. Adiós.",
         "message_not_saved": "Disculpe, no pudimos guardar su mensaje. Llame de nuevo al 3-1-1 más tarde. Adiós.",
+        "message_saved_no_number": "Gracias. Su mensaje quedó registrado. No pudimos crear un número de caso en "
+                                   "este momento; el equipo 3-1-1 se lo dará cuando le contacte. Adiós.",
     },
 }
 
@@ -115,11 +123,20 @@ def overflow_url(skill: str, language: str) -> str:
     return _url("/voice/overflow", skill=skill, lang=language)
 
 
+#: What a caller's overflow message became: a case number, saved to be numbered later, or nothing.
+SAVED_WITHOUT_NUMBER = ""
+
+
+class Unreachable(Exception):
+    """Routing (Redis) could not be asked."""
+
+
 class ContactCenter:
-    def __init__(self, router: Router, flow: Flow, hold_music_url: str) -> None:
+    def __init__(self, router: Router, flow: Flow, hold_music_url: str, records: RoutingRecords) -> None:
         self.router = router
         self.flow = flow
         self.hold_music_url = hold_music_url
+        self.records = records  # SQL: what must survive Redis (changes to replay, callbacks promised)
 
     # -- joining and waiting -------------------------------------------------------------------
 
@@ -135,8 +152,16 @@ class ContactCenter:
 
     def hold(self, call_sid: str, caller: CallerNumber, skill: str, language: str,
              twilio_position: int | None = None) -> VoiceResponse:
-        """One loop of hold: position and wait, a callback offer when the wait is long, music."""
+        """One loop of hold: position and wait, a callback offer when the wait is long, music.
+
+        A caller routing does not know (Redis restarted empty) rejoins their queue at the place they had;
+        one still on hold well after an agent took the call leaves hold for that agent (the dequeue was lost).
+        """
+        call = self._rejoin_if_forgotten(call_sid, skill, language)
         response = VoiceResponse()
+        if call is not None and self._dequeue_was_lost(call):
+            response.leave()
+            return response
         announcement = self._announcement(call_sid, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
@@ -148,6 +173,34 @@ class ContactCenter:
         else:
             response.play(self.hold_music_url)
         return response
+
+    def _dequeue_was_lost(self, call: WaitingCall) -> bool:
+        """Still on hold well after an agent took the call: the move to the agent never reached the caller."""
+        if call.kind is not CallKind.CALL or call.status is not CallStatus.ANSWERED or not call.agent:
+            return False
+        try:
+            answered = self.router.answered_at(call.sid)
+        except RedisError:
+            return False
+        return answered is not None and self.router.ctx.now() - answered > DEQUEUE_GRACE_SECONDS
+
+    def _rejoin_if_forgotten(self, call_sid: str, skill: str, language: str) -> WaitingCall | None:
+        try:
+            call = self._lookup(call_sid)
+        except Unreachable:
+            return None
+        if call is not None:
+            return call
+        entered = self.records.entered_queue(call_sid)
+        try:
+            self.router.enqueue(CallRequest(call_sid, skill, language), entered=entered)
+        except (RoutingError, RedisError) as error:
+            logger.warning("call %s on hold, unknown to routing, could not rejoin %s-%s: %s", call_sid, skill,
+                           language, error)
+            return None
+        logger.warning("call %s on hold was unknown to routing (Redis restarted?); rejoined %s-%s", call_sid,
+                       skill, language)
+        return self._call(call_sid)
 
     def _announcement(self, call_sid: str, language: str, twilio_position: int | None) -> str:
         """The router's position and wait; without it, the position Twilio reports (or nothing)."""
@@ -173,9 +226,13 @@ class ContactCenter:
             return response
         try:
             self.router.convert_to_callback(call_sid, caller.e164)
+            call = self.router.call(call_sid)
         except (RoutingError, RedisError) as error:
             logger.warning("callback for %s refused: %s", call_sid, error)
             return response  # nothing said: the hold loop simply goes on
+        if call is not None:
+            self.records.promise_callback(call_sid, caller.e164, call.skill, call.language, call.priority,
+                                          _moment(call.entered))
         self._say(response, PHRASES[language]["callback_taken"], language)
         response.leave()
         return response
@@ -184,7 +241,12 @@ class ContactCenter:
 
     def left_queue(self, call_sid: str, result: str, language: str) -> VoiceResponse | None:
         """TwiML for a caller who left the queue for an agent or a callback; None lets the flow decide."""
-        call = self._call(call_sid)
+        try:
+            call = self._lookup(call_sid)
+        except Unreachable:
+            call = None
+            if result == "hangup":
+                self.records.keep("call_over", call_sid)
         if result == "hangup":
             self._abandon(call)
             return None
@@ -210,8 +272,15 @@ class ContactCenter:
         return response
 
     def agent_done(self, call_sid: str, dial_status: str, language: str) -> VoiceResponse:
-        """The agent's leg ended: the call is complete, or the agent never answered and the caller waits again."""
-        call = self._call(call_sid)
+        """The agent's leg ended: the call is complete, or the agent never answered and the caller waits again.
+
+        With routing unreachable the caller is thanked and let go, and the end is kept in SQL for the sweep.
+        """
+        try:
+            call = self._lookup(call_sid)
+        except Unreachable:
+            call = None
+            self.records.keep("call_over", call_sid)
         response = VoiceResponse()
         if dial_status == "completed" or call is None:
             self._complete(call_sid)
@@ -229,8 +298,13 @@ class ContactCenter:
         return response
 
     def call_ended(self, call_sid: str) -> None:
-        """The status callback: whatever the router still holds for this call is over."""
-        call = self._call(call_sid)
+        """The status callback: whatever the router still holds for this call is over (kept for later if
+        routing is unreachable)."""
+        try:
+            call = self._lookup(call_sid)
+        except Unreachable:
+            self.records.keep("call_over", call_sid)
+            return
         if call is None or call.kind is CallKind.CALLBACK:
             return
         if call.status in (CallStatus.WAITING, CallStatus.OFFERED):
@@ -293,6 +367,7 @@ class ContactCenter:
             logger.info("callback %s not marked connected: %s", call.sid, error)
             latest = self._call(call.sid)
             return latest is not None and latest.status is CallStatus.ANSWERED
+        self.records.close_callback(call.sid, "kept")
         return True
 
     def _unanswered(self, call: WaitingCall) -> str:
@@ -304,6 +379,8 @@ class ContactCenter:
             logger.warning("callback %s unanswered but not recorded: %s", call.sid, error)
             return "ignored"
         logger.info("callback %s unanswered (attempt %d): %s", call.sid, call.attempts + 1, result)
+        if result == "failed":
+            self.records.close_callback(call.sid, "failed")
         return result
 
     # -- overflow: past the queue's maximum wait ------------------------------------------------
@@ -337,6 +414,7 @@ class ContactCenter:
         except (RoutingError, RedisError) as error:
             logger.warning("overflow callback for %s refused: %s", call_sid, error)
             return False
+        self.records.promise_callback(call_sid, number, skill, language, OVERFLOW_CALLBACK_PRIORITY)
         return True
 
     def _record_message(self, response: VoiceResponse, skill: str, language: str) -> VoiceResponse:
@@ -348,10 +426,13 @@ class ContactCenter:
         return response
 
     def message_filed(self, reference: str | None, language: str) -> VoiceResponse:
-        """After an overflow message: its case number (spoken twice), or an honest apology."""
+        """After an overflow message: its case number (spoken twice), that it is saved without a number yet
+        (SAVED_WITHOUT_NUMBER), or an honest apology (None: nothing could be kept)."""
         response = VoiceResponse()
         if reference is None:
             self._say(response, PHRASES[language]["message_not_saved"], language)
+        elif reference == SAVED_WITHOUT_NUMBER:
+            self._say(response, PHRASES[language]["message_saved_no_number"], language)
         else:
             ref = spoken_reference(reference, language)
             self._say(response, PHRASES[language]["message_filed"].format(ref=ref), language)
@@ -362,10 +443,17 @@ class ContactCenter:
 
     def _call(self, call_sid: str) -> WaitingCall | None:
         try:
+            return self._lookup(call_sid)
+        except Unreachable:
+            return None
+
+    def _lookup(self, call_sid: str) -> WaitingCall | None:
+        """The router's entry for the call (None: it has none); Unreachable when Redis cannot be asked."""
+        try:
             return self.router.call(call_sid)
         except (RoutingError, RedisError) as error:
             logger.warning("routing state of %s unavailable: %s", call_sid, error)
-            return None
+            raise Unreachable(str(error)) from error
 
     def _abandon(self, call: WaitingCall | None) -> None:
         if call is None or call.kind is CallKind.CALLBACK or call.status not in (CallStatus.WAITING,
@@ -373,13 +461,19 @@ class ContactCenter:
             return
         try:
             self.router.abandon(call.sid)
-        except (RoutingError, RedisError) as error:
+        except RedisError as error:
+            logger.warning("could not record %s as abandoned now (kept for the sweep): %s", call.sid, error)
+            self.records.keep("call_over", call.sid)
+        except RoutingError as error:
             logger.warning("could not record %s as abandoned: %s", call.sid, error)
 
     def _complete(self, call_sid: str) -> None:
         try:
             self.router.complete(call_sid)
-        except (RoutingError, RedisError) as error:
+        except RedisError as error:
+            logger.warning("could not complete %s now (kept for the sweep): %s", call_sid, error)
+            self.records.keep("call_over", call_sid)
+        except RoutingError as error:
             logger.info("completing %s: %s", call_sid, error)
 
     def _requeue(self, call: WaitingCall | None) -> bool:
@@ -395,6 +489,10 @@ class ContactCenter:
     def _say(self, parent: VoiceResponse | Gather, text: str, language: str) -> None:
         voice = self.flow.voices[language]
         parent.say(text, voice=voice.voice, language=voice.language)
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _url(path: str, **params: str) -> str:

@@ -17,13 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
-from ivr.cases.allocator import ReferenceAllocator
+from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
 from ivr.cases.service import CaseError, NewCase, change_status, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
+from ivr.routing_records import keep_change
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,31 @@ def record_call_event(event: dict[str, Any]) -> bool:
         if not _store_event(session, event):
             return False
         call, values = rebuild_call(session, event["call_sid"])
-        _open_case_for_message(session, call, values)
-        _open_case_for_agent_call(session, call, values)
+        _open_cases_or_defer(session, call, values)
     return True
+
+
+def _open_cases_or_defer(session: Session, call: Call, values: dict[str, Any]) -> None:
+    """Open the call's cases; without a case number now (Redis down) the event is still stored and the
+    cases are left in the outbox for the sweep to number and open (`open_call_cases`)."""
+    try:
+        with session.begin_nested():
+            _open_cases(session, call, values, _reference_allocator())
+    except ReferenceUnavailable as error:
+        logger.warning("call %s: no case number now (%s); the sweep opens its cases later", call.call_sid, error)
+        keep_change(session, "open_cases", call.call_sid, {})
+
+
+def open_call_cases(call_sid: str, sessions: sessionmaker[Session], references: ReferenceAllocator) -> None:
+    """The outbox replay of a call whose cases could not be numbered: open them now (each once)."""
+    with db.unit_of_work(sessions) as session:
+        call, values = rebuild_call(session, call_sid)
+        _open_cases(session, call, values, references)
+
+
+def _open_cases(session: Session, call: Call, values: dict[str, Any], references: ReferenceAllocator) -> None:
+    _open_case_for_message(session, call, values, references)
+    _open_case_for_agent_call(session, call, values, references)
 
 
 def _store_event(session: Session, event: dict[str, Any]) -> bool:
@@ -106,7 +129,8 @@ def _already_stored(session: Session, call_sid: str, kind: str, sequence: str) -
     return session.scalar(query) is not None
 
 
-def _open_case_for_message(session: Session, call: Call, values: dict[str, Any]) -> None:
+def _open_case_for_message(session: Session, call: Call, values: dict[str, Any],
+                           references: ReferenceAllocator) -> None:
     """A voice message becomes a case exactly once, under the number the caller heard.
 
     When no number could be given during the call (Redis was unreachable), the
@@ -117,7 +141,7 @@ def _open_case_for_message(session: Session, call: Call, values: dict[str, Any])
     if not message or _case_exists(session, source_key):
         return
     opened = call.started_at or datetime.now(UTC)
-    reference = values.get("case_ref") or _reference_allocator().allocate(opened.year)
+    reference = values.get("case_ref") or references.allocate(opened.year)
     _open_case_as(session, NewCase(
         reference=reference, service_code=values.get("topic") or "general", channel="phone", opened_at=opened,
         description="Voice message left on the 3-1-1 line.", media_url=message, contact_phone=call.caller,
@@ -138,7 +162,8 @@ def _open_case_as(session: Session, new: NewCase, call: Call) -> Case:
         return open_case(session, NewCase(**{**new.__dict__, "service_code": "general"}), calls=[call])
 
 
-def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, Any]) -> None:
+def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, Any],
+                              references: ReferenceAllocator) -> None:
     """A call an agent took becomes a case the agent (and the city) can follow, exactly once."""
     source_key = f"call:{call.call_sid}:agent"
     if not values.get("agent_login") or call.agent_id is None or _case_exists(session, source_key):
@@ -147,7 +172,7 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
     opened = call.answered_at or call.started_at or datetime.now(UTC)
     skill = (call.queue or "general").rsplit("-", 1)[0]
     case = _open_case_as(session, NewCase(
-        reference=_reference_allocator().allocate(opened.year), service_code=skill, channel="phone",
+        reference=references.allocate(opened.year), service_code=skill, channel="phone",
         opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",
         contact_phone=call.caller, source_key=source_key,
     ), call)

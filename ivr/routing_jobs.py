@@ -168,7 +168,10 @@ def open_unanswered_callback_case(callback_id: str) -> str | None:
 
 def open_overflow_message_case(message: dict[str, str]) -> str:
     """A message left after the queue's maximum wait becomes the case whose number the caller was told."""
-    services = current()
+    return _open_message_case(current(), message)
+
+
+def _open_message_case(services: RoutingServices, message: dict[str, str]) -> str:
     call_sid, queue = message["call_sid"], queue_name(message["skill"], message["language"])
     new = NewCase(
         reference=message["reference"], service_code=message["skill"], channel="phone",
@@ -178,6 +181,20 @@ def open_overflow_message_case(message: dict[str, str]) -> str:
     )
     with db.unit_of_work(services.sessions) as session:
         return _open(session, new, call_sid).reference
+
+
+def file_kept_message(services: RoutingServices, message: dict[str, str]) -> str:
+    """An overflow message kept in SQL while Redis was down (the outbox): numbered if it has no number yet,
+    then opened as its case once; returns the reference."""
+    source_key = f"call:{message['call_sid']}:overflow-message"
+    with services.sessions() as session:
+        existing = session.scalar(select(Case.reference).where(Case.source_key == source_key))
+    if existing is not None:
+        return existing
+    at = datetime.fromisoformat(message["at"])
+    reference = message.get("reference") or services.references.allocate_once(
+        f"overflow-message:{message['call_sid']}", at.astimezone(services.zone).year)
+    return _open_message_case(services, {**message, "reference": reference})
 
 
 def _open(session: Session, new: NewCase, call_sid: str) -> Case:

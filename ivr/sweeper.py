@@ -1,8 +1,12 @@
 """The routing sweep, run beside each worker: what routing must do because time passed.
 
-Every couple of seconds: the router's tick (missed offers, wrap-ups ending,
-callbacks due, escalation), overflow for callers past their queue's maximum
-wait, and the copy of finished waits from Redis to SQL.  Every step is guarded
+Every couple of seconds: recovery first (after a Redis restart, agents back on
+their live calls; changes kept in SQL while Redis was down replayed; callers
+whose call is over taken out of line; agents freed from calls that are over;
+promised callbacks Redis forgot put back in line: see routing.recovery), then
+the router's tick (missed offers, wrap-ups ending, callbacks due, escalation),
+overflow for callers past their queue's maximum wait, and the copy of finished
+waits from Redis to SQL.  Every step is guarded
 in Redis (atomic scripts, a claim per overflowed call, a lock around the copy),
 so several workers sweeping at once is harmless; one sweeping is enough.
 """
@@ -11,17 +15,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr import db
+from ivr import db, jobs
+from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import overflow_url
-from ivr.routing_jobs import RoutingServices, copy_waits, services_from
+from ivr.routing_jobs import RoutingServices, copy_waits, file_kept_message, services_from
+from ivr.routing_records import RoutingRecords
 from ivr.settings import Settings
 from ivr.telephony import TelephonyError
+from routing import recovery
 from routing.calls import CallStatus
 from routing.exceptions import RoutingError
 from routing.jobs import sweep
@@ -34,11 +43,26 @@ SWEEP_EVERY = 2.0  # seconds
 OVERFLOW_CLAIM_SECONDS = 3600
 
 
+#: Errors that mean Redis is still away: a replay stops and tries again at the next sweep.
+REDIS_AWAY = (RedisError, ReferenceUnavailable)
+
+
+@dataclass
+class Recovery:
+    restarted: bool = False  # Redis came back empty (or is new)
+    replayed: int = 0  # changes kept in SQL while Redis was down, applied now
+    agents_restored: list[str] = field(default_factory=list)
+    ghosts_removed: list[str] = field(default_factory=list)
+    agents_released: list[str] = field(default_factory=list)
+    callbacks_restored: list[str] = field(default_factory=list)
+
+
 @dataclass
 class SweepResult:
     report: TickReport | None = None  # None: the router's tick failed this time
     overflowed: list[str] = field(default_factory=list)
     waits_copied: int = 0
+    recovery: Recovery = field(default_factory=Recovery)
 
 
 class Sweeper:
@@ -70,6 +94,10 @@ def sweep_once(services: RoutingServices) -> SweepResult:
     """One sweep; a failing step is logged and retried at the next sweep, never stopping the others."""
     result = SweepResult()
     try:
+        result.recovery = recover(services)
+    except Exception:  # recovery must never stop the sweep that keeps calls moving
+        logger.exception("routing recovery failed; trying again at the next sweep")
+    try:
         result.report = sweep(router=services.router)
         result.overflowed = overflow_overdue(services, result.report.overdue)
     except (RoutingError, RedisError):
@@ -79,6 +107,29 @@ def sweep_once(services: RoutingServices) -> SweepResult:
     except (RedisError, SQLAlchemyError):
         logger.exception("copying waits to SQL failed; the next sweep resumes after the last copied wait")
     return result
+
+
+def recover(services: RoutingServices) -> Recovery:
+    """Make routing agree with SQL and the phone network again (a no-op when nothing was lost)."""
+    router, records, live = services.router, RoutingRecords(services.sessions), services.telephony
+    found = Recovery(restarted=recovery.restarted(router))
+    if found.restarted:
+        logger.warning("routing has no epoch marker: Redis restarted empty (or is new); rebuilding from SQL")
+        found.agents_restored = recovery.restore_agent_calls(router, records, live)
+    found.replayed = records.replay(_replays(services), stop_on=REDIS_AWAY)
+    check_network = found.restarted or found.replayed > 0
+    found.ghosts_removed = recovery.remove_ghosts(router, records, live if check_network else None)
+    found.agents_released = recovery.release_finished_agents(router, records, live)
+    found.callbacks_restored = recovery.restore_callbacks(router, records)
+    return found
+
+
+def _replays(services: RoutingServices) -> dict[str, Callable[[str, dict[str, Any]], object]]:
+    return {
+        "call_over": lambda sid, _: recovery.end_call(services.router, sid),
+        "open_cases": lambda sid, _: jobs.open_call_cases(sid, services.sessions, services.references),
+        "overflow_message": lambda _, message: file_kept_message(services, message),
+    }
 
 
 def overflow_overdue(services: RoutingServices, overdue: list[Overdue]) -> list[str]:

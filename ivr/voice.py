@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from flows.exceptions import UnknownNode
 from flows.instructions import CallState, Queue, Reply, Turn, Visit
 from flows.numbers import whole_number
 from ivr.cases.allocator import ReferenceUnavailable
+from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
@@ -139,17 +141,41 @@ def _recover(call: CallFacts, state: CallState) -> Response:
 @bp.post("/hold")
 @twilio_only
 def hold() -> Response:
-    """Twilio's waitUrl while a caller is in a queue: position and wait, maybe a callback offer, music."""
+    """Twilio's waitUrl while a caller is in a queue: position and wait, maybe a callback offer, music.
+
+    Never an error: whatever fails, the caller hears the music and the loop comes back here.
+    """
     call = read_call(request.form)
     language, skill = _queue_args()
+    try:
+        return twiml_response(_hold_loop(call, skill, language))
+    except Exception:
+        logger.exception("hold loop of %s failed; music and try again", call.call_sid)
+        response = VoiceResponse()
+        response.play(_services().settings.hold_music_url)
+        response.redirect(hold_url(skill, language), method="POST")
+        return twiml_response(response)
+
+
+def _hold_loop(call: CallFacts, skill: str, language: str) -> VoiceResponse:
     services = _services()
-    if isinstance(services.telephony, LocalTelephony) and services.telephony.take_dequeue(call.call_sid):
+    if _dequeued_locally(services.telephony, call.call_sid):
         response = VoiceResponse()
         response.leave()  # on this machine an agent's accept reaches the caller at the next hold loop
-        return twiml_response(response)
+        return response
     position = request.form.get("QueuePosition", "")
-    return twiml_response(services.contact.hold(call.call_sid, call.caller, skill, language,
-                                                whole_number(position, max_digits=6)))
+    return services.contact.hold(call.call_sid, call.caller, skill, language,
+                                 whole_number(position, max_digits=6))
+
+
+def _dequeued_locally(telephony: object, call_sid: str) -> bool:
+    if not isinstance(telephony, LocalTelephony):
+        return False
+    try:
+        return telephony.take_dequeue(call_sid) is not None
+    except RedisError as error:
+        logger.warning("local telephony unreachable on hold of %s: %s", call_sid, error)
+        return False
 
 
 def _language_arg() -> str:
@@ -176,7 +202,11 @@ def callback() -> Response:
     language, _ = _queue_args()
     if read_reply(request.form).digits != "1":
         return twiml_response(VoiceResponse())  # anything else: the hold loop goes on
-    return twiml_response(_services().contact.take_callback(call.call_sid, call.caller, language))
+    response = _services().contact.take_callback(call.call_sid, call.caller, language)
+    if len(response.verbs):  # taken: the call log says this call ended in a callback
+        turn = Turn((), (Visit("hold", "1", "callback requested"),), language, {"callback": "on hold"})
+        _services().events.turn_taken(call, None, turn)
+    return twiml_response(response)
 
 
 @bp.post("/agent-connect")
@@ -229,7 +259,18 @@ def status() -> Response:
     _services().events.call_status(call, seconds, _sequence_number())
     if call.status in FINAL_STATUSES:
         _services().contact.call_ended(call.call_sid)
+        _tell_local_network(call.call_sid)
     return Response(status=204)
+
+
+def _tell_local_network(call_sid: str) -> None:
+    """On this machine the status callback is how the local network learns a call is over (see is_live)."""
+    telephony = _services().telephony
+    if isinstance(telephony, LocalTelephony):
+        try:
+            telephony.call_over(call_sid)
+        except RedisError as error:
+            logger.warning("local telephony not told %s ended: %s", call_sid, error)
 
 
 # -- callbacks: the call the worker placed for an agent who accepted one ----------------------------
@@ -247,9 +288,13 @@ def callback_answer() -> Response:
 @twilio_only
 def callback_done() -> Response:
     """The <Dial> action of a callback: the agent's leg ended."""
-    read_call(request.form)
-    callback_id, (_, language) = _callback_id(), _agent_args()
+    call = read_call(request.form)
+    callback_id, (agent_id, language) = _callback_id(), _agent_args()
     dial_status = request.form.get("DialCallStatus", "")
+    duration = request.form.get("DialCallDuration", "0")
+    if callback_id.startswith("CA"):  # the asking call's row gets the agent, talk time and case
+        asking = replace(call, call_sid=callback_id)
+        _services().events.agent_leg_ended(asking, agent_id, dial_status, int(duration) if duration.isdigit() else 0)
     return twiml_response(_services().contact.callback_done(callback_id, dial_status, language))
 
 
@@ -317,14 +362,17 @@ def overflow_message() -> Response:
 
 
 def _file_message(call: CallFacts, skill: str, language: str, recording_url: str) -> str | None:
+    """The message's case number; SAVED_WITHOUT_NUMBER when it is kept in SQL to be numbered later; None
+    when nothing could keep it.  With Redis down the message goes to SQL now and the sweep files it."""
     services = _services()
     now = datetime.now(services.settings.office_hours.zone)
+    message = {"call_sid": call.call_sid, "reference": "", "skill": skill, "language": language,
+               "number": call.caller.e164 or "", "recording_url": recording_url, "at": now.isoformat()}
     try:
-        reference = services.references.allocate_once(f"overflow-message:{call.call_sid}", now.year)
-        enqueue_message_case(services.redis, {
-            "call_sid": call.call_sid, "reference": reference, "skill": skill, "language": language,
-            "number": call.caller.e164 or "", "recording_url": recording_url, "at": now.isoformat()})
+        message["reference"] = services.references.allocate_once(f"overflow-message:{call.call_sid}", now.year)
+        enqueue_message_case(services.redis, message)
     except (ReferenceUnavailable, RedisError) as error:
-        logger.error("overflow message of %s not filed: %s", call.call_sid, error)
-        return None
-    return reference
+        logger.warning("overflow message of %s not queued (%s); keeping it in SQL", call.call_sid, error)
+        if not services.contact.records.keep("overflow_message", call.call_sid, message):
+            return None
+    return message["reference"] or SAVED_WITHOUT_NUMBER

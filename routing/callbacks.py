@@ -19,12 +19,16 @@ from routing.reservations import Reservation
 from routing.scripts import text
 
 
-def request_callback(ctx: RoutingContext, request: CallbackRequest, now: float) -> Ticket:
-    """A new callback (from a menu or a form); queued now, or at the next opening when closed."""
+def request_callback(ctx: RoutingContext, request: CallbackRequest, now: float,
+                     entered: float | None = None) -> Ticket:
+    """A new callback (from a menu or a form); queued now, or at the next opening when closed.
+
+    `entered` is when it was first requested, for a callback put back after Redis lost it.
+    """
     queue = ctx.config.queue(request.skill, request.language)
     entry = Entry(request.id, CallKind.CALLBACK, request.skill, request.language, request.priority, request.number)
     due = _next_opening(ctx, now)
-    added = add_entry(ctx, entry, queue.max_size, now, due=due)
+    added = add_entry(ctx, entry, queue.max_size, now, due=due, entered=entered)
     if due is not None:
         return Ticket(request.id, queue_name(request.skill, request.language), 0, None)
     offer = offer_call(ctx, request.id, now)

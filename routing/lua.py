@@ -360,3 +360,46 @@ for _, queue in ipairs(KEYS) do
 end
 return out
 """
+
+# KEYS: agent.  ARGV: prefix, id, now, reason, ttl.
+# An agent stuck on a call that is over (the watchdog, or a supervisor): free again; the call's entry,
+# if still answered by this agent, is completed.
+RELEASE_AGENT = PRELUDE + r"""
+local f = redis.call("HMGET", KEYS[1], "state", "call")
+if not f[1] then return {"unknown", ""} end
+if f[1] ~= "on_call" then return {f[1], ""} end
+if f[2] and f[2] ~= "" then
+  local c = redis.call("HMGET", key("call", f[2]), "status", "agent")
+  if (c[1] == "answered" or c[1] == "dialing") and c[2] == ARGV[2] then
+    redis.call("HSET", key("call", f[2]), "status", "completed", "ended", ARGV[3])
+    redis.call("EXPIRE", key("call", f[2]), ARGV[5])
+  end
+end
+redis.call("HSET", KEYS[1], "state", "available", "since", ARGV[3], "reason", ARGV[4], "call", "",
+           "reservation", "")
+sync_agent(ARGV[2])
+return {"ok", f[2] or ""}
+"""
+
+# KEYS: agent, agents, call.  ARGV: prefix, id, name, skills json, languages json, sid, skill, language,
+#       answered (the time the agent took the call), score, now
+# After Redis lost its state: an agent SQL and the phone network say is on a live call is on it again,
+# so nobody offers them a second caller.  Refused when the call is known or the agent holds another.
+RESTORE_ON_CALL = PRELUDE + r"""
+local id, sid = ARGV[2], ARGV[6]
+if redis.call("EXISTS", KEYS[3]) == 1 then return "call_known" end
+local a = redis.call("HMGET", KEYS[1], "state", "reservation")
+if a[1] == "on_call" or (a[2] and a[2] ~= "") then return "busy" end
+if a[1] then unsync_agent(id) else
+  redis.call("HSET", KEYS[1], "calls_today", 0, "calls_day", "")
+end
+redis.call("HSET", KEYS[1], "id", id, "name", ARGV[3], "skills", ARGV[4], "languages", ARGV[5],
+           "state", "on_call", "since", ARGV[11], "reason", "restored", "reservation", "", "call", sid,
+           "answered_at", ARGV[9], "last_queue", ARGV[7] .. ":" .. ARGV[8])
+redis.call("SADD", KEYS[2], id)
+sync_agent(id)
+redis.call("HSET", KEYS[3], "sid", sid, "kind", "call", "skill", ARGV[7], "language", ARGV[8], "priority", 0,
+           "entered", ARGV[9], "score", ARGV[10], "number", "", "attempts", 0, "reservation", "",
+           "agent", id, "position", "", "estimate", "", "status", "answered", "answered", ARGV[9])
+return "ok"
+"""

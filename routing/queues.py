@@ -43,14 +43,14 @@ class Overdue:
     waited: float
 
 
-def enqueue(ctx: RoutingContext, request: CallRequest, now: float) -> Ticket:
+def enqueue(ctx: RoutingContext, request: CallRequest, now: float, entered: float | None = None) -> Ticket:
     """Put a caller on hold: refused when closed or full; offered at once when an agent is free."""
     queue = ctx.config.queue(request.skill, request.language)
     check_open(ctx, queue_name(request.skill, request.language), now)
     entry = Entry(request.sid, CallKind.CALL, request.skill, request.language, request.priority)
-    ticket = add_entry(ctx, entry, queue.max_size, now)
-    just_added = WaitingCall(request.sid, CallKind.CALL, request.skill, request.language, request.priority, now,
-                             CallStatus.WAITING) if ticket.fresh else None
+    ticket = add_entry(ctx, entry, queue.max_size, now, entered=entered)
+    just_added = WaitingCall(request.sid, CallKind.CALL, request.skill, request.language, request.priority,
+                             now if entered is None else entered, CallStatus.WAITING) if ticket.fresh else None
     return replace(ticket, offer=offer_call(ctx, request.sid, now, just_added))
 
 
@@ -59,13 +59,18 @@ def check_open(ctx: RoutingContext, queue: str, now: float) -> None:
         raise QueueClosed(queue, ctx.hours.next_opening(ctx.moment(now)))
 
 
-def add_entry(ctx: RoutingContext, entry: Entry, max_size: int, now: float, due: float | None = None) -> Ticket:
-    """Add an entry with the position and estimate it is told; idempotent for an entry already waiting."""
-    score = queue_score(entry.priority, now)
+def add_entry(ctx: RoutingContext, entry: Entry, max_size: int, now: float, due: float | None = None,
+              entered: float | None = None) -> Ticket:
+    """Add an entry with the position and estimate it is told; idempotent for an entry already waiting.
+
+    `entered` (default now) is earlier for an entry put back after Redis lost it: it keeps its place.
+    """
+    entered = now if entered is None else entered
+    score = queue_score(entry.priority, entered)
     load = queue_load(ctx, entry.skill, entry.language, score)
     estimate = estimate_wait(load, ctx.config.estimates)
     fields = {"sid": entry.sid, "kind": entry.kind.value, "skill": entry.skill, "language": entry.language,
-              "priority": entry.priority, "entered": f"{now:.6f}", "score": f"{score:.6f}",
+              "priority": entry.priority, "entered": f"{entered:.6f}", "score": f"{score:.6f}",
               "number": entry.number, "position": load.ahead + 1, "estimate": _seconds(estimate)}
     result, position = ctx.scripts.enqueue(fields, max_size, due)
     _raise_refusal(result, entry, max_size, position)

@@ -56,9 +56,14 @@ class Router:
     def set_agent_state(self, agent_id: str, state: AgentState, now: float | None = None) -> list[Reservation]:
         return staffing.set_agent_state(self.ctx, agent_id, state, self._now(now))
 
+    def release_agent(self, agent_id: str, reason: str, now: float | None = None) -> str:
+        """Free an agent left on a call that is over; returns that call's id ('' if none was recorded)."""
+        return staffing.release_agent(self.ctx, agent_id, reason, self._now(now))
+
     # -- callers --------------------------------------------------------------------------------
-    def enqueue(self, request: CallRequest, now: float | None = None) -> Ticket:
-        return queues.enqueue(self.ctx, request, self._now(now))
+    def enqueue(self, request: CallRequest, now: float | None = None, entered: float | None = None) -> Ticket:
+        """`entered`: when the caller first joined, for a caller put back after Redis lost the queue."""
+        return queues.enqueue(self.ctx, request, self._now(now), entered)
 
     def ticket(self, sid: str, now: float | None = None) -> Ticket:
         return queues.ticket(self.ctx, sid, self._now(now))
@@ -71,6 +76,11 @@ class Router:
 
     def call(self, sid: str) -> WaitingCall | None:
         return load_call(self.ctx, sid)
+
+    def answered_at(self, sid: str) -> float | None:
+        """When an agent took the call (None: not answered, or unknown)."""
+        value = self.ctx.connection.hget(self.ctx.keys.call(sid), "answered")
+        return float(value) if value else None
 
     def abandon(self, sid: str, now: float | None = None) -> list[Reservation]:
         return queues.leave(self.ctx, sid, self._now(now), "abandoned")
@@ -95,8 +105,9 @@ class Router:
         return offers.complete(self.ctx, sid, self._now(now))
 
     # -- callbacks ------------------------------------------------------------------------------
-    def request_callback(self, request: CallbackRequest, now: float | None = None) -> Ticket:
-        return callbacks.request_callback(self.ctx, request, self._now(now))
+    def request_callback(self, request: CallbackRequest, now: float | None = None,
+                         entered: float | None = None) -> Ticket:
+        return callbacks.request_callback(self.ctx, request, self._now(now), entered)
 
     def convert_to_callback(self, sid: str, number: str, now: float | None = None) -> Ticket:
         return callbacks.convert_to_callback(self.ctx, sid, number, self._now(now))

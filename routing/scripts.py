@@ -41,6 +41,8 @@ class Scripts:
         self._due = connection.register_script(lua.CALLBACK_DUE)
         self._first_eligible = connection.register_script(lua.FIRST_ELIGIBLE)
         self._band_heads = connection.register_script(lua.BAND_HEADS)
+        self._release_agent = connection.register_script(lua.RELEASE_AGENT)
+        self._restore_on_call = connection.register_script(lua.RESTORE_ON_CALL)
 
     def _args(self, *args: Any) -> list[Any]:
         return [self.keys.prefix, *args]
@@ -118,3 +120,15 @@ class Scripts:
         reply = self._band_heads(list(queues), self._args())
         heads = [(text(reply[i]), float(reply[i + 1])) for i in range(0, len(reply), 2)]
         return sorted(heads, key=lambda head: (head[1], head[0]))
+
+    def release_agent(self, agent_id: str, now: float, reason: str, ttl: int) -> tuple[str, str]:
+        """Free an agent left on_call; answers (result, the call it was on)."""
+        reply = self._release_agent([self.keys.agent(agent_id)], self._args(agent_id, now, reason, ttl))
+        return text(reply[0]), text(reply[1])
+
+    def restore_on_call(self, profile: dict[str, str], call: dict[str, str], now: float) -> str:
+        """Put an agent back on a call Redis forgot (profile: id, name, skills, languages as JSON)."""
+        keys = [self.keys.agent(profile["id"]), self.keys.agents, self.keys.call(call["sid"])]
+        args = self._args(profile["id"], profile["name"], profile["skills"], profile["languages"], call["sid"],
+                          call["skill"], call["language"], call["answered"], call["score"], now)
+        return text(self._restore_on_call(keys, args))

@@ -55,3 +55,18 @@ def set_agent_state(ctx: RoutingContext, agent_id: str, state: AgentState, now: 
     if state is AgentState.AVAILABLE:
         return offer_agent(ctx, agent_id, now)
     return []
+
+
+def release_agent(ctx: RoutingContext, agent_id: str, reason: str, now: float) -> str:
+    """An agent on_call whose call is over (Redis missed the end): available again; returns the call's id.
+
+    The call's routing entry, if still answered by this agent, is completed in the same script;
+    StateConflict when the agent is not on a call.
+    """
+    result, call = ctx.scripts.release_agent(agent_id, now, reason, ctx.config.records.finished_ttl)
+    if result == "unknown":
+        raise UnknownAgent(agent_id)
+    if result != "ok":
+        raise StateConflict(f"agent {agent_id}", result, "on_call")
+    offer_agent(ctx, agent_id, now)
+    return call

@@ -22,7 +22,9 @@ from ivr import db, jobs
 from ivr.app import create_app
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
+from ivr.models.callback import CallbackPromise
 from ivr.models.case import Case
+from ivr.models.outbox import OutboxEntry
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
 POSTGRES_SERVER = os.environ.get("CITYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -107,6 +109,8 @@ def _empty(factory: sessionmaker[Session]) -> None:
         session.flush()
         session.execute(sa.delete(Call))
         session.execute(sa.delete(CallEvent))
+        session.execute(sa.delete(OutboxEntry))
+        session.execute(sa.delete(CallbackPromise))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from flows.numbers import whole_number
@@ -35,10 +36,7 @@ def _sequence_number(event: CallEvent) -> int:
 
 def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]:
     """The call's row, made to match its events; also the values the caller gave (zip, message, ...)."""
-    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if call is None:
-        call = Call(call_sid=call_sid)
-        session.add(call)
+    call = _locked_row(session, call_sid)
     fresh = Call(call_sid=call_sid)
     values = _fold(fresh, events_of(session, call_sid))
     if values.get("agent_login"):
@@ -48,6 +46,19 @@ def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]
             setattr(call, column.key, getattr(fresh, column.key))
     session.flush()
     return call, values
+
+
+def _locked_row(session: Session, call_sid: str) -> Call:
+    """The call's row, created if missing without racing another worker, and locked until commit.
+
+    INSERT ... ON CONFLICT DO NOTHING never fails on a row another worker is adding; the row lock
+    (PostgreSQL; SQLite serialises writers anyway) makes a second worker wait, then read every event.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(Call).values(call_sid=call_sid, path=[], answers=[]).on_conflict_do_nothing(
+        index_elements=["call_sid"]))
+    return session.scalars(select(Call).where(Call.call_sid == call_sid).with_for_update()
+                           .execution_options(populate_existing=True)).one()
 
 
 def _fold(call: Call, events: Iterable[CallEvent]) -> dict[str, Any]:
@@ -122,9 +133,9 @@ def disposition(call: Call, values: dict[str, Any]) -> str:
     if call.status in NOT_CONNECTED and not call.path:
         return "not_connected"
     checks = (
+        ("callback", bool(values.get("callback"))),  # asked on hold; kept or not, the city owes the call
         ("answered_by_agent", call.queue_result == "bridged" or bool(values.get("agent_login"))),
         ("voicemail", bool(values.get("message"))),
-        ("callback", call.queue_result == "leave" and bool(values.get("callback"))),
         ("overflow", call.queue_result in ("overflow", "queue-full", "error", "system-error")),
         ("abandoned_in_queue", call.queue is not None),
         ("after_hours", _reached_after_hours(call)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import click
 
 from ivr.cli.common import redis as _redis
 from ivr.cli.common import settings as _settings
+
+logger = logging.getLogger(__name__)
 
 
 @click.group()
@@ -52,3 +55,27 @@ def routing_sweep() -> None:
         raise click.ClickException("the routing sweep failed (see the log)")
     click.echo(f"offers made {len(result.report.offers)}, offers missed {len(result.report.timed_out)}, "
                f"overflowed {len(result.overflowed)}, waits copied to SQL {result.waits_copied}")
+
+
+@routing.command("release-agent")
+@click.argument("login")
+@click.option("--by", default="", help="Who releases the agent, for the audit line (default: the OS user).")
+def routing_release_agent(login: str, by: str) -> None:
+    """Free an agent stuck on a call that is over (e.g. after a Redis outage); audited in the log."""
+    import getpass
+
+    from routing.config import load_config
+    from routing.exceptions import RoutingError
+    from routing.router import Router
+
+    settings, redis, who = _settings(), _redis(), by or getpass.getuser()
+    try:
+        call = Router(redis, load_config(settings.routing_file), hours=settings.office_hours).release_agent(
+            login, f"released by {who}")
+    except RoutingError as error:
+        raise click.ClickException(f"{login} not released: {error}") from error
+    finally:
+        redis.close()
+    logger.warning("AUDIT agent %s released from call %s by %s (cityline routing release-agent)", login,
+                   call or "(none)", who)
+    click.echo(f"{login} released from call {call or '(none)'}; available again")

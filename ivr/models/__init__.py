@@ -4,13 +4,15 @@ from ivr.models import (
     agent,
     call,
     call_event,
+    callback,
     case,
     collection,
     open311_submission,
+    outbox,
     queue_wait,
     service_attribute,
     service_type,
 )
 
-__all__ = ["agent", "call", "call_event", "case", "collection", "open311_submission", "queue_wait",
-           "service_attribute", "service_type"]
+__all__ = ["agent", "call", "call_event", "callback", "case", "collection", "open311_submission", "outbox",
+           "queue_wait", "service_attribute", "service_type"]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
+from ivr.routing_records import RoutingRecords
 from ivr.self_service import callbacks, cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
@@ -46,5 +47,5 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
     texts.register(registry, context.texts)
-    callbacks.register(registry, context.router, context.settings.office_hours)
+    callbacks.register(registry, context.router, context.settings.office_hours, RoutingRecords(context.sessions))
     return registry

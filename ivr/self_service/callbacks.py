@@ -7,6 +7,7 @@ import logging
 from redis.exceptions import RedisError
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
+from ivr.routing_records import RoutingRecords
 from ivr.self_service.office_hours import next_opening_sentence
 from routing.calls import CallbackRequest
 from routing.exceptions import RoutingError
@@ -25,7 +26,7 @@ PHRASES = {
 }
 
 
-def register(registry: HandlerRegistry, router: Router, hours: OfficeHours) -> None:
+def register(registry: HandlerRegistry, router: Router, hours: OfficeHours, records: RoutingRecords) -> None:
     def request_callback(request: HandlerRequest) -> HandlerResult:
         phrases = PHRASES[request.language]
         if request.caller is None or request.call_sid is None:
@@ -36,7 +37,8 @@ def register(registry: HandlerRegistry, router: Router, hours: OfficeHours) -> N
         except (RoutingError, RedisError) as error:
             logger.warning("callback for %s not taken: %s", request.call_sid, error)
             return HandlerResult("unavailable", (phrases["unavailable"],), worth_keeping=False)
+        records.promise_callback(request.call_sid, request.caller, skill, request.language)  # survives Redis
         sentences = (phrases["requested"], next_opening_sentence(hours, request))
-        return HandlerResult("requested", sentences, worth_keeping=False)
+        return HandlerResult("requested", sentences, {"callback": "after hours"}, worth_keeping=False)
 
     registry.register("callbacks.request", request_callback, {"requested", "no_number", "unavailable"})

@@ -39,6 +39,13 @@ class Telephony(Protocol):
         """Text `body` to `to`; returns the message SID."""
         ...
 
+    def is_live(self, call_sid: str) -> bool | None:
+        """Whether the call is still up: True, False (it ended), or None when the network cannot say.
+
+        The routing sweep asks, after Redis was down, before offering a waiting caller or freeing an agent.
+        """
+        ...
+
 
 def make_telephony(settings: Settings, redis: Redis) -> Telephony:
     if settings.telephony == "twilio":

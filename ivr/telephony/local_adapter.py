@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "cityline:local-telephony:"
 NOTE_TTL = 600
+#: A call on hold asks for its hold loop at least this often; a call heard from within it is live.
+LIVE_WINDOW = 60
 
 
 class LocalTelephony:
@@ -30,13 +32,25 @@ class LocalTelephony:
         self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)
 
     def take_dequeue(self, call_sid: str) -> str | None:
-        """The URL this waiting call was sent to, once (the hold webhook asks on every loop)."""
+        """The URL this waiting call was sent to, once (the hold webhook asks on every loop, so it is live)."""
+        self.redis.set(f"{PREFIX}live:{call_sid}", "1", ex=LIVE_WINDOW)
         value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}")
         return value.decode() if value else None
 
     def redirect(self, call_sid: str, url: str) -> None:
         """The same note as a dequeue: the hold webhook answers <Leave/> and the queue's action goes on."""
         self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)
+
+    def call_over(self, call_sid: str) -> None:
+        """The call's final status came in: this network knows it is no longer live."""
+        self.redis.delete(f"{PREFIX}live:{call_sid}")
+        self.redis.set(f"{PREFIX}ended:{call_sid}", "1", ex=86_400)
+
+    def is_live(self, call_sid: str) -> bool | None:
+        """From this adapter's own state: ended, heard from on hold lately, or (neither) cannot say."""
+        if self.redis.exists(f"{PREFIX}ended:{call_sid}"):
+            return False
+        return True if self.redis.exists(f"{PREFIX}live:{call_sid}") else None
 
     def place_call(self, to: str, url: str, status_callback: str | None = None) -> str:
         sid = "CA" + uuid.uuid4().hex

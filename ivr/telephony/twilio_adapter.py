@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from redis import Redis
-from twilio.base.exceptions import TwilioException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from ivr.settings import Settings
@@ -14,6 +14,8 @@ from ivr.telephony import TelephonyError
 QUEUE_SID_CACHE = "cityline:twilio:queue-sid:"
 #: Call progress events a placed call reports: answered (CallStatus in-progress) and the final status.
 STATUS_EVENTS = ("answered", "completed")
+#: Twilio's call statuses of a call that is still up.
+LIVE_STATUSES = frozenset({"queued", "ringing", "in-progress"})
 
 
 class TwilioTelephony:
@@ -72,3 +74,13 @@ class TwilioTelephony:
         except TwilioException as error:
             raise TelephonyError(f"could not text {to}: {error}") from error
         return str(message.sid)
+
+    def is_live(self, call_sid: str) -> bool | None:
+        """Ask Twilio for the call's status; an unknown call (404) is not live, an API failure cannot say."""
+        try:
+            call = self.client.calls(call_sid).fetch()
+        except TwilioRestException as error:
+            return False if error.status == 404 else None
+        except TwilioException:
+            return None
+        return str(call.status) in LIVE_STATUSES

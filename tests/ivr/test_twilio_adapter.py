@@ -95,3 +95,28 @@ def test_twilio_telephony_needs_a_public_url_and_a_number(redis):
     bare = Settings.from_env({"TELEPHONY": "twilio"})
     with pytest.raises(TelephonyError, match="PUBLIC_BASE_URL and TWILIO_NUMBER"):
         TwilioTelephony(bare, redis)
+
+
+class CallStatusDouble(TwilioApiDouble):
+    """Answers a call fetch with the given status."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__()
+        self.status = status
+
+    def request(self, method, uri, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        self.requests.append((method, urlsplit(uri).path, {}))
+        return Response(200, json.dumps({"sid": CALLER, "status": self.status}))
+
+
+@pytest.mark.parametrize(("status", "live"), [("in-progress", True), ("queued", True), ("ringing", True),
+                                              ("completed", False), ("canceled", False), ("no-answer", False)])
+def test_whether_a_call_is_live_comes_from_twilios_status(settings, redis, status, live):
+    api = CallStatusDouble(status)
+    assert adapter(settings, redis, api).is_live(CALLER) is live
+    assert api.requests == [("GET", f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{CALLER}.json", {})]
+
+
+@pytest.mark.parametrize(("failure", "live"), [(404, False), (500, None)])
+def test_an_unknown_call_is_not_live_and_a_failing_api_cannot_say(settings, redis, failure, live):
+    assert adapter(settings, redis, TwilioApiDouble(fail_with=failure)).is_live(CALLER) is live

@@ -213,9 +213,22 @@ class TestHold:
         root = twiml(twilio.post("/voice/callback?skill=potholes&lang=en", {"Digits": "1", "From": "anonymous"}))
         assert heard(root) == [] and root.find("Leave") is None
 
-    def test_without_routing_state_twilios_position_is_announced(self, twilio):
+    def test_a_caller_routing_does_not_know_rejoins_their_queue(self, app, twilio):
         root = twiml(twilio.post("/voice/hold?skill=general&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
+        assert heard(root)[0] == "Usted es el siguiente en la fila."
+        assert app.extensions["cityline"].router.call(CALL_SID).queue == "general-es"
+
+    def test_with_redis_unreachable_twilios_position_is_announced_over_music(self, env):
+        from ivr.app import create_app
+        from tests.conftest import TwilioClient
+
+        app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0"})
+        response = TwilioClient(app.test_client()).post("/voice/hold?skill=general&lang=es", {"QueuePosition": "3"})
+        assert response.status_code == 200
+        root = twiml(response)
         assert heard(root)[0].startswith("Usted es el número 3 en la fila.")
+        assert root.find("Play") is not None
+        app.extensions["cityline"].sql.dispose()
 
 
 class TestEventsForTheCallLog:
