@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -61,6 +61,8 @@ class Settings:
     log_level: str
     web_threads: int  # threads per gunicorn worker (gthread): webhooks and pushed pages share them
     push_max_streams: int  # pages one web process streams to at once; the other threads stay for webhooks
+    #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
+    local_line_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -185,6 +187,8 @@ def _read(env: _Env) -> Settings:
         secret_key=env.secret("SECRET_KEY", "it signs sessions", DEVELOPMENT_SECRET_KEY, production),
         log_level=env.value("LOG_LEVEL", "INFO"),
         **_web_threads(env),
+        local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
+                                    "pairs like '+13125550100=landline, +13125550101=mobile'"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -222,3 +226,13 @@ def _web_threads(env: _Env) -> dict[str, int]:
         raise ConfigError(f"PUSH_MAX_STREAMS={streams} must leave at least one of the WEB_THREADS={threads} "
                           "threads for webhooks")
     return {"web_threads": threads, "push_max_streams": streams}
+
+
+def parse_line_types(raw: str) -> dict[str, str]:
+    pairs = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        number, _, kind = item.partition("=")
+        if not number.strip().startswith("+") or not kind.strip():
+            raise ValueError(f"{item!r} is not +E164=type")
+        pairs[number.strip()] = kind.strip()
+    return pairs

@@ -39,6 +39,10 @@ class Telephony(Protocol):
         """Text `body` to `to`; returns the message SID."""
         ...
 
+    def line_type(self, e164: str) -> str | None:
+        """The carrier's line type of this number ("mobile", "landline", "nonFixedVoip", ...), or None."""
+        ...
+
 
 def make_telephony(settings: Settings, redis: Redis) -> Telephony:
     if settings.telephony == "twilio":
@@ -47,4 +51,4 @@ def make_telephony(settings: Settings, redis: Redis) -> Telephony:
         return TwilioTelephony(settings, redis)
     from ivr.telephony.local_adapter import LocalTelephony
 
-    return LocalTelephony(redis)
+    return LocalTelephony(redis, settings.local_line_types)

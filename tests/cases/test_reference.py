@@ -58,7 +58,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _written_references() -> list[tuple[str, str]]:
     """Every case number written in docs/ or in the code's comments and docstrings, with where it is."""
     files = [*ROOT.glob("docs/**/*.md"), ROOT / "README.md"]
-    files += [path for package in ("ivr", "routing", "flows", "agents", "bench") for path in (ROOT / package).rglob("*.py")]
+    for package in ("ivr", "routing", "flows", "agents", "bench"):
+        files += (ROOT / package).rglob("*.py")
     found = []
     for path in files:
         for match in WRITTEN_REFERENCE.finditer(path.read_text(encoding="utf-8")):

@@ -119,7 +119,7 @@ def test_after_hours_a_message_becomes_a_case_the_caller_can_look_up(after_hours
     [filed] = [line for line in transcript.heard if line.startswith("Your message has been saved as case number")]
     reference = "".join(ch for ch in filed.split("Again")[0] if ch.isdigit())
     assert len(reference) == 10
-    assert transcript.heard[-2:] == ["I have sent that to your phone by text message.",
+    assert transcript.heard[-2:] == ["I will text that to your phone in a moment.",
                                      "Thank you. The 3-1-1 team will follow up on the next business day. Goodbye."]
 
     after_hours_server.run_worker()

@@ -95,3 +95,33 @@ def test_twilio_telephony_needs_a_public_url_and_a_number(redis):
     bare = Settings.from_env({"TELEPHONY": "twilio"})
     with pytest.raises(TelephonyError, match="PUBLIC_BASE_URL and TWILIO_NUMBER"):
         TwilioTelephony(bare, redis)
+
+
+class LookupDouble(TwilioApiDouble):
+    """Answers Lookup v2 with line type intelligence, as lookups.twilio.com does."""
+
+    def __init__(self, kind: str | None, fail_with: int | None = None) -> None:
+        super().__init__(fail_with)
+        self.kind = kind
+
+    def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,  # type: ignore[no-untyped-def]
+                allow_redirects=False) -> Response:
+        if "/v2/PhoneNumbers/" not in uri:
+            return super().request(method, uri, params, data, headers, auth, timeout, allow_redirects)
+        self.requests.append((method, urlsplit(uri).path, dict(params or {})))
+        if self.fail_with:
+            return Response(self.fail_with, json.dumps({"code": 20404, "message": "not found", "status": 404}))
+        body = {"phone_number": "+13125550100", "valid": True,
+                "line_type_intelligence": {"type": self.kind, "carrier_name": "Example", "error_code": None}}
+        return Response(200, json.dumps(body))
+
+
+def test_a_line_type_is_asked_of_lookup_v2_with_line_type_intelligence(settings, redis):
+    api = LookupDouble("landline")
+    assert adapter(settings, redis, api).line_type("+13125550100") == "landline"
+    assert api.requests == [("GET", "/v2/PhoneNumbers/+13125550100", {"Fields": "line_type_intelligence"})]
+
+
+def test_a_failed_lookup_is_a_telephony_error(settings, redis):
+    with pytest.raises(TelephonyError, match="could not look up"):
+        adapter(settings, redis, LookupDouble(None, fail_with=404)).line_type("+13125550100")
