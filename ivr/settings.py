@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -62,6 +62,8 @@ class Settings:
     web_threads: int  # threads per gunicorn worker (gthread): webhooks and pushed pages share them
     push_max_streams: int  # pages one web process streams to at once; the other threads stay for webhooks
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
+    #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
+    local_line_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -187,6 +189,8 @@ def _read(env: _Env) -> Settings:
         log_level=env.value("LOG_LEVEL", "INFO"),
         **_web_threads(env),
         trusted_proxies=env.parsed("TRUSTED_PROXIES", "0", _proxy_count, "a number of proxies from 0 to 5"),
+        local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
+                                    "pairs like '+13125550100=landline, +13125550101=mobile'"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -230,3 +234,11 @@ def _proxy_count(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit() and int(raw) <= 5):
         raise ValueError(raw)
     return int(raw)
+def parse_line_types(raw: str) -> dict[str, str]:
+    pairs = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        number, _, kind = item.partition("=")
+        if not number.strip().startswith("+") or not kind.strip():
+            raise ValueError(f"{item!r} is not +E164=type")
+        pairs[number.strip()] = kind.strip()
+    return pairs

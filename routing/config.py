@@ -56,6 +56,7 @@ class EstimateConfig:
     quantile: float = 0.8  # announce a wait most callers will not exceed
     default_handle_time: float = 300.0  # seconds, until the queue has `min_samples` of its own
     min_samples: int = 5
+    short_abandon: float = 10.0  # seconds: callers who hang up sooner are not counted as abandons
 
 
 @dataclass(frozen=True)

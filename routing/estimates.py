@@ -12,9 +12,9 @@ longer than they were told: a promise broken is worse than a pleasant surprise.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist, fmean, pvariance
+from statistics import fmean, pvariance
 
 from routing.config import EstimateConfig
 
@@ -32,6 +32,7 @@ class QueueLoad:
     handle_times: Sequence[float] = ()  # recent handle times in this queue, seconds
     abandon_rate: float = 0.0  # share of recent callers in this queue who hung up before an answer
     outcomes: int = 0  # how many recent callers that share is taken from
+    wrap_up_left: Sequence[float] = ()  # seconds until each staffed agent in wrap-up is free again
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ def estimate_wait(load: QueueLoad, config: EstimateConfig) -> WaitEstimate | Non
     finishes = finishes_needed(load, config)
     if finishes <= 0:
         return WaitEstimate(seconds=0.0, expected=0.0, minutes=0)
+    wrapping = sorted(max(left, 0.0) for left in load.wrap_up_left)
+    if math.ceil(finishes) <= len(wrapping):  # an agent finishing wrap-up will take this caller
+        soon = wrapping[math.ceil(finishes) - 1]
+        return WaitEstimate(seconds=soon, expected=soon, minutes=announced_minutes(soon))
+    finishes -= len(wrapping)  # agents in wrap-up are free before any call ends
     mean_handle, cv2 = handle_time_profile(load.handle_times, config)
     gap = mean_handle / load.staffed
     expected = finishes * gap
@@ -63,6 +69,30 @@ def finishes_needed(load: QueueLoad, config: EstimateConfig) -> float:
     return load.ahead * (1.0 - rate) + 1.0 - load.available
 
 
+def abandon_share(outcomes: Sequence[str], short_abandon: float) -> tuple[float, int]:
+    """Share of recent callers who hung up before an answer, and how many outcomes it is taken from.
+
+    Outcomes are "A <waited>" or "X <waited>" (as the routing scripts record them).  A caller who hung up
+    within `short_abandon` seconds (a misdial, or one who heard enough) never waited for an agent, so is
+    left out altogether instead of shortening the estimates told to callers who do wait."""
+    counted = [mark for mark, waited in map(_outcome, outcomes) if mark == "A" or waited >= short_abandon]
+    abandoned = sum(1 for mark in counted if mark == "X")
+    return (abandoned / len(counted) if counted else 0.0), len(counted)
+
+
+def _outcome(item: str) -> tuple[str, float]:
+    mark, _, waited = item.partition(" ")
+    try:
+        return mark, float(waited)
+    except ValueError:
+        return mark, 0.0
+
+
+def wrap_up_left(wrapups: Mapping[str, float], staffed: Collection[str], now: float) -> tuple[float, ...]:
+    """Seconds until each of this queue's agents in wrap-up (`wrapups`: agent id -> wrap-up ends at) is free."""
+    return tuple(max(ends - now, 0.0) for agent, ends in wrapups.items() if agent in staffed)
+
+
 def handle_time_profile(handle_times: Sequence[float], config: EstimateConfig) -> tuple[float, float]:
     """Mean handle time and its squared coefficient of variation; configured defaults until data suffices."""
     if len(handle_times) < config.min_samples:
@@ -74,13 +104,55 @@ def handle_time_profile(handle_times: Sequence[float], config: EstimateConfig) -
 
 
 def gamma_quantile(mean: float, variance: float, quantile: float) -> float:
-    """Quantile of the gamma law with this mean and variance (Wilson-Hilferty; no SciPy needed)."""
-    if variance <= 0:
-        return mean
-    shape = mean * mean / variance
-    z = NormalDist().inv_cdf(quantile)
-    cube = 1.0 - 1.0 / (9.0 * shape) + z / (3.0 * math.sqrt(shape))
-    return max(mean * max(cube, 0.0) ** 3, 0.0)
+    """Quantile of the gamma law with this mean and variance, found by bisection on its exact CDF.
+
+    The Wilson-Hilferty approximation used before ran a little low for small shapes (one or two calls
+    to finish), enough to announce one minute less than the quantile near a minute boundary."""
+    if variance <= 0 or mean <= 0:
+        return max(mean, 0.0)
+    shape, scale = mean * mean / variance, variance / mean
+    low, high = 0.0, mean
+    while gamma_cdf(shape, high / scale) < quantile:
+        low, high = high, high * 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if gamma_cdf(shape, middle / scale) < quantile else (low, middle)
+    return high
+
+
+def gamma_cdf(shape: float, x: float) -> float:
+    """The regularised lower incomplete gamma P(shape, x): a series below shape + 1, a continued fraction above."""
+    if x <= 0:
+        return 0.0
+    log_front = shape * math.log(x) - x - math.lgamma(shape)
+    if x < shape + 1:
+        term = total = 1.0 / shape
+        for n in range(1, 500):
+            term *= x / (shape + n)
+            total += term
+            if term < total * 1e-15:
+                break
+        return min(total * math.exp(log_front), 1.0)
+    return max(1.0 - _upper_fraction(shape, x) * math.exp(log_front), 0.0)
+
+
+def _upper_fraction(shape: float, x: float) -> float:
+    """Lentz's continued fraction for Q(shape, x) without its front factor."""
+    tiny = 1e-300
+    b = x + 1.0 - shape
+    c, d = 1.0 / tiny, 1.0 / b
+    h = d
+    for n in range(1, 500):
+        a = -n * (n - shape)
+        b += 2.0
+        d = b + a * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = b + a / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
 
 
 def announced_minutes(seconds: float) -> int:

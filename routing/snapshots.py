@@ -15,7 +15,7 @@ from routing.agents import Agent, AgentProfile, AgentState
 from routing.calls import CallKind, CallStatus, WaitingCall
 from routing.config import QueueConfig
 from routing.context import RoutingContext
-from routing.estimates import QueueLoad
+from routing.estimates import QueueLoad, abandon_share, wrap_up_left
 from routing.matching import Head, Target, candidate, targets_after, wait_before_eligible
 from routing.reservations import Reservation, ReservationStatus
 from routing.scripts import text
@@ -144,19 +144,20 @@ def eligible_heads(ctx: RoutingContext, agent: Agent, now: float) -> list[Head]:
 
 def queue_load(ctx: RoutingContext, skill: str, language: str, score: float) -> QueueLoad:
     """What the wait estimate needs for an entry with this queue score: entries ahead of it, staffing,
-    free agents, recent handle times and abandons (one round trip)."""
+    free agents and those finishing wrap-up, recent handle times and abandons (one round trip)."""
     pipe = ctx.connection.pipeline(transaction=False)
     pipe.zcount(ctx.keys.queue(skill, language), "-inf", f"({score:.6f}")
-    pipe.scard(ctx.keys.staffed(language, skill))
+    pipe.smembers(ctx.keys.staffed(language, skill))
     pipe.zcard(ctx.keys.pool(language, skill))
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
-    ahead, staffed, available, handles, outcomes = pipe.execute()
-    outcomes = [text(item) for item in outcomes]
-    abandoned = sum(1 for item in outcomes if item.startswith("X"))
-    return QueueLoad(ahead=int(ahead), staffed=int(staffed), available=int(available),
-                     handle_times=tuple(float(item) for item in handles),
-                     abandon_rate=abandoned / len(outcomes) if outcomes else 0.0, outcomes=len(outcomes))
+    pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
+    ahead, staffed, available, handles, outcomes, wrapups = pipe.execute()
+    rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
+    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, {text(a) for a in staffed}, ctx.now())
+    return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
+                     handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
+                     wrap_up_left=wrapping)
 
 
 def position(ctx: RoutingContext, call: WaitingCall) -> int | None:

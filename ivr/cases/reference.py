@@ -1,7 +1,7 @@
 """Case reference numbers: ten digits a caller can key, with a check digit that catches slips.
 
 Format: two digits of the year, a seven-digit sequence, and a Damm check digit
-(``26 0001234 7``).  The Damm algorithm detects every single wrong digit and
+(``26 0001234 9``).  The Damm algorithm detects every single wrong digit and
 every swap of two neighbouring digits, the two mistakes people make most when
 keying or reading a number back.
 """
@@ -43,7 +43,7 @@ def make_reference(year: int, sequence: int) -> str:
 
 
 def normalise(text: str) -> str:
-    """Digits only: residents type '26-0001234-7' or '26 0001234 7'."""
+    """Digits only: residents type '26-0001234-9' or '26 0001234 9'."""
     return re.sub(r"[\s-]", "", text)
 
 
@@ -52,16 +52,21 @@ def is_valid(reference: str) -> bool:
     return len(reference) == LENGTH and is_ascii_digits(reference) and check_digit(reference) == "0"
 
 
+def looks_like_reference(reference: str) -> bool:
+    """Ten digits, whatever the check digit says: a caller who keyed a whole number and slipped."""
+    return len(reference) == LENGTH and reference.isdigit()
+
+
 def sequence_of(reference: str) -> int:
     return int(reference[2:9])
 
 
 def display(reference: str) -> str:
-    """'26-0001234-7', as printed on web pages and texts."""
+    """'26-0001234-9', as printed on web pages and texts."""
     return f"{reference[:2]}-{reference[2:9]}-{reference[9:]}"
 
 
 def spoken(reference: str, language: str) -> str:
-    """Grouped digits for text-to-speech: '2 6, 0 0 0 1 2 3 4, 7'."""
+    """Grouped digits for text-to-speech: '2 6, 0 0 0 1 2 3 4, 9'."""
     groups = (reference[:2], reference[2:9], reference[9:])
     return ", ".join(" ".join(group) for group in groups)

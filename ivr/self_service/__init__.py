@@ -14,6 +14,8 @@ from ivr.routing_records import RoutingRecords
 from ivr.self_service import callbacks, cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
+from ivr.telephony import make_telephony
+from ivr.telephony.line_types import LineTypes
 from ivr.texts import AnswerTexts
 from routing.config import load_config as load_routing_config
 from routing.router import Router
@@ -28,6 +30,7 @@ class SelfServiceContext:
     references: ReferenceAllocator  # hands out case numbers a caller can be told at once
     texts: AnswerTexts  # answers a caller asked to get by text message
     router: Router  # callbacks requested from the menus
+    line_types: LineTypes  # whether a caller's number can get a text (the carrier's answer, cached)
 
 
 def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Redis) -> SelfServiceContext:
@@ -36,8 +39,9 @@ def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Red
             return highest_sequence(session, year)
 
     router = Router(redis, load_routing_config(settings.routing_file), hours=settings.office_hours)
+    line_types = LineTypes(redis, lambda: make_telephony(settings, redis))
     return SelfServiceContext(settings, sessions, ReferenceAllocator(redis, highest_in_sql), AnswerTexts(redis),
-                              router)
+                              router, line_types)
 
 
 def build_registry(context: SelfServiceContext) -> HandlerRegistry:
@@ -46,6 +50,6 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
-    texts.register(registry, context.texts)
+    texts.register(registry, context.texts, context.line_types)
     callbacks.register(registry, context.router, context.settings.office_hours, RoutingRecords(context.sessions))
     return registry

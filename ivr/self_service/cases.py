@@ -23,6 +23,8 @@ PHRASES = {
         "no_reference": "Your message has been saved. We could not create a case number right now; "
                         "the 3-1-1 team will give you one when they follow up.",
         "invalid": "That number does not look like a case number. Case numbers have ten digits.",
+        "mistyped": "That number did not check out: one of the digits may have been mistyped. "
+                    "Please enter it again.",
         "not_found": "I could not find case number {ref}.",
         "status": "Case number {ref}, {service}, is {status}. It was last updated on {updated}.",
         "expected": "The city aims to resolve these within {days}; this one is expected by {date}.",
@@ -37,6 +39,8 @@ PHRASES = {
         "no_reference": "Su mensaje quedó registrado. No pudimos crear un número de caso en este momento; "
                         "el equipo 3-1-1 se lo dará cuando le contacte.",
         "invalid": "Ese número no parece un número de caso. Los números de caso tienen diez dígitos.",
+        "mistyped": "Ese número no es válido: es posible que un dígito se haya marcado mal. "
+                    "Márquelo otra vez, por favor.",
         "not_found": "No encontré el caso número {ref}.",
         "status": "El caso número {ref}, {service}, está {status}. Se actualizó por última vez {updated}.",
         "expected": "La ciudad busca resolver estos casos en {days}; este se espera para {date}.",
@@ -92,7 +96,8 @@ def register(registry: HandlerRegistry, sessions: sessionmaker[Session], referen
         phrases = PHRASES[request.language]
         typed = reference.normalise(request.values.get("lookup_ref", ""))
         if not reference.is_valid(typed):
-            return HandlerResult("invalid", (phrases["invalid"],))
+            problem = "mistyped" if reference.looks_like_reference(typed) else "invalid"
+            return HandlerResult("invalid", (phrases[problem],))
         with sessions() as session:
             case = find_by_reference(session, typed)
             if case is None:

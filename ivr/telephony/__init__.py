@@ -46,6 +46,10 @@ class Telephony(Protocol):
         """
         ...
 
+    def line_type(self, e164: str) -> str | None:
+        """The carrier's line type of this number ("mobile", "landline", "nonFixedVoip", ...), or None."""
+        ...
+
 
 def make_telephony(settings: Settings, redis: Redis) -> Telephony:
     if settings.telephony == "twilio":
@@ -54,4 +58,4 @@ def make_telephony(settings: Settings, redis: Redis) -> Telephony:
         return TwilioTelephony(settings, redis)
     from ivr.telephony.local_adapter import LocalTelephony
 
-    return LocalTelephony(redis)
+    return LocalTelephony(redis, settings.local_line_types)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Mapping
 
 from redis import Redis
 
@@ -25,8 +26,13 @@ LIVE_WINDOW = 60
 
 
 class LocalTelephony:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, line_types: Mapping[str, str] | None = None) -> None:
         self.redis = redis
+        self.line_types = dict(line_types or {})
+
+    def line_type(self, e164: str) -> str | None:
+        """From LOCAL_LINE_TYPES; any other number is a mobile."""
+        return self.line_types.get(e164, "mobile")
 
     def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
         self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)

@@ -68,6 +68,15 @@ class TwilioTelephony:
         except TwilioException as error:
             raise TelephonyError(f"could not redirect {call_sid}: {error}") from error
 
+    def line_type(self, e164: str) -> str | None:
+        """Twilio Lookup v2 line type intelligence: "mobile", "landline", "nonFixedVoip", ... or None."""
+        try:
+            number = self.client.lookups.v2.phone_numbers(e164).fetch(fields="line_type_intelligence")
+        except TwilioException as error:
+            raise TelephonyError(f"could not look up {e164}: {error}") from error
+        intelligence = number.line_type_intelligence or {}
+        return intelligence.get("type") or None
+
     def send_sms(self, to: str, body: str) -> str:
         try:
             message = self.client.messages.create(to=to, from_=self.number, body=body)

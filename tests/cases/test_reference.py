@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from ivr.cases.reference import display, is_valid, make_reference, normalise, sequence_of, spoken
@@ -46,3 +49,25 @@ def test_readable_forms_normalise_to_digits():
 def test_sequence_out_of_range_is_refused(sequence):
     with pytest.raises(ValueError):
         make_reference(2026, sequence)
+
+
+WRITTEN_REFERENCE = re.compile(r"(?<![\d.+])(\d{2})([- ]?)(0\d{6})\2(\d)(?![\d])")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _written_references() -> list[tuple[str, str]]:
+    """Every case number written in docs/ or in the code's comments and docstrings, with where it is."""
+    files = [*ROOT.glob("docs/**/*.md"), ROOT / "README.md"]
+    for package in ("ivr", "routing", "flows", "agents", "bench"):
+        files += (ROOT / package).rglob("*.py")
+    found = []
+    for path in files:
+        for match in WRITTEN_REFERENCE.finditer(path.read_text(encoding="utf-8")):
+            found.append((f"{path.relative_to(ROOT)}: {match.group(0)}", "".join(match.group(1, 3, 4))))
+    return found
+
+
+def test_every_reference_written_in_docs_and_comments_has_a_valid_check_digit():
+    found = _written_references()
+    assert len(found) >= 10  # the scan finds the examples in docs/open311.md and ivr/cases/reference.py
+    assert [where for where, digits in found if not is_valid(digits)] == []

@@ -137,7 +137,7 @@ def test_a_mobile_caller_gets_the_answer_by_text_message(city_server):
     transcript = city_server.call("press 1\npress 1\npress 1200#\nsay Elm Street\npress 1\npress 2\n")
     assert transcript.errors == []
     assert "To get this by text message, press 1. To continue, press 2." in transcript.heard
-    assert "I have sent that to your phone by text message." in transcript.heard
+    assert "I will text that to your phone in a moment." in transcript.heard
     city_server.run_worker()
     with Redis.from_url(city_server.env["REDIS_URL"]) as redis:
         texts = [sms for sms in LocalTelephony(redis).sent("sms") if sms["to"] == "+13125550199"]

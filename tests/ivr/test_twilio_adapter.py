@@ -120,3 +120,31 @@ def test_whether_a_call_is_live_comes_from_twilios_status(settings, redis, statu
 @pytest.mark.parametrize(("failure", "live"), [(404, False), (500, None)])
 def test_an_unknown_call_is_not_live_and_a_failing_api_cannot_say(settings, redis, failure, live):
     assert adapter(settings, redis, TwilioApiDouble(fail_with=failure)).is_live(CALLER) is live
+class LookupDouble(TwilioApiDouble):
+    """Answers Lookup v2 with line type intelligence, as lookups.twilio.com does."""
+
+    def __init__(self, kind: str | None, fail_with: int | None = None) -> None:
+        super().__init__(fail_with)
+        self.kind = kind
+
+    def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,  # type: ignore[no-untyped-def]
+                allow_redirects=False) -> Response:
+        if "/v2/PhoneNumbers/" not in uri:
+            return super().request(method, uri, params, data, headers, auth, timeout, allow_redirects)
+        self.requests.append((method, urlsplit(uri).path, dict(params or {})))
+        if self.fail_with:
+            return Response(self.fail_with, json.dumps({"code": 20404, "message": "not found", "status": 404}))
+        body = {"phone_number": "+13125550100", "valid": True,
+                "line_type_intelligence": {"type": self.kind, "carrier_name": "Example", "error_code": None}}
+        return Response(200, json.dumps(body))
+
+
+def test_a_line_type_is_asked_of_lookup_v2_with_line_type_intelligence(settings, redis):
+    api = LookupDouble("landline")
+    assert adapter(settings, redis, api).line_type("+13125550100") == "landline"
+    assert api.requests == [("GET", "/v2/PhoneNumbers/+13125550100", {"Fields": "line_type_intelligence"})]
+
+
+def test_a_failed_lookup_is_a_telephony_error(settings, redis):
+    with pytest.raises(TelephonyError, match="could not look up"):
+        adapter(settings, redis, LookupDouble(None, fail_with=404)).line_type("+13125550100")

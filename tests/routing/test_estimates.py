@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from routing.announcements import position_and_wait
@@ -9,10 +11,13 @@ from routing.config import EstimateConfig
 from routing.estimates import (
     QueueLoad,
     WaitEstimate,
+    abandon_share,
     announced_minutes,
     estimate_wait,
+    gamma_cdf,
     gamma_quantile,
     reference_wait,
+    wrap_up_left,
 )
 from routing.exceptions import InvalidRequest
 
@@ -99,3 +104,44 @@ def test_without_an_estimate_only_the_position_is_said():
 def test_an_unsupported_language_is_named():
     with pytest.raises(InvalidRequest, match="'fr'"):
         position_and_wait(1, None, "fr")
+
+
+def test_an_agent_finishing_a_short_wrap_up_takes_the_next_caller_within_it():
+    # four agents on calls or in wrap-up, one of them free in 30 s: the caller is not told a handle time
+    found = estimate(ahead=0, wrap_up_left=(30.0,), handle_times=(480.0,) * 5)
+    assert found.minutes == 0 and found.seconds == pytest.approx(30.0)
+    assert estimate(ahead=1, wrap_up_left=(30.0, 50.0)).seconds == pytest.approx(50.0)
+
+
+def test_agents_in_wrap_up_count_as_finishes_before_any_call_ends():
+    without = estimate(ahead=6)
+    with_wrap_ups = estimate(ahead=6, wrap_up_left=(20.0, 40.0))
+    assert with_wrap_ups.expected == pytest.approx(without.expected - 2 * 240 / 4)
+
+
+def test_callers_who_hang_up_within_seconds_are_not_counted_as_abandons():
+    outcomes = ["A 120", "A 90", "X 2", "X 3", "X 1", "X 200"]
+    assert abandon_share(outcomes, short_abandon=10.0) == (pytest.approx(1 / 3), 3)
+    assert abandon_share(outcomes, short_abandon=0.0) == (pytest.approx(4 / 6), 6)
+    assert abandon_share(["X oops"], short_abandon=10.0) == (0.0, 0)
+
+
+def test_wrap_up_time_left_is_counted_for_this_queues_agents_only():
+    assert wrap_up_left({"ana": 130.0, "ben": 90.0, "cy": 150.0}, {"ana", "ben"}, now=100.0) == (30.0, 0.0)
+
+
+def test_the_quantile_is_exact_so_no_wait_is_announced_a_minute_low():
+    # one call to finish with exponential handle times of mean 37.5 s: the 80% quantile is 37.5·ln 5 = 60.35 s,
+    # which the approximation put at 59.97 s and announced as "less than a minute"
+    found = estimate_wait(QueueLoad(ahead=0, staffed=4, available=0),
+                          EstimateConfig(quantile=0.8, default_handle_time=150.0, min_samples=3))
+    assert found.seconds == pytest.approx(37.5 * math.log(5), rel=1e-9)
+    assert found.minutes == 2
+
+
+@pytest.mark.parametrize("shape", [0.3, 1.0, 2.5, 7.0, 40.0, 400.0])
+@pytest.mark.parametrize("quantile", [0.5, 0.8, 0.95])
+def test_the_gamma_quantile_inverts_the_gamma_cdf(shape, quantile):
+    mean = 300.0
+    seconds = gamma_quantile(mean, mean * mean / shape, quantile)
+    assert gamma_cdf(shape, seconds / (mean / shape)) == pytest.approx(quantile, abs=1e-9)

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import holidays
 
+from ivr.self_service.collection.holiday_rules import HolidayRule
+
 _OBSERVED = re.compile(r"\s*\((?:observed|estimated)[^)]*\)\s*$", re.IGNORECASE)
 #: Years whose names are offered when a city's list names a holiday the calendar lacks.
 NAME_YEARS = range(2020, 2041)
@@ -33,6 +35,12 @@ def base_name(name: str) -> str:
 @lru_cache(maxsize=64)
 def _observed_in(year: int) -> dict[date, tuple[str, ...]]:
     calendar = holidays.country_holidays("US", years=year, observed=True)
+    return {day: tuple(base_name(name) for name in calendar.get_list(day)) for day in calendar}
+
+
+@lru_cache(maxsize=64)
+def _actual_in(year: int) -> dict[date, tuple[str, ...]]:
+    calendar = holidays.country_holidays("US", years=year, observed=False)
     return {day: tuple(base_name(name) for name in calendar.get_list(day)) for day in calendar}
 
 
@@ -56,19 +64,25 @@ class HolidayCalendar:
     """The observed weekday holidays among the names the city chose."""
 
     names: frozenset[str]
+    rule: HolidayRule = HolidayRule()
 
     @classmethod
-    def of(cls, names: Iterable[str]) -> HolidayCalendar:
-        return cls(frozenset(names))
+    def of(cls, names: Iterable[str], rule: HolidayRule | None = None) -> HolidayCalendar:
+        return cls(frozenset(names), rule or HolidayRule())
 
     def holiday_on(self, day: date) -> str | None:
-        """The chosen holiday observed on `day` if it is a weekday, else None."""
+        """The chosen holiday on `day` if it is a weekday (on its observed day, if the rule says so), else None."""
         if day.weekday() >= 5 or not self.names:
             return None
-        return next((name for name in _observed_in(day.year).get(day, ()) if name in self.names), None)
+        calendar = _observed_in if self.rule.observed_weekends else _actual_in
+        return next((name for name in calendar(day.year).get(day, ()) if name in self.names), None)
 
     def earlier_in_week(self, day: date) -> list[str]:
         """Holidays from Monday of `day`'s week up to and including `day`: each one slides it a day."""
+        return [name for _, name in self.week_up_to(day)]
+
+    def week_up_to(self, day: date) -> list[tuple[date, str]]:
+        """The holidays (day, name) from Monday of `day`'s week up to and including `day`."""
         monday = day - timedelta(days=day.weekday())
-        days = (monday + timedelta(days=offset) for offset in range(day.weekday() + 1))
-        return [name for name in map(self.holiday_on, days) if name is not None]
+        days = [monday + timedelta(days=offset) for offset in range(day.weekday() + 1)]
+        return [(each, name) for each in days if (name := self.holiday_on(each)) is not None]

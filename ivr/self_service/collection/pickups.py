@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from ivr.self_service.collection.holiday_calendar import HolidayCalendar
+from ivr.self_service.collection.holiday_rules import slide
 from ivr.self_service.collection.schedules import Schedule, ServiceChange
 
 #: Service changes may move a recent pickup into the coming days, so look a little back.
@@ -60,13 +61,8 @@ def _planned(schedule: Schedule, today: date, holidays: HolidayCalendar) -> Iter
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         if schedule.rule.falls_on(day):
-            yield _slid(day, holidays)
-
-
-def _slid(day: date, holidays: HolidayCalendar) -> Pickup:
-    """A weekday holiday on or before the pickup day, in the same week, pushes it one day later."""
-    names = holidays.earlier_in_week(day)
-    return Pickup(day + timedelta(days=len(names)), day, names[-1] if names else None)
+            moved, name = slide(day, holidays.week_up_to(day), schedule.rule.falls_on, holidays.rule)
+            yield Pickup(moved, day, name)
 
 
 def _after_changes(pickups: Iterable[Pickup], changes: dict[date, ServiceChange],
