@@ -61,6 +61,9 @@ class Settings:
     log_level: str
     web_threads: int  # threads per gunicorn worker (gthread): webhooks and pushed pages share them
     push_max_streams: int  # pages one web process streams to at once; the other threads stay for webhooks
+    intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
+    intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
+    intent_confirm_below: float | None = None  # None: the intents file's confirm_below
 
     @property
     def production(self) -> bool:
@@ -185,6 +188,7 @@ def _read(env: _Env) -> Settings:
         secret_key=env.secret("SECRET_KEY", "it signs sessions", DEVELOPMENT_SECRET_KEY, production),
         log_level=env.value("LOG_LEVEL", "INFO"),
         **_web_threads(env),
+        **_intents(env),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -201,6 +205,22 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _fraction(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 1:
+        raise ValueError("out of range 0-1")
+    return value
+
+
+def _intents(env: _Env) -> dict[str, Path | float | None]:
+    """Where the main menu's classifier finds its examples and learned phrases, and how sure it must be."""
+    return {
+        "intents_file": env.optional("INTENTS_FILE", Path, "a file path"),
+        "intents_learned_file": env.parsed("INTENTS_LEARNED_FILE", "var/intents-learned.tsv", Path, "a file path"),
+        "intent_confirm_below": env.optional("INTENT_CONFIRM_BELOW", _fraction, "a number from 0 to 1"),
+    }
 
 
 #: Threads per web process kept for webhooks and page requests however many pages are streaming.

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
+from ivr.intents import handlers as intent_handlers
 from ivr.self_service import callbacks, cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
@@ -47,4 +48,7 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     collection_handlers.register(registry, context)
     texts.register(registry, context.texts)
     callbacks.register(registry, context.router, context.settings.office_hours)
+    settings = context.settings
+    intent_handlers.register(registry, settings.intents_file, settings.intents_learned_file,
+                             settings.intent_confirm_below)
     return registry
