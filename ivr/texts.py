@@ -7,6 +7,7 @@ the telephony port (Twilio, or the local adapter).  The webhook only enqueues.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
 
     settings = Settings.from_env()
     redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+    if not _may_text(settings, to):
+        logger.info("not texting %s: the number opted out (STOP)", call_sid)
+        return None
     body = redis.get(ANSWER_KEY + call_sid)
     if body is None:
         logger.warning("no answer kept for %s (older than an hour?); nothing texted", call_sid)
@@ -76,3 +81,18 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
         raise
     redis.set(marker, sid, ex=KEEP_SECONDS)
     return sid
+
+
+def _may_text(settings: Any, to: str) -> bool:
+    """A number that sent STOP to the text line is never texted (ivr/sms/contacts.py)."""
+    from ivr.sms.contacts import may_text
+
+    with _sessions(settings.database_url)() as session:
+        return may_text(session, to)
+
+
+@functools.lru_cache(maxsize=2)
+def _sessions(database_url: str) -> sessionmaker[Session]:
+    from ivr import db
+
+    return db.make_session_factory(db.make_engine(database_url))

@@ -74,7 +74,7 @@ def train(examples: Iterable[tuple[str, str]]) -> Classifier:
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
     )
-    pipeline = make_pipeline(features, LogisticRegression(C=STRENGTH, max_iter=2000))
+    pipeline = make_pipeline(features, LogisticRegression(C=STRENGTH, solver="newton-cg", max_iter=1000))
     pipeline.fit([phrase for phrase, _ in pairs], [intent for _, intent in pairs])
     vocabulary = frozenset(word for phrase, _ in pairs for word in phrase.split() if len(word) > 2)
     return Classifier(pipeline, vocabulary - COMMON_WORDS)
@@ -101,3 +101,16 @@ def _mtime(path: Path | None) -> float:
         return path.stat().st_mtime if path is not None else 0.0
     except OSError:
         return 0.0
+
+
+def held_out_accuracy(pairs: Sequence[tuple[str, str]], share: float, seed: int = 311) -> tuple[float, int]:
+    """Accuracy on a stratified `share` of the pairs, the model trained on the rest; and how many were tested."""
+    from sklearn.model_selection import train_test_split
+
+    phrases, intents = [p for p, _ in pairs], [i for _, i in pairs]
+    train_x, test_x, train_y, test_y = train_test_split(phrases, intents, test_size=share, random_state=seed,
+                                                        stratify=intents)
+    classifier = train(zip(train_x, train_y, strict=True))
+    right = sum(1 for phrase, truth in zip(test_x, test_y, strict=True)
+                if (guess := classifier.guess(phrase)) is not None and guess.intent == truth)
+    return right / len(test_x), len(test_x)

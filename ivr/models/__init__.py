@@ -10,7 +10,8 @@ from ivr.models import (
     queue_wait,
     service_attribute,
     service_type,
+    sms_contact,
 )
 
 __all__ = ["agent", "call", "call_event", "case", "collection", "open311_submission", "queue_wait",
-           "service_attribute", "service_type"]
+           "service_attribute", "service_type", "sms_contact"]
