@@ -50,8 +50,16 @@ def parse_address(text: str) -> SpokenAddress:
     words, zip_code = _take_zip(words)
     house_at = next((i for i, word in enumerate(words) if word.isdigit()), None)
     house = int(words[house_at]) if house_at is not None and int(words[house_at]) <= MAX_HOUSE else None
-    rest = [w for i, w in enumerate(words) if i != house_at and not (w in NUMBER_WORDS and _before(words, i, house_at))]
-    return SpokenAddress(house, _street_words(rest), unit, zip_code)
+    return SpokenAddress(house, _street_after_or_before(words, house_at), unit, zip_code)
+
+
+def _street_after_or_before(words: list[str], house_at: int | None) -> str:
+    """The street follows the house number ("125 Elm Street"), or comes first ("calle Elm número 125")."""
+    if house_at is None:
+        return _street_words(words)
+    after = _street_words(words[house_at + 1:])
+    before = words[:house_at - 1] if house_at and words[house_at - 1] in NUMBER_WORDS else words[:house_at]
+    return after or _street_words(before)
 
 
 def _take_unit(words: list[str]) -> tuple[list[str], str]:
@@ -71,10 +79,6 @@ def _take_zip(words: list[str]) -> tuple[list[str], str]:
     if len(numbers) >= 2 and len(words[numbers[-1]]) == ZIP_LENGTH:
         return words[:numbers[-1]] + words[numbers[-1] + 1:], words[numbers[-1]]
     return words, ""
-
-
-def _before(words: list[str], index: int, house_at: int | None) -> bool:
-    return house_at is not None and index == house_at - 1
 
 
 def _street_words(words: list[str]) -> str:

@@ -34,7 +34,7 @@ class HandlerAnswers:
         with self.sessions() as session:
             match = find_spoken_address(sql.SqlDirectory(session), address)
         if match.lookup is None:
-            return PickupAnswer("need_street" if match.said.house is not None else "unknown")
+            return PickupAnswer("need_street")  # the reply asks for the whole address
         house = str(match.said.house)
         if match.outcome == AMBIGUOUS:
             places = match.lookup.places[:MAX_CHOICES]
