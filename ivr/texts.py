@@ -7,7 +7,6 @@ the telephony port (Twilio, or the local adapter).  The webhook only enqueues.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
-from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +83,12 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
 
 def _may_text(settings: Any, to: str) -> bool:
     """A number that sent STOP to the text line is never texted (ivr/sms/contacts.py)."""
+    from ivr import db
     from ivr.sms.contacts import may_text
 
-    with _sessions(settings.database_url)() as session:
-        return may_text(session, to)
-
-
-@functools.lru_cache(maxsize=2)
-def _sessions(database_url: str) -> sessionmaker[Session]:
-    from ivr import db
-
-    return db.make_session_factory(db.make_engine(database_url))
+    engine = db.make_engine(settings.database_url)
+    try:
+        with db.make_session_factory(engine)() as session:
+            return may_text(session, to)
+    finally:
+        engine.dispose()

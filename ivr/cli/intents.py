@@ -27,9 +27,12 @@ def intents_train(held_out: float) -> None:
 
     settings = _settings()
     catalogue = load_catalogue(settings.intents_file)
-    sessions = db.make_session_factory(db.make_engine(settings.database_url))
-    with sessions() as session:
-        learned = learn_from_cases(session, catalogue)
+    engine = db.make_engine(settings.database_url)
+    try:
+        with db.make_session_factory(engine)() as session:
+            learned = learn_from_cases(session, catalogue)
+    finally:
+        engine.dispose()
     write_learned(settings.intents_learned_file, learned)
     click.echo(f"{len(catalogue.examples())} examples in the intents file, {len(learned)} phrases learned "
                f"from agents' cases, written to {settings.intents_learned_file}")
