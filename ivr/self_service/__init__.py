@@ -46,7 +46,7 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
-    texts.register(registry, context.texts)
+    texts.register(registry, context.texts, context.sessions)
     callbacks.register(registry, context.router, context.settings.office_hours)
     settings = context.settings
     intent_handlers.register(registry, settings.intents_file, settings.intents_learned_file,

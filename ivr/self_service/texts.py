@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.phone import parse_caller
 from ivr.texts import AnswerTexts
@@ -14,12 +17,13 @@ PHRASES = {
 }
 
 
-def register(registry: HandlerRegistry, texts: AnswerTexts, home_region: str = "US") -> None:
+def register(registry: HandlerRegistry, texts: AnswerTexts, sessions: sessionmaker[Session] | None = None,
+             home_region: str = "US") -> None:
     def can_text(request: HandlerRequest) -> HandlerResult:
         caller = parse_caller(request.caller, home_region)
         answered = bool(request.said) or (request.call_sid is not None and texts.has_answer(request.call_sid))
         able = caller.can_receive_sms and request.call_sid is not None and answered
-        return HandlerResult("offer" if able else "skip")
+        return HandlerResult("offer" if able and _not_opted_out(sessions, caller.e164) else "skip")
 
     def send(request: HandlerRequest) -> HandlerResult:
         phrases = PHRASES[request.language]
@@ -29,3 +33,16 @@ def register(registry: HandlerRegistry, texts: AnswerTexts, home_region: str = "
 
     registry.register("texts.offer", can_text, {"offer", "skip"})
     registry.register("texts.send", send, {"sent", "failed"})
+
+
+def _not_opted_out(sessions: sessionmaker[Session] | None, phone: str | None) -> bool:
+    """A number that texted STOP is not offered texts (and the job would not send one)."""
+    from ivr.sms.contacts import may_text
+
+    if sessions is None or phone is None:
+        return True
+    try:
+        with sessions() as session:
+            return may_text(session, phone)
+    except SQLAlchemyError:
+        return False

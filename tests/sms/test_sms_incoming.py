@@ -13,7 +13,8 @@ from ivr.cases.reference import display, make_reference
 from ivr.cases.service import NewCase, open_case
 from ivr.sms import contacts
 from tests.collection.conftest import cityline
-from tests.conftest import AUTH_TOKEN
+from tests.conftest import AUTH_TOKEN, TwilioClient
+from tests.voice_responses import heard, twiml
 
 TEXTER = "+13125550199"
 
@@ -129,3 +130,14 @@ def test_opt_outs_are_kept_in_sql(sessions):
         contacts.set_opted_out(session, "+13125550111", False)
     with sessions() as session:
         assert contacts.may_text(session, "+13125550111")
+
+
+def test_a_caller_who_texted_stop_is_not_offered_an_answer_by_text(texts, app):
+    reference = make_reference(2026, 42)
+    with db.unit_of_work(app.extensions["cityline"].sessions) as session:
+        open_case(session, NewCase(reference, "potholes", "phone", datetime(2026, 11, 24, 15, 0, tzinfo=UTC)))
+    voice = TwilioClient(app.test_client())
+    offer = "To get this by text message, press 1. To continue, press 2."
+    assert offer in heard(twiml(voice.post("/voice/step?node=case_status_info&lang=en", {"Digits": reference})))
+    replies(texts("STOP"))
+    assert offer not in heard(twiml(voice.post("/voice/step?node=case_status_info&lang=en", {"Digits": reference})))
