@@ -26,7 +26,7 @@ STRENGTH = 20.0
 
 
 #: How alike a heard word must be to a word of the examples to count as known.
-KNOWN_ALIKE = 0.8
+KNOWN_ALIKE = 0.85
 #: Words too common to show that an utterance is about anything the examples describe.
 COMMON_WORDS = frozenset({
     "the", "and", "for", "you", "are", "can", "get", "want", "need", "like", "please", "this", "that", "with",
