@@ -1,7 +1,7 @@
 """sms_contacts: numbers that texted 3-1-1, their language and their STOP (opt-out)
 
-Revision ID: 0006_speech
-Revises: 0005
+Revision ID: 0007_speech
+Revises: 0006_auth
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_speech"
-down_revision = "0005"
+revision = "0007_speech"
+down_revision = "0006_auth"
 branch_labels = None
 depends_on = None
 
