@@ -31,16 +31,20 @@ from flows.instructions import (
     Visit,
 )
 from flows.numbers import is_ascii_digits
-from flows.speech import mentions, spoken_digits, spoken_key
+from flows.speech import mentions, normalise, spoken_digits, spoken_key
 
 #: Bound on silent nodes walked in one turn; validation already rules out silent loops.
 MAX_SILENT_STEPS = 64
+#: The most of a caller's words a menu hands on (Twilio transcripts of a few sentences fit).
+MAX_WORDS = 200
 #: In a collect, a lone * asks for a person (0-9 are part of the number being typed).
 COLLECT_ESCAPE_KEY = "*"
 #: A collected value waiting for the caller to confirm it travels under this prefix.
 PENDING_PREFIX = "pending_"
 YES_WORDS = frozenset({"yes", "yeah", "yep", "correct", "right", "that's right", "si", "sí", "correcto", "claro"})
 NO_WORDS = frozenset({"no", "nope", "wrong", "incorrect", "incorrecto", "equivocado"})
+#: The value that carries a caller's words from a menu to the node named by its `on_words`.
+WORDS_VALUE = "words"
 #: Queue and transfer results after which the caller has simply gone.
 CALLER_GONE = frozenset({"hangup"})
 SUCCESSFUL_RESULTS = frozenset({"bridged", "completed", "answered"})
@@ -166,7 +170,7 @@ class Engine:
         fixed_length = node.max_length if node.min_length == node.max_length else None
         walk.instructions.append(Listen(
             state=walk.state(node.id, attempts), prompts=tuple(self._prompt_sounds(walk, node)),
-            dtmf=node.input in ("digits", "both"), speech=True, language=walk.language,
+            dtmf=node.input in ("digits", "both", "any"), speech=True, language=walk.language,
             timeout=self.flow.settings.timeout, num_digits=fixed_length,
             finish_on_key=node.finish_on_key, hints=node.hints.get(walk.language, ()),
         ))
@@ -196,6 +200,11 @@ class Engine:
 
     def _respond_menu(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
         assert isinstance(node, model.MenuNode)
+        if self._for_words_node(node, reply):
+            walk.values[WORDS_VALUE] = normalise(reply.speech)[:MAX_WORDS]
+            walk.visits[-1] = replace(walk.visits[-1], result=WORDS_VALUE)
+            self._hand_on_words(walk, node, attempts)
+            return
         choice = self._choose(node, reply)
         if choice is None:
             self._retry(walk, node, attempts)
@@ -206,6 +215,27 @@ class Engine:
             walk.visits[-1] = replace(walk.visits[-1], result=f"option {choice.key}")
             walk.language = choice.language or walk.language
             self._enter(walk, choice.goto)
+
+    def _hand_on_words(self, walk: _Walk, node: model.MenuNode, attempts: int) -> None:
+        """The `on_words` answer node names where the words lead; back to this menu counts as not understood."""
+        assert node.on_words is not None, "checked by the caller"
+        answer = self.flow.node(node.on_words)
+        walk.visits.append(Visit(answer.id))
+        walk.values.update(answer.set)
+        following = self._enter_answer(walk, answer, 0)
+        if following == node.id:
+            self._retry(walk, node, attempts)
+        elif following is not None:
+            self._enter(walk, following)
+
+    def _for_words_node(self, node: model.MenuNode, reply: Reply) -> bool:
+        """Speech goes to the menu's `on_words` node unless it is a key ("two") or exactly a global word ("agent")."""
+        if not node.on_words or reply.digits or not normalise(reply.speech) or spoken_key(reply.speech):
+            return False
+        said = normalise(reply.speech)
+        words = {normalise(word) for option in self.flow.global_options.values() if node.global_options
+                 for phrases in option.words.values() for word in phrases}
+        return said not in words
 
     def _choose(self, node: model.MenuNode, reply: Reply) -> model.MenuOption | model.GlobalOption | None:
         """Keys win; for speech, an option's words, then a global's, then a spoken key ("press one")."""
@@ -272,8 +302,12 @@ class Engine:
 
     @staticmethod
     def _collected_value(node: model.CollectNode, reply: Reply) -> str | None:
-        if node.input == "speech":
+        if node.input == "speech" or (node.input == "any" and not reply.digits):
             value = " ".join(reply.speech.split())
+        elif node.input == "any":
+            value = reply.digits.rstrip(node.finish_on_key)
+            if not is_ascii_digits(value):
+                return None
         else:
             value = reply.digits.rstrip(node.finish_on_key) or spoken_digits(reply.speech)
             if not is_ascii_digits(value):

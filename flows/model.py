@@ -66,12 +66,13 @@ class MenuNode(Node):
     options: tuple[MenuOption, ...] = ()
     global_options: bool = True  # accept the flow's repeat / agent keys here
     footer: bool = True  # and announce them after the prompt
+    on_words: str | None = None  # speech that is not a key goes to this node, the words in the value `words`
 
 
 @dataclass(frozen=True)
 class CollectNode(Node):
     name: str = ""  # the value is stored under this name for later nodes and handlers
-    input: str = "digits"  # "digits", "speech" or "both"
+    input: str = "digits"  # "digits", "speech", "both" (speech read as digits) or "any" (keys, or the words as said)
     min_length: int = 1
     max_length: int = 20
     finish_on_key: str = "#"

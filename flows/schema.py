@@ -144,6 +144,7 @@ FIELD_READERS: dict[str, Callable[[Any, str, Problems], Any]] = {
     "options": _options,
     "global_options": _boolean,
     "footer": _boolean,
+    "on_words": _text,
     "name": _text,
     "input": _text,
     "min_length": _integer,

@@ -28,7 +28,7 @@ REQUIRED_MESSAGES = {
 }
 DTMF_KEYS = set("0123456789*#")
 SKILL_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-INPUT_KINDS = ("digits", "speech", "both")
+INPUT_KINDS = ("digits", "speech", "both", "any")
 MAX_SET_VALUE = 60
 
 
@@ -80,15 +80,21 @@ def targets_of(flow: model.Flow, node: model.Node) -> Iterator[tuple[str, str]]:
     if node.type in model.INTERACTIVE_TYPES or node.on_failure:
         yield "on_failure", flow.failure_target(node)
     if isinstance(node, model.MenuNode):
-        for option in node.options:
-            yield f"option {option.key}", option.goto
-        if node.global_options:
-            for name, option in flow.global_options.items():
-                if option.goto:
-                    yield f"global option {name}", option.goto
+        yield from _menu_targets(flow, node)
     if isinstance(node, model.AnswerNode):
         for outcome, target in node.outcomes.items():
             yield f"outcome {outcome}", target
+
+
+def _menu_targets(flow: model.Flow, node: model.MenuNode) -> Iterator[tuple[str, str]]:
+    for option in node.options:
+        yield f"option {option.key}", option.goto
+    if node.on_words:
+        yield "on_words", node.on_words
+    if node.global_options:
+        for name, option in flow.global_options.items():
+            if option.goto:
+                yield f"global option {name}", option.goto
 
 
 def _check_targets(flow: model.Flow, problems: Problems) -> None:
@@ -143,6 +149,14 @@ def _check_menu(flow: model.Flow, node: model.Node, _: HandlerRegistry, problems
             problems.add(where, f"option {option.key} switches to unknown language {option.language!r}")
         seen.add(option.key)
         _check_key_is_announced(flow, node, option, problems)
+    _check_on_words(flow, node, problems)
+
+
+def _check_on_words(flow: model.Flow, node: model.MenuNode, problems: Problems) -> None:
+    target = flow.nodes.get(node.on_words or "")
+    if target is not None and not isinstance(target, model.AnswerNode):
+        problems.add(f"node {node.id!r}", f"on_words must lead to an answer node (the words never travel "
+                                          f"in a URL), not the {target.type} {target.id!r}")
 
 
 def _check_key_is_announced(

@@ -27,6 +27,7 @@ from ivr.contact_center import ContactCenter
 from ivr.routing_records import RoutingRecords
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
+from ivr.sms import bp as sms_blueprint
 from ivr.telephony import Telephony, make_telephony
 from ivr.texts import AnswerTexts
 from routing.router import Router
@@ -99,5 +100,6 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
                        settings.push_max_streams)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(sms_blueprint)
     security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
     return app

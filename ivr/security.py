@@ -3,7 +3,7 @@
 CSRF (Flask-WTF): every POST/PUT/PATCH/DELETE must carry the session's token,
 in the form field `csrf_token` or, from JavaScript, the `X-CSRFToken` header
 (pages expose it in <meta name="csrf-token">).  Exempt are the blueprints that
-authenticate otherwise: Twilio's webhooks (signatures) and the Open311 API
+authenticate otherwise: Twilio's webhooks (voice and sms: signatures) and the Open311 API
 (API keys); the residents' forms check the same Flask-WTF token themselves
 (ivr.web.csrf) so a refused form can be shown again with what was typed.
 """
@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ivr.settings import Settings
 
 csrf = CSRFProtect()
-EXEMPT_BLUEPRINTS = ("voice", "open311", "web")
+EXEMPT_BLUEPRINTS = ("voice", "open311", "web", "sms")
 TWILIO_ORIGINS = "https://*.twilio.com wss://*.twilio.com"
 
 

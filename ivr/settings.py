@@ -64,6 +64,9 @@ class Settings:
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
     #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
     local_line_types: Mapping[str, str] = field(default_factory=dict)
+    intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
+    intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
+    intent_confirm_below: float | None = None  # None: the intents file's confirm_below
 
     @property
     def production(self) -> bool:
@@ -191,6 +194,7 @@ def _read(env: _Env) -> Settings:
         trusted_proxies=env.parsed("TRUSTED_PROXIES", "0", _proxy_count, "a number of proxies from 0 to 5"),
         local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
+        **_intents(env),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -207,6 +211,22 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _fraction(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 1:
+        raise ValueError("out of range 0-1")
+    return value
+
+
+def _intents(env: _Env) -> dict[str, Path | float | None]:
+    """Where the main menu's classifier finds its examples and learned phrases, and how sure it must be."""
+    return {
+        "intents_file": env.optional("INTENTS_FILE", Path, "a file path"),
+        "intents_learned_file": env.parsed("INTENTS_LEARNED_FILE", "var/intents-learned.tsv", Path, "a file path"),
+        "intent_confirm_below": env.optional("INTENT_CONFIRM_BELOW", _fraction, "a number from 0 to 1"),
+    }
 
 
 #: Threads per web process kept for webhooks and page requests however many pages are streaming.

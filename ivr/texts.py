@@ -62,6 +62,9 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
 
     settings = Settings.from_env()
     redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+    if not _may_text(settings, to):
+        logger.info("not texting %s: the number opted out (STOP)", call_sid)
+        return None
     body = redis.get(ANSWER_KEY + call_sid)
     if body is None:
         logger.warning("no answer kept for %s (older than an hour?); nothing texted", call_sid)
@@ -76,3 +79,16 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
         raise
     redis.set(marker, sid, ex=KEEP_SECONDS)
     return sid
+
+
+def _may_text(settings: Any, to: str) -> bool:
+    """A number that sent STOP to the text line is never texted (ivr/sms/contacts.py)."""
+    from ivr import db
+    from ivr.sms.contacts import may_text
+
+    engine = db.make_engine(settings.database_url)
+    try:
+        with db.make_session_factory(engine)() as session:
+            return may_text(session, to)
+    finally:
+        engine.dispose()

@@ -12,7 +12,9 @@ from ivr.cli.agents import agents
 from ivr.cli.common import redis as _redis
 from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
+from ivr.cli.intents import intents
 from ivr.cli.routing import routing
+from ivr.cli.texting import text
 from ivr.settings import ConfigError
 
 
@@ -316,3 +318,5 @@ def db_current() -> None:
 main.add_command(import_group)
 main.add_command(agents)
 main.add_command(routing)
+main.add_command(intents)
+main.add_command(text)

@@ -12,7 +12,8 @@ from ivr.models import (
     queue_wait,
     service_attribute,
     service_type,
+    sms_contact,
 )
 
 __all__ = ["agent", "call", "call_event", "callback", "case", "collection", "open311_submission", "outbox",
-           "queue_wait", "service_attribute", "service_type"]
+           "queue_wait", "service_attribute", "service_type", "sms_contact"]

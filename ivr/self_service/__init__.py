@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
+from ivr.intents import handlers as intent_handlers
 from ivr.routing_records import RoutingRecords
 from ivr.self_service import callbacks, cases, office_hours, texts
 from ivr.self_service.collection import handlers as collection_handlers
@@ -50,6 +51,9 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)
     collection_handlers.register(registry, context)
-    texts.register(registry, context.texts, context.line_types)
+    texts.register(registry, context.texts, context.line_types, context.sessions)
     callbacks.register(registry, context.router, context.settings.office_hours, RoutingRecords(context.sessions))
+    settings = context.settings
+    intent_handlers.register(registry, settings.intents_file, settings.intents_learned_file,
+                             settings.intent_confirm_below)
     return registry

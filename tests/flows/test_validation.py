@@ -163,7 +163,8 @@ class TestValidateCommand:
 
     def test_lists_the_problems_of_a_broken_flow_and_fails(self, tmp_path):
         broken = tmp_path / "broken.yaml"
-        broken.write_text(DEFAULT_FLOW_FILE.read_text().replace("goto: report_menu", "goto: report_menyu"))
+        broken.write_text(DEFAULT_FLOW_FILE.read_text().replace("goto: report_menu", "goto: report_menyu")
+                          .replace("report_other: report_menu", "report_other: report_menyu"))
         result = CliRunner().invoke(main, ["flows", "validate", str(broken)], env={})
         assert result.exit_code == 1
         assert f"{broken}: " in result.output

@@ -59,7 +59,7 @@ class TestMenus:
 
     @pytest.mark.parametrize(("params", "expected_node"), [
         ({"Digits": "2"}, "report_menu"),
-        ({"SpeechResult": "I want to report a pothole", "Confidence": "0.7"}, "report_menu"),
+        ({"SpeechResult": "I want to report a problem", "Confidence": "0.7"}, "report_menu"),
         ({"Digits": "4"}, "anything_else"),
         ({"Digits": "9"}, "main_menu"),
     ])

@@ -8,13 +8,15 @@ code, a street id, candidates as "street id.zone" pairs joined by "~".  The
 caller's own words (`street`) are dropped once looked up: accents and apostrophes
 in them would not survive the round trip intact.
 
-Values read: `house`, `street` and `zip` (collected by the flow), `choice` (a key).
+Values read: `address` (a whole address said at once, or a house number typed), `house`, `street` and
+`zip` (collected by the flow), `choice` (a key).
 Values set: `zone`, `sid` (the street's id), `zip`, `cands`, `picks` (bad choices so far).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from flows.numbers import is_ascii_digits, whole_number
+from flows.speech import normalise
+from ivr.addresses.lookup import find_spoken_address
+from ivr.addresses.spoken import parse_address
 from ivr.self_service.collection import answers, choices, sql
 from ivr.self_service.collection.addresses import (
     AMBIGUOUS,
@@ -68,6 +73,27 @@ class CollectionHandlers:
         with self.sessions() as session:
             lookup = find_address(sql.SqlDirectory(session), house, street)
         return _lookup_result(lookup, request)
+
+    def lookup_spoken_address(self, request: HandlerRequest) -> HandlerResult:
+        """A whole address said at once ("one twenty-five Elm Street"), or just a house number typed or said.
+
+        Outcomes beyond a lookup's: need_street (only a house number was given),
+        need_house (only a street; its name travels on, normalised), agent (a lone 0).
+        """
+        text = request.values.get("address", "")
+        said = parse_address(text)
+        if said.house == 0 or (said.house is None and text.strip() == "0"):
+            return HandlerResult("agent", values={"address": ""})
+        if said.house is not None and not said.street and not said.zip:
+            return HandlerResult("need_street", values={"address": "", "house": str(said.house)})
+        if said.house is None:
+            street = "-".join(normalise(said.street).split())[:MAX_VALUE]
+            return HandlerResult("need_house" if street else UNKNOWN, values={"address": "", "street": street})
+        with self.sessions() as session:
+            match = find_spoken_address(sql.SqlDirectory(session), text)
+        found = {"address": "", "house": str(said.house)} | ({"zip": said.zip} if said.zip else {})
+        result = _lookup_result(match.lookup or Lookup(UNKNOWN), _with_values(request, found))
+        return replace(result, values={**found, **result.values})
 
     def lookup_zip(self, request: HandlerRequest) -> HandlerResult:
         """ZIP code and house number to a zone, when the street name was not understood."""
@@ -134,6 +160,10 @@ class CollectionHandlers:
         return places if len(places) == len(pairs) else []
 
 
+def _with_values(request: HandlerRequest, values: Mapping[str, str]) -> HandlerRequest:
+    return replace(request, values={**request.values, **values})
+
+
 def _number(text: str) -> int | None:
     number = whole_number(text)
     return number if number is not None and 0 < number < 1_000_000 else None
@@ -172,10 +202,13 @@ def _wrong_key(request: HandlerRequest) -> HandlerResult:
 
 
 def register(registry: HandlerRegistry, context: SelfServiceContext) -> None:
-    """Registers collection.check_house, lookup_address, lookup_zip, offer_streets, choose_street, next_pickups."""
+    """Registers collection.check_house, lookup_spoken_address, lookup_address, lookup_zip, offer_streets,
+    choose_street, next_pickups."""
     handlers = CollectionHandlers(context.sessions, context.settings.office_hours.zone)
     registry.register("collection.check_house", handlers.check_house, {"ok", "agent"})
     registry.register("collection.lookup_address", handlers.lookup_address, LOOKUP_OUTCOMES)
+    registry.register("collection.lookup_spoken_address", handlers.lookup_spoken_address,
+                      LOOKUP_OUTCOMES | {"need_street", "need_house", "agent"})
     registry.register("collection.lookup_zip", handlers.lookup_zip, LOOKUP_OUTCOMES)
     registry.register("collection.offer_streets", handlers.offer_streets, {"offered", "none"})
     registry.register("collection.choose_street", handlers.choose_street, {FOUND, "repeat", "none", "give_up"})

@@ -1,0 +1,116 @@
+"""A text classifier for short transcripts: TF-IDF over words and letter groups, then logistic regression.
+
+Letter groups (3-5 characters within words) carry most of the weight: speech
+recognisers misspell ("pot hole", "streetlite", "recojen"), and a misspelt word
+still shares most of its letter groups with the right one.  The model is small
+(a few thousand features), trains in well under a second on the examples, and
+runs on this machine: nothing leaves it.  scikit-learn is imported only when a
+model is first trained, so processes that never classify do not pay for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.speech import normalise
+from ivr.intents.catalogue import Catalogue, load_catalogue
+from ivr.intents.learned import read_learned
+
+#: Regularisation: high enough that an example phrase said back is recognised with confidence.
+STRENGTH = 20.0
+
+
+#: How alike a heard word must be to a word of the examples to count as known.
+KNOWN_ALIKE = 0.85
+#: Words too common to show that an utterance is about anything the examples describe.
+COMMON_WORDS = frozenset({
+    "the", "and", "for", "you", "are", "can", "get", "want", "need", "like", "please", "this", "that", "with",
+    "what", "when", "there", "have", "about", "calling", "call", "know", "just", "hello",
+    "por", "favor", "que", "quiero", "una", "los", "las", "del", "con", "para", "hay", "necesito", "saber",
+    "cuando", "como", "esta", "llamo", "hola",
+})
+
+
+@dataclass(frozen=True)
+class Guess:
+    intent: str
+    probability: float  # 0-1, how sure the model is
+
+
+class Classifier:
+    def __init__(self, pipeline: Any, vocabulary: frozenset[str]) -> None:
+        self._pipeline = pipeline
+        self._vocabulary = vocabulary
+
+    def guess(self, text: str) -> Guess | None:
+        """The likeliest intent, or None for words none of which the examples use ("mumble mumble")."""
+        words = normalise(text)
+        if not any(self._known(word) for word in words.split()):
+            return None
+        probabilities = self._pipeline.predict_proba([words])[0]
+        best = int(probabilities.argmax())
+        return Guess(str(self._pipeline.classes_[best]), float(probabilities[best]))
+
+    def _known(self, word: str) -> bool:
+        """A word the examples use, or one a recogniser may have misspelt ("vache" for "bache")."""
+        if word in self._vocabulary:
+            return True
+        return len(word) > 3 and bool(difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=KNOWN_ALIKE))
+
+
+def train(examples: Iterable[tuple[str, str]]) -> Classifier:
+    """A classifier trained on (phrase, intent) pairs."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    pairs = [(normalise(phrase), intent) for phrase, intent in examples if normalise(phrase)]
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+    )
+    pipeline = make_pipeline(features, LogisticRegression(C=STRENGTH, solver="newton-cg", max_iter=1000))
+    pipeline.fit([phrase for phrase, _ in pairs], [intent for _, intent in pairs])
+    vocabulary = frozenset(word for phrase, _ in pairs for word in phrase.split() if len(word) > 2)
+    return Classifier(pipeline, vocabulary - COMMON_WORDS)
+
+
+def training_pairs(catalogue: Catalogue, learned: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The catalogue's examples plus learned phrases whose intent the catalogue still has."""
+    return catalogue.examples() + [(phrase, intent) for phrase, intent in learned if intent in catalogue.intents]
+
+
+@functools.lru_cache(maxsize=4)
+def _trained(intents_file: Path | None, learned_file: Path | None, _stamp: tuple[float, float]) -> Classifier:
+    catalogue = load_catalogue(intents_file)
+    return train(training_pairs(catalogue, read_learned(learned_file)))
+
+
+def cached_classifier(intents_file: Path | None, learned_file: Path | None) -> Classifier:
+    """The model for these files, trained once per process (again only when a file changes)."""
+    return _trained(intents_file, learned_file, (_mtime(intents_file), _mtime(learned_file)))
+
+
+def _mtime(path: Path | None) -> float:
+    try:
+        return path.stat().st_mtime if path is not None else 0.0
+    except OSError:
+        return 0.0
+
+
+def held_out_accuracy(pairs: Sequence[tuple[str, str]], share: float, seed: int = 311) -> tuple[float, int]:
+    """Accuracy on a stratified `share` of the pairs, the model trained on the rest; and how many were tested."""
+    from sklearn.model_selection import train_test_split
+
+    phrases, intents = [p for p, _ in pairs], [i for _, i in pairs]
+    train_x, test_x, train_y, test_y = train_test_split(phrases, intents, test_size=share, random_state=seed,
+                                                        stratify=intents)
+    classifier = train(zip(train_x, train_y, strict=True))
+    right = sum(1 for phrase, truth in zip(test_x, test_y, strict=True)
+                if (guess := classifier.guess(phrase)) is not None and guess.intent == truth)
+    return right / len(test_x), len(test_x)
