@@ -6,11 +6,12 @@ from ivr.models import (
     call_event,
     case,
     collection,
+    knowledge,
     open311_submission,
     queue_wait,
     service_attribute,
     service_type,
 )
 
-__all__ = ["agent", "call", "call_event", "case", "collection", "open311_submission", "queue_wait",
+__all__ = ["agent", "call", "call_event", "case", "collection", "knowledge", "open311_submission", "queue_wait",
            "service_attribute", "service_type"]
