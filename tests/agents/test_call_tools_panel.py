@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from html.parser import HTMLParser
 
 from flask import render_template
 
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"alice:agent").decode()}
+from tests.agents.login import log_in
 
 
 class Controls(HTMLParser):
@@ -57,6 +56,6 @@ def test_the_panels_script_and_styles_are_served(app):
 
 
 def test_the_directory_finds_departments_by_keyword_in_both_languages(app):
-    found = app.test_client().get("/agents/api/directory?q=stray", headers=AUTH).get_json()["departments"]
+    found = log_in(app.test_client(), "alice").get("/agents/api/directory?q=stray").get_json()["departments"]
     assert [(d["id"], d["names"]["es"]) for d in found] == [("animal-services", "Servicios de Animales")]
     assert app.test_client().get("/agents/api/directory").status_code == 401

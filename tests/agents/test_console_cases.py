@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 
 import pytest
@@ -13,9 +12,9 @@ from ivr.cases.service import NewCase, find_by_reference, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from routing.calls import CallRequest
+from tests.agents.login import log_in
 
 SID = "CA" + "d" * 32
-AUTH = {"Authorization": "Basic " + base64.b64encode(b"alice:agent").decode()}
 EXISTING = make_reference(2026, 41)
 
 
@@ -26,43 +25,43 @@ def services(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client(app, services):  # type: ignore[no-untyped-def]
+    client = log_in(app.test_client(), "alice", skills={"potholes": 6}, name="Alice Rivera")
     with db.unit_of_work(services.sessions) as session:
-        session.add(Agent(login="alice", name="Alice Rivera", skills={"potholes": 6}, languages=["en"], active=True))
         open_case(session, NewCase(reference=EXISTING, service_code="potholes", channel="web", address="120 Elm St",
                                    opened_at=datetime(2026, 11, 30, tzinfo=UTC), description="Deep hole"))
         open_case(session, NewCase(reference=make_reference(2026, 42), service_code="potholes", channel="web",
                                    address="900 Elm St", opened_at=datetime(2026, 11, 30, tzinfo=UTC)))
         open_case(session, NewCase(reference=make_reference(2026, 43), service_code="streetlights",
                                    channel="web", address="118 Elm St", opened_at=datetime(2026, 11, 30, tzinfo=UTC)))
-    return app.test_client()
+    return client
 
 
 @pytest.fixture
 def on_call(client, services):  # type: ignore[no-untyped-def]
     """Alice accepted SID's call; the worker has written its row."""
-    assert client.post("/agents/api/me/state", json={"state": "available"}, headers=AUTH).status_code == 200
+    assert client.post("/agents/api/me/state", json={"state": "available"}).status_code == 200
     services.router.enqueue(CallRequest(SID, "potholes", "en"))
-    offer = client.get("/agents/api/me", headers=AUTH).get_json()["offer"]
-    assert client.post(f"/agents/api/offers/{offer['id']}/accept", headers=AUTH).status_code == 200
+    offer = client.get("/agents/api/me").get_json()["offer"]
+    assert client.post(f"/agents/api/offers/{offer['id']}/accept").status_code == 200
     with db.unit_of_work(services.sessions) as session:
         session.add(Call(call_sid=SID, caller="+13125550199", started_at=datetime.now(UTC)))
     return client
 
 
 def test_service_types_are_found_by_name_or_keyword(client):
-    found = client.get("/agents/api/service-types?q=pothole", headers=AUTH).get_json()["services"]
+    found = client.get("/agents/api/service-types?q=pothole").get_json()["services"]
     assert [s["code"] for s in found] == ["potholes"]
 
 
 def test_open_cases_of_the_same_type_near_the_address_are_suggested(client):
-    nearby = client.get("/agents/api/cases/nearby?service=potholes&address=125 Elm Street", headers=AUTH).get_json()
+    nearby = client.get("/agents/api/cases/nearby?service=potholes&address=125 Elm Street").get_json()
     assert [case["reference"] for case in nearby["cases"]] == [EXISTING]  # not 900 Elm, not the streetlight
 
 
 def test_adding_the_caller_to_the_existing_case_links_the_call_and_no_second_case_opens(on_call, services):
-    joined = on_call.post(f"/agents/api/cases/{EXISTING}/join", headers=AUTH).get_json()
+    joined = on_call.post(f"/agents/api/cases/{EXISTING}/join").get_json()
     assert joined["case"]["callers"] == 1 and joined["already"] is False
-    assert on_call.get("/agents/api/cases/mine", headers=AUTH).get_json()["case"]["reference"] == EXISTING
+    assert on_call.get("/agents/api/cases/mine").get_json()["case"]["reference"] == EXISTING
     with db.unit_of_work(services.sessions) as session:
         call = session.query(Call).filter_by(call_sid=SID).one()
         call.agent_id = session.query(Agent).filter_by(login="alice").one().id
@@ -75,32 +74,32 @@ def test_adding_the_caller_to_the_existing_case_links_the_call_and_no_second_cas
 
 def test_the_agent_files_the_case_and_reads_back_its_number(on_call):
     response = on_call.post("/agents/api/cases", json={"service_code": "potholes", "address": "500 Oak Ave",
-                                                      "description": "Large pothole in the bus lane"}, headers=AUTH)
+                                                      "description": "Large pothole in the bus lane"})
     assert response.status_code == 201, response.get_json()
     case = response.get_json()["case"]
     assert case["status"] == "open" and case["callers"] == 1 and " " in case["spoken_en"]
 
 
 def test_invalid_answers_are_listed_not_filed(on_call):
-    response = on_call.post("/agents/api/cases", json={"service_code": "nonsense"}, headers=AUTH)
+    response = on_call.post("/agents/api/cases", json={"service_code": "nonsense"})
     assert response.status_code == 400 and response.get_json()["problems"]
 
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", "null"])
 def test_a_body_that_is_not_a_json_object_is_refused(on_call, body):
-    response = on_call.post("/agents/api/cases", data=body, headers={**AUTH, "Content-Type": "application/json"})
+    response = on_call.post("/agents/api/cases", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.get_json()["error"]
 
 
 def test_without_a_call_there_is_nothing_to_file(client):
-    response = client.post("/agents/api/cases", json={"service_code": "potholes"}, headers=AUTH)
+    response = client.post("/agents/api/cases", json={"service_code": "potholes"})
     assert response.status_code == 409 and "no call" in response.get_json()["error"]
 
 
 def test_a_case_moves_to_in_progress_then_closed_with_a_resolution(client):
     path = f"/agents/api/cases/{EXISTING}/status"
-    assert client.post(path, json={"status": "in_progress"}, headers=AUTH).get_json()["case"]["status"] == "in_progress"
-    assert client.post(path, json={"status": "closed"}, headers=AUTH).status_code == 400
-    closed = client.post(path, json={"status": "closed", "resolution": "Patched"}, headers=AUTH).get_json()["case"]
+    assert client.post(path, json={"status": "in_progress"}).get_json()["case"]["status"] == "in_progress"
+    assert client.post(path, json={"status": "closed"}).status_code == 400
+    closed = client.post(path, json={"status": "closed", "resolution": "Patched"}).get_json()["case"]
     assert (closed["status"], closed["resolution"]) == ("closed", "Patched")
-    assert client.post(path, json={"status": "sideways"}, headers=AUTH).status_code == 400
+    assert client.post(path, json={"status": "sideways"}).status_code == 400

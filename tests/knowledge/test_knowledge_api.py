@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-
 from click.testing import CliRunner
 
 from ivr.cli import main
 from ivr.cli.imports import SAMPLE_CITY
-
-
-def basic(login: str, password: str = "agent") -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()}
+from tests.agents.login import log_in
 
 
 def imported(env, monkeypatch) -> str:
@@ -35,21 +30,21 @@ def test_a_folder_with_a_bad_article_loads_nothing(env, monkeypatch, tmp_path):
 
 def test_an_agent_searches_and_opens_an_article_with_its_translations(app, env, monkeypatch):
     imported(env, monkeypatch)
-    client = app.test_client()
-    found = client.get("/agents/api/knowledge?q=couch mattress", headers=basic("alice")).get_json()
+    client = log_in(app.test_client(), "alice")
+    found = client.get("/agents/api/knowledge?q=couch mattress").get_json()
     assert found["articles"][0]["slug"] == "bulk-pickup"
-    opened = client.get(f"/agents/api/knowledge/{found['articles'][0]['id']}", headers=basic("alice")).get_json()
+    opened = client.get(f"/agents/api/knowledge/{found['articles'][0]['id']}").get_json()
     assert "two bulk items" in opened["body"] and [t["language"] for t in opened["translations"]] == ["es"]
 
 
 def test_bad_searches_are_refused_with_a_reason(app):
-    client = app.test_client()
-    assert client.get("/agents/api/knowledge?q=x&lang=fr", headers=basic("alice")).status_code == 400
-    assert client.get("/agents/api/knowledge?q=" + "x" * 201, headers=basic("alice")).status_code == 400
-    assert client.get("/agents/api/knowledge/999", headers=basic("alice")).status_code == 404
-    assert client.get("/agents/api/knowledge?q=x").status_code == 401
+    client = log_in(app.test_client(), "alice")
+    assert client.get("/agents/api/knowledge?q=x&lang=fr").status_code == 400
+    assert client.get("/agents/api/knowledge?q=" + "x" * 201).status_code == 400
+    assert client.get("/agents/api/knowledge/999").status_code == 404
+    assert app.test_client().get("/agents/api/knowledge?q=x").status_code == 401
 
 
 def test_no_call_means_no_suggestions(app):
-    body = app.test_client().get("/agents/api/knowledge/suggested", headers=basic("alice")).get_json()
+    body = log_in(app.test_client(), "alice").get("/agents/api/knowledge/suggested").get_json()
     assert body == {"skill": None, "articles": []}

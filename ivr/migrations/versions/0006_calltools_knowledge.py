@@ -1,7 +1,7 @@
 """knowledge_articles: the agents' knowledge base, with a full-text index per database
 
 Revision ID: 0006_calltools
-Revises: 0005
+Revises: 0006_auth
 Create Date: 2026-12-01
 
 SQLite gets an FTS5 table over the articles (external content, kept by
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_calltools"
-down_revision = "0005"
+down_revision = "0006_auth"
 branch_labels = None
 depends_on = None
 
