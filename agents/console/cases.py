@@ -45,6 +45,10 @@ class NoCall(RuntimeError):
     """The agent has no call on the line or in wrap-up."""
 
 
+class RoutingDown(RuntimeError):
+    """Routing's Redis did not answer, so which call the agent is on is unknown."""
+
+
 def _services():  # type: ignore[no-untyped-def]
     return current_app.extensions["cityline"]
 
@@ -58,6 +62,11 @@ def database_unreachable(error: SQLAlchemyError) -> ResponseReturnValue:
 @bp.errorhandler(NoCall)
 def no_call(error: NoCall) -> ResponseReturnValue:
     return jsonify(error="Cases are worked with a call: you have no call on the line or in wrap-up."), 409
+
+
+@bp.errorhandler(RoutingDown)
+def routing_down(error: RoutingDown) -> ResponseReturnValue:
+    return jsonify(error="Routing is unreachable, so your call is unknown right now; try again shortly."), 503
 
 
 @bp.errorhandler(CallNotRecorded)
@@ -75,8 +84,8 @@ def _my_call() -> str:
         agent = _services().router.agent(g.login)
     except UnknownAgent:
         raise NoCall() from None
-    except (RoutingError, RedisError):
-        raise NoCall() from None
+    except (RoutingError, RedisError) as error:
+        raise RoutingDown(str(error)) from error
     if not agent.call:
         raise NoCall()
     return str(agent.call)

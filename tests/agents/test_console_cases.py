@@ -103,3 +103,14 @@ def test_a_case_moves_to_in_progress_then_closed_with_a_resolution(client):
     closed = client.post(path, json={"status": "closed", "resolution": "Patched"}).get_json()["case"]
     assert (closed["status"], closed["resolution"]) == ("closed", "Patched")
     assert client.post(path, json={"status": "sideways"}).status_code == 400
+
+
+def test_routing_down_is_a_clear_503_not_a_500(client, services, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisDown
+
+    def unreachable(login):  # type: ignore[no-untyped-def]
+        raise RedisDown("connection refused")
+
+    monkeypatch.setattr(services.router, "agent", unreachable)
+    response = client.post("/agents/api/cases", json={"service_code": "potholes"})
+    assert response.status_code == 503 and "Routing is unreachable" in response.get_json()["error"]
