@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from agents import admin, auth
+from agents.console.calls import bp as calls_bp
+from agents.console.cases import bp as cases_bp
 from agents.console.views import bp as console_bp
+from agents.knowledge.views import bp as knowledge_bp
 from agents.supervisor.views import bp as supervisor_bp
 
 
@@ -14,3 +17,6 @@ def init_app(app: Flask) -> None:
     admin.init_app(app)
     app.register_blueprint(console_bp)
     app.register_blueprint(supervisor_bp)
+    app.register_blueprint(knowledge_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(calls_bp)

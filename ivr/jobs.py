@@ -23,7 +23,7 @@ from ivr.cases.service import CaseError, NewCase, change_status, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
-from ivr.models.case import Case
+from ivr.models.case import Case, case_calls
 from ivr.routing_records import keep_change
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,8 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
     source_key = f"call:{call.call_sid}:agent"
     if not values.get("agent_login") or call.agent_id is None or _case_exists(session, source_key):
         return
+    if _agents_case(session, call.call_sid) is not None:  # the agent filed it, or added the caller to one
+        return
     agent = session.get(Agent, call.agent_id)
     opened = call.answered_at or call.started_at or datetime.now(UTC)
     skill = (call.queue or "general").rsplit("-", 1)[0]
@@ -178,6 +180,15 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
     ), call)
     if agent is not None and agent not in case.agents:
         case.agents.append(agent)
+
+
+def _agents_case(session: Session, call_sid: str) -> Case | None:
+    """The case the agent's console tied this call to (filed for it, or an existing one the caller joined)."""
+    keyed = session.scalar(select(Case).where(Case.source_key == f"call:{call_sid}:agent"))
+    if keyed is not None:
+        return keyed
+    return session.scalar(select(Case).join(case_calls).join(Call).where(
+        Call.call_sid == call_sid, Case.source_key.is_distinct_from(f"call:{call_sid}:message")).limit(1))
 
 
 class CaseNotOpenYet(RuntimeError):
@@ -192,7 +203,7 @@ def add_agent_note(call_sid: str, agent_login: str, text: str, at: str) -> bool:
     """Attach an agent's private note to the case of the call they took; False if it was already there."""
     written = datetime.fromisoformat(at)
     with db.unit_of_work(_session_factory()) as session:
-        case = session.scalar(select(Case).where(Case.source_key == f"call:{call_sid}:agent"))
+        case = _agents_case(session, call_sid)
         if case is None:
             raise CaseNotOpenYet(f"no case yet for call {call_sid}")
         if any(u.at == written and u.note == text for u in case.updates):

@@ -13,6 +13,7 @@ from ivr.cli.common import redis as _redis
 from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
 from ivr.cli.intents import intents
+from ivr.cli.knowledge import knowledge
 from ivr.cli.routing import routing
 from ivr.cli.texting import text
 from ivr.settings import ConfigError
@@ -320,3 +321,4 @@ main.add_command(agents)
 main.add_command(routing)
 main.add_command(intents)
 main.add_command(text)
+main.add_command(knowledge)

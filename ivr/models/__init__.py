@@ -7,6 +7,7 @@ from ivr.models import (
     callback,
     case,
     collection,
+    knowledge,
     open311_submission,
     outbox,
     queue_wait,
@@ -15,5 +16,5 @@ from ivr.models import (
     sms_contact,
 )
 
-__all__ = ["agent", "call", "call_event", "callback", "case", "collection", "open311_submission", "outbox",
-           "queue_wait", "service_attribute", "service_type", "sms_contact"]
+__all__ = ["agent", "call", "call_event", "callback", "case", "collection", "knowledge", "open311_submission",
+           "outbox", "queue_wait", "service_attribute", "service_type", "sms_contact"]
