@@ -13,6 +13,7 @@ from ivr.cli.common import redis as _redis
 from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
 from ivr.cli.routing import routing
+from ivr.cli.staffing import staffing
 from ivr.settings import ConfigError
 
 
@@ -316,3 +317,4 @@ def db_current() -> None:
 main.add_command(import_group)
 main.add_command(agents)
 main.add_command(routing)
+main.add_command(staffing)
