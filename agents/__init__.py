@@ -6,6 +6,7 @@ from flask import Flask
 
 from agents import admin, auth
 from agents.console.views import bp as console_bp
+from agents.supervisor.exports import bp as supervisor_exports_bp
 from agents.supervisor.views import bp as supervisor_bp
 
 
@@ -14,3 +15,4 @@ def init_app(app: Flask) -> None:
     admin.init_app(app)
     app.register_blueprint(console_bp)
     app.register_blueprint(supervisor_bp)
+    app.register_blueprint(supervisor_exports_bp)
