@@ -62,3 +62,16 @@ def _database_ok(engine) -> bool:  # type: ignore[no-untyped-def]
         return True
     except SQLAlchemyError:
         return False
+
+
+@bp.get("/metrics")
+def metrics() -> ResponseReturnValue:
+    """Prometheus text format; 503 when Redis or the database cannot be read."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from ivr.prometheus import scrape
+
+    try:
+        return scrape(current_app.extensions["cityline"]), 200, {"Content-Type": CONTENT_TYPE_LATEST}
+    except (RedisError, SQLAlchemyError):
+        return "cannot read Redis or the database\n", 503, {"Content-Type": "text/plain; charset=utf-8"}

@@ -15,6 +15,7 @@ from ivr.cli.imports import import_group
 from ivr.cli.intents import intents
 from ivr.cli.knowledge import knowledge
 from ivr.cli.routing import routing
+from ivr.cli.staffing import staffing
 from ivr.cli.texting import text
 from ivr.settings import ConfigError
 
@@ -322,3 +323,4 @@ main.add_command(routing)
 main.add_command(intents)
 main.add_command(text)
 main.add_command(knowledge)
+main.add_command(staffing)
