@@ -1,7 +1,7 @@
 """outbox and callbacks: routing changes kept while Redis is down, and the callbacks promised to callers
 
 Revision ID: 0006_outage
-Revises: 0005
+Revises: 0006_auth
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_outage"
-down_revision = "0005"
+down_revision = "0006_auth"
 branch_labels = None
 depends_on = None
 
