@@ -17,6 +17,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from agents.presence import log_out_absent
 from ivr import db
 from ivr.contact_center import overflow_url
 from ivr.routing_jobs import RoutingServices, copy_waits, services_from
@@ -39,6 +40,7 @@ class SweepResult:
     report: TickReport | None = None  # None: the router's tick failed this time
     overflowed: list[str] = field(default_factory=list)
     waits_copied: int = 0
+    logged_out: list[str] = field(default_factory=list)  # agents whose console was closed
 
 
 class Sweeper:
@@ -72,6 +74,7 @@ def sweep_once(services: RoutingServices) -> SweepResult:
     try:
         result.report = sweep(router=services.router)
         result.overflowed = overflow_overdue(services, result.report.overdue)
+        result.logged_out = log_out_absent(services.router)
     except (RoutingError, RedisError):
         logger.exception("routing sweep failed; trying again at the next sweep")
     try:
