@@ -69,11 +69,20 @@
   }
   function row(list, label, value) { list.appendChild(el("dt", label)); var dd = el("dd"); 
     if (typeof value === "string") { dd.textContent = value; } else { dd.appendChild(value); } list.appendChild(dd); }
-  function stepText(step) {
-    var text = step.node.replace(/_/g, " ");
-    if (step.input) { text += " — " + (/^[0-9#*]+$/.test(step.input) ? t("pressed") : t("said")) + " “" + step.input + "”"; }
+  function stepText(step) {  // "main menu — pressed “2” → option 2"
+    var text = step.node.replace(/_/g, " "), input = step.input || "";
+    var keys = /^keys (.+)$/.exec(input), speech = /^said '(.*)'$|^said "(.*)"$/.exec(input);
+    if (keys) { text += " — " + t("pressed") + " “" + keys[1] + "”"; }
+    else if (speech) { text += " — " + t("said") + " “" + (speech[1] || speech[2]) + "”"; }
+    else if (input) { text += " — " + input; }
     if (step.result) { text += " → " + step.result; }
     return text;
+  }
+  function shownSteps(steps) {  // a node entered, then answered, is one step: keep the answered one
+    return (steps || []).filter(function (step, i, all) {
+      var next = all[i + 1];
+      return step.input || step.result || !next || next.node !== step.node;
+    });
   }
   function describe(about) {
     var box = el("dl", undefined, "about");
@@ -82,8 +91,9 @@
     row(box, t("queue"), about.queue + " (" + about.topic + ")");
     row(box, t("waited"), duration(Date.now() / 1000 + skew - about.entered));
     var path = el("ol", undefined, "path");
-    (about.steps || []).forEach(function (step) { path.appendChild(el("li", stepText(step))); });
-    row(box, t("path"), about.steps && about.steps.length ? path : t("none"));
+    var steps = shownSteps(about.steps);
+    steps.forEach(function (step) { path.appendChild(el("li", stepText(step))); });
+    row(box, t("path"), steps.length ? path : t("none"));
     var gave = Object.keys(about.values || {}).map(function (k) { return t(k) + ": " + about.values[k]; });
     row(box, t("gave"), gave.length ? gave.join("; ") : t("none"));
     row(box, t("heard"), about.heard && about.heard.length ? about.heard.join(" / ") : t("none"));
