@@ -7,15 +7,12 @@ except under CI=true, where that is a failure.  Screenshots go to docs/screensho
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +21,23 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from redis import Redis
+from sqlalchemy import select
 
+from agents.auth.passwords import hash_password
+from ivr import db
 from ivr.cli import main
 from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
 from ivr.local_caller.replies import Reply
+from ivr.models.agent import Agent
 from tests.conftest import AUTH_TOKEN, LOCK_KEY
+from tests.e2e import console_client
 from tests.e2e.conftest import ROOT, LiveServer, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-PASSWORD = "agent"
+SUPERVISOR_LOGIN = "sam"
 #: Short offers and wrap-ups, so a missed offer and a wrap-up countdown are seen in seconds.
 ROUTING = """
 languages: [en, es]
@@ -100,22 +102,29 @@ class Desk:
         assert added.exit_code == 0, added.output
 
     def api(self, login: str, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}/agents{path}", data=data, method=method, headers={
-            "Content-Type": "application/json",
-            "Authorization": "Basic " + base64.b64encode(f"{login}:{PASSWORD}".encode()).decode()})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
+        return console_client.console(self.server, login, method, path, body)
+
+    def deactivate(self, login: str) -> None:
+        engine = db.make_engine(self.server.env["DATABASE_URL"])
+        with db.unit_of_work(db.make_session_factory(engine)) as session:
+            session.scalar(select(Agent).where(Agent.login == login)).active = False  # type: ignore[union-attr]
+        engine.dispose()
 
     def agent_state(self, login: str) -> str:
         """The agent's state as the supervisor sees it (asking as the agent would renew their presence)."""
-        agents = self.api("supervisor", "GET", "/api/queues")["agents"]
+        agents = self.api(SUPERVISOR_LOGIN, "GET", "/api/queues")["agents"]
         return next((agent["state"] for agent in agents if agent["login"] == login), "unknown")
 
-    def open_console(self, browser: Any, login: str, *, width: int = 1100, scale: float = 1) -> Any:
-        context = browser.new_context(http_credentials={"username": login, "password": PASSWORD},
-                                      viewport={"width": width, "height": 900}, device_scale_factor=scale)
+    def open_console(self, browser: Any, login: str, *, width: int = 1100, scale: float = 1,
+                     bypass_csp: bool = False) -> Any:
+        console_client.session_for(self.server, login)  # the account and its password
+        context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=scale,
+                                      bypass_csp=bypass_csp)  # only to inject axe-core
         page = context.new_page()
+        page.goto(f"{self.url}/agents/login")
+        page.fill("[name=login]", login)
+        page.fill("[name=password]", console_client.PASSWORD)
+        page.click("[type=submit]")
         page.goto(f"{self.url}/agents/")
         page.wait_for_selector("#live:has-text('Live updates on')")
         return page
@@ -164,6 +173,7 @@ def desk(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[D
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "CITY_TIMEZONE": "America/New_York",
            "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING", "ROUTING_FILE": str(routing)}
     server = start_server(env, folder / "web.log")
+    _make_supervisor(env["DATABASE_URL"])
     log = (folder / "worker.log").open("wb")
     worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], env=server.env, cwd=ROOT,
                               stdout=log, stderr=subprocess.STDOUT)
@@ -172,6 +182,14 @@ def desk(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[D
     worker.wait(timeout=15)
     log.close()
     stop_server(server)
+
+
+def _make_supervisor(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    with db.unit_of_work(db.make_session_factory(engine)) as session:
+        session.add(Agent(login=SUPERVISOR_LOGIN, name="Sam", skills={}, languages=["en"], active=True,
+                          role="supervisor", password_hash=hash_password(console_client.PASSWORD)))
+    engine.dispose()
 
 
 def _forget_other_tests(redis_url: str) -> None:
