@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 TOPIC_LENGTH = 1000
 #: How long one connection is held before the browser is asked to reconnect (frees the thread for a moment).
 STREAM_SECONDS = 300
-#: A comment line this often keeps proxies from closing a quiet connection, and lets a dead one be noticed.
-HEARTBEAT_SECONDS = 15
+#: A comment line this often keeps proxies from closing a quiet connection, lets a closed page be noticed
+#: (the write fails) and renews the agent's presence (agents.presence).
+HEARTBEAT_SECONDS = 5
 #: What the browser waits before reconnecting, sent with every stream (milliseconds).
 RETRY_MS = 1000
 
@@ -131,13 +132,19 @@ class StreamLimit:
 
 def stream(redis: Redis, prefix: str, cursors: dict[str, str], *, release: Callable[[], None],
            seconds: float = STREAM_SECONDS, heartbeat: float = HEARTBEAT_SECONDS,
-           clock: Callable[[], float] = time.monotonic) -> Iterator[str]:
-    """The body of one SSE response: events as they come, heartbeats, then an end the browser reconnects from."""
+           clock: Callable[[], float] = time.monotonic,
+           on_beat: Callable[[], None] | None = None) -> Iterator[str]:
+    """The body of one SSE response: events as they come, heartbeats, then an end the browser reconnects from.
+
+    `on_beat` runs before each wait (at least every `heartbeat` seconds) while the page is connected.
+    """
     try:
         yield f"retry: {RETRY_MS}\n\n"
         yield sse("hello", {"cursors": cursors}, encode_cursors(cursors))
         ends = clock() + seconds
         while (left := ends - clock()) > 0:
+            if on_beat is not None:
+                on_beat()
             events = read(redis, prefix, cursors, block_ms=max(1, int(min(heartbeat, left) * 1000)))
             if not events:
                 yield ": heartbeat\n\n"

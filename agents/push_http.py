@@ -35,7 +35,7 @@ def server() -> PushServer:
     return current_app.extensions[EXTENSION]
 
 
-def event_stream(topics: list[str]) -> Response:
+def event_stream(topics: list[str], on_beat: Callable[[], None] | None = None) -> Response:
     """Stream `topics` from where the page left off (Last-Event-ID), or from now; 503 when this process is full."""
     push_server = server()
     if not push_server.limit.acquire():
@@ -49,7 +49,7 @@ def event_stream(topics: list[str]) -> Response:
         push_server.limit.release()
         raise
     release = _once(push_server.limit.release)
-    body = push.stream(push_server.redis, push_server.prefix, cursors, release=release)
+    body = push.stream(push_server.redis, push_server.prefix, cursors, release=release, on_beat=on_beat)
     response = Response(body, mimetype="text/event-stream",
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     response.call_on_close(release)  # also when the page left before the first event was sent

@@ -23,6 +23,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from agents.presence import log_out_absent
 from ivr import db, jobs
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import overflow_url
@@ -63,6 +64,7 @@ class SweepResult:
     overflowed: list[str] = field(default_factory=list)
     waits_copied: int = 0
     recovery: Recovery = field(default_factory=Recovery)
+    logged_out: list[str] = field(default_factory=list)  # agents whose console was closed
 
 
 class Sweeper:
@@ -100,6 +102,7 @@ def sweep_once(services: RoutingServices) -> SweepResult:
     try:
         result.report = sweep(router=services.router)
         result.overflowed = overflow_overdue(services, result.report.overdue)
+        result.logged_out = log_out_absent(services.router)
     except (RoutingError, RedisError):
         logger.exception("routing sweep failed; trying again at the next sweep")
     try:

@@ -20,6 +20,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from flows.exceptions import UnknownNode
 from flows.instructions import CallState, Queue, Reply, Turn, Visit
 from flows.numbers import whole_number
+from ivr import call_context
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
@@ -56,6 +57,7 @@ def _renderer() -> Renderer:
 
 
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
+    _remember_context(turn, call)  # before queueing: an agent may be offered the call at once
     turn = _join_queues(turn, call)
     _log_turn(turn, call, state)
     _services().texts.remember(call.call_sid, [s for visit in turn.visits for s in visit.said])
@@ -65,6 +67,16 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> 
 def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:
     network = read_network(request.form)
     _services().events.turn_taken(call, state, turn, network)
+
+
+def _remember_context(turn: Turn, call: CallFacts) -> None:
+    """Keep the caller's path where the console can show it to the agent offered the call (best effort)."""
+    services = _services()
+    try:
+        call_context.remember_turn(services.redis, services.router.ctx.keys.prefix, call.call_sid,
+                                   call.caller.e164, turn)
+    except RedisError as error:
+        logger.warning("call %s: context for agents not kept: %s", call.call_sid, error)
 
 
 def _join_queues(turn: Turn, call: CallFacts) -> Turn:

@@ -46,6 +46,9 @@ local function sync_agent(id)
       else redis.call("SREM", key("staffed", lang, skill), id) end
     end
   end
+  -- Tell the agent's open console (agents.push topic agent:<id>) in the same step: no change goes unpushed.
+  redis.call("XADD", P .. "push:agent:" .. id, "MAXLEN", "~", 1000, "*", "kind", "agent",
+             "data", cjson.encode({state = f[1] or "", reservation = f[2] or ""}))
 end
 
 -- Take an agent out of every pool and staffing set of its stored profile (before the profile changes).

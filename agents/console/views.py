@@ -1,7 +1,9 @@
 """Agent console (take calls, change state, notes, softphone token), as a page and a small JSON API.
 
 Every answer comes from the router's state in Redis, so any web process can
-serve any agent; the console polls the API every couple of seconds.
+serve any agent.  The page does not poll: it reads /api/me when its event
+stream (/api/events, the agent's own push topic) connects, and again whenever
+an event says something changed.  Every answer under /api is JSON, errors too.
 """
 
 from __future__ import annotations
@@ -9,48 +11,81 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import select
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
+from werkzeug.exceptions import HTTPException
 
+from agents import presence, push, push_http
 from agents.access import console_login
+from agents.console.about import REASONS, about, wrap_up_ends
 from agents.json_body import json_object, text_field
 from ivr import jobs
-from ivr.contact_center import topic
 from ivr.models.agent import Agent as AgentRow
 from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
-from routing.calls import CallKind
+from routing.calls import CallKind, CallRequest
 from routing.exceptions import RoutingError, UnknownAgent
+from routing.reservations import Reservation
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("agents", __name__, url_prefix="/agents", template_folder="templates",
                static_folder="static", static_url_path="/static/console")
 TOKEN_SECONDS = 3600
 MAX_NOTE = 2000
+#: Priority of a caller put back in line because their agent could not be connected: ahead of everyone.
+RETURNED_PRIORITY = 9
 
 
 def _services():  # type: ignore[no-untyped-def]
     return current_app.extensions["cityline"]
 
 
+def _error(message: str, status: int) -> ResponseReturnValue:
+    return jsonify(error=message), status
+
+
 @bp.errorhandler(RoutingError)
 def routing_refused(error: RoutingError) -> ResponseReturnValue:
-    return jsonify(error=str(error)), 409
+    return _error(str(error), 409)
 
 
 @bp.errorhandler(RedisError)
 def routing_unreachable(error: RedisError) -> ResponseReturnValue:
     logger.error("agent console: Redis unreachable: %s", error)
-    return jsonify(error="Routing is unreachable right now; calls are not being offered. Try again shortly."), 503
+    return _error("Routing is unreachable right now; calls are not being offered. Try again shortly.", 503)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    """Under /api a refusal is JSON with the server's words, so the page can show them."""
+    if not request.path.startswith("/agents/api/"):
+        return error
+    return _error(error.description or error.name, error.code or 500)
+
+
+@bp.errorhandler(Exception)
+def unexpected(error: Exception) -> ResponseReturnValue:
+    if not request.path.startswith("/agents/api/"):
+        raise error
+    logger.exception("agent console: %s %s failed", request.method, request.path)
+    return _error("Something went wrong on the server; your state is unchanged. Try again.", 500)
+
+
+@bp.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
+def no_such_api(rest: str) -> ResponseReturnValue:
+    return _error(f"there is no /agents/api/{rest}", 404)
+
+
+def _prefix() -> str:
+    return _services().router.ctx.keys.prefix
 
 
 @bp.get("/")
@@ -65,39 +100,40 @@ def softphone_token() -> ResponseReturnValue:
     """A Twilio access token that lets this agent's browser receive calls as the client identity `login`."""
     settings = _services().settings
     if settings.telephony != "twilio" or not (settings.twilio_api_key_sid and settings.twilio_api_key_secret):
-        return jsonify(error="No softphone here: calls are connected locally (TELEPHONY=local) or "
-                             "TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET are not set."), 404
+        return _error("No softphone here: calls are connected locally (TELEPHONY=local) or "
+                      "TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET are not set.", 404)
     token = AccessToken(settings.twilio_account_sid, settings.twilio_api_key_sid, settings.twilio_api_key_secret,
                         identity=g.login, ttl=TOKEN_SECONDS)
     token.add_grant(VoiceGrant(incoming_allow=True))
     return jsonify(token=token.to_jwt(), identity=g.login, ttl=TOKEN_SECONDS)
 
 
+@bp.get("/api/events")
+@console_login
+def events() -> ResponseReturnValue:
+    """This agent's push topic as server-sent events; while it is open the agent counts as present."""
+    redis, prefix, login = push_http.server().redis, _prefix(), g.login
+    return push_http.event_stream([push.agent_topic(login)], on_beat=lambda: presence.renew(redis, prefix, login))
+
+
 @bp.get("/api/me")
 @console_login
 def me() -> ResponseReturnValue:
-    router = _services().router
+    services = _services()
+    router = services.router
+    presence.renew(services.redis, _prefix(), g.login)  # a console asking shows it is open
     try:
         agent = router.agent(g.login)
     except UnknownAgent:
-        return jsonify(login=g.login, registered=False, state="offline")
+        return jsonify(login=g.login, registered=False, state="offline", now=router.ctx.now())
     offer = router.reservation(agent.reservation) if agent.reservation else None
     return jsonify(login=agent.id, registered=True, name=agent.profile.name, state=agent.state.value,
-                   since=agent.since, calls_today=agent.calls_today, call=agent.call,
+                   reason=REASONS.get(agent.reason, agent.reason), since=agent.since,
+                   calls_today=agent.calls_today, call=agent.call, now=router.ctx.now(),
+                   wrap_up_ends=wrap_up_ends(services, agent.id) if agent.state is AgentState.WRAP_UP else None,
                    offer=asdict(offer) if offer else None,
-                   offer_about=_about(offer.call_sid) if offer else None,
-                   call_about=_about(agent.call) if agent.call else None)
-
-
-def _about(sid: str) -> dict[str, Any] | None:
-    """Who and what a call or callback is, so the agent knows whom they are calling back and why."""
-    router = _services().router
-    call = router.call(sid)
-    if call is None:
-        return None
-    return {"kind": call.kind.value, "number": call.number, "queue": call.queue, "skill": call.skill,
-            "topic": topic(call.skill, "en"), "status": call.status.value, "attempt": call.attempts + 1,
-            "max_attempts": router.ctx.config.callbacks.max_attempts}
+                   offer_about=about(services, offer.call_sid) if offer else None,
+                   call_about=about(services, agent.call) if agent.call else None)
 
 
 @bp.post("/api/me/state")
@@ -105,7 +141,7 @@ def _about(sid: str) -> dict[str, Any] | None:
 def change_state() -> ResponseReturnValue:
     state = text_field(json_object(), "state")
     if state not in {s.value for s in AgentState} - {"on_call", "wrap_up"}:
-        return jsonify(error="state must be available, break or offline"), 400
+        return _error("state must be available, break or offline", 400)
     _register_from_profile(g.login)
     _services().router.set_agent_state(g.login, AgentState(state))
     return me()
@@ -126,23 +162,28 @@ def add_note() -> ResponseReturnValue:
     """A private note for the case of the call on the line (or just finished); a job files it on the case."""
     text = text_field(json_object(), "text").strip()
     if not text or len(text) > MAX_NOTE:
-        return jsonify(error=f"a note needs 1 to {MAX_NOTE} characters"), 400
+        return _error(f"a note needs 1 to {MAX_NOTE} characters", 400)
     agent = _services().router.agent(g.login)
     if not agent.call:
-        return jsonify(error="notes go with a call: you have no call on the line or in wrap-up"), 409
+        return _error("notes go with a call: you have no call on the line or in wrap-up", 409)
     at = datetime.now(UTC).isoformat()
     Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
         jobs.add_agent_note, agent.call, g.login, text, at, **jobs.NOTE_JOB_OPTIONS)
     return jsonify(saved=True, call=agent.call, at=at)
 
 
+def _own_offer(reservation_id: str) -> Reservation:
+    offer = _services().router.reservation(reservation_id)
+    if offer is None or offer.agent_id != g.login:
+        abort(404, description="That offer is not yours or has ended.")
+    return offer
+
+
 @bp.post("/api/offers/<reservation_id>/accept")
 @console_login
 def accept(reservation_id: str) -> ResponseReturnValue:
     services = _services()
-    offer = services.router.reservation(reservation_id)
-    if offer is None or offer.agent_id != g.login:
-        return jsonify(error="no such offer for you"), 404
+    offer = _own_offer(reservation_id)
     services.router.accept(reservation_id)
     if offer.kind == CallKind.CALLBACK:
         job = enqueue_place_callback(services.redis, offer.call_sid)  # the worker dials the resident
@@ -153,15 +194,23 @@ def accept(reservation_id: str) -> ResponseReturnValue:
         services.telephony.connect_to_agent(offer.call_sid, offer.queue, url)
     except TelephonyError as error:
         logger.error("accepted offer %s but could not connect the caller: %s", reservation_id, error)
-        return jsonify(error=f"the caller could not be connected: {error}"), 502
+        _give_back(offer)
+        return _error("The caller could not be connected (telephony is unreachable). They are back at the "
+                      "front of the queue and you are Not ready; press Available when ready.", 503)
     return me()
+
+
+def _give_back(offer: Reservation) -> None:
+    """Undo an accept whose caller could not be connected: the caller first in line, the agent not ready."""
+    router = _services().router
+    router.complete(offer.call_sid)
+    router.enqueue(CallRequest(offer.call_sid, offer.skill, offer.language, priority=RETURNED_PRIORITY))
+    router.set_agent_state(g.login, AgentState.BREAK)
 
 
 @bp.post("/api/offers/<reservation_id>/reject")
 @console_login
 def reject(reservation_id: str) -> ResponseReturnValue:
-    offer = _services().router.reservation(reservation_id)
-    if offer is None or offer.agent_id != g.login:
-        return jsonify(error="no such offer for you"), 404
+    _own_offer(reservation_id)
     _services().router.reject(reservation_id)
     return me()
