@@ -65,7 +65,7 @@ def test_adding_the_caller_to_the_existing_case_links_the_call_and_no_second_cas
     with db.unit_of_work(services.sessions) as session:
         call = session.query(Call).filter_by(call_sid=SID).one()
         call.agent_id = session.query(Agent).filter_by(login="alice").one().id
-        jobs._open_case_for_agent_call(session, call, {"agent_login": "alice"})
+        jobs._open_case_for_agent_call(session, call, {"agent_login": "alice"}, services.references)
     with services.sessions() as session:
         case = find_by_reference(session, EXISTING)
         assert case.updates[-1].note == "Another caller reported this." and case.contact_phone == "+13125550199"

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from agents import presence
 from ivr import db, jobs
 from ivr.app import create_app
 from ivr.cli import main
@@ -53,13 +54,19 @@ def city(app, app_services):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def on_call(city):  # type: ignore[no-untyped-def]
-    """Ann took the caller's call before Redis went away."""
+    """Ann, her console open, took the caller's call before Redis went away."""
     router = city.router
+    console_open(router, "ann")
     router.register_agent(AgentProfile("ann", "Ann", {"potholes": 5}, ("en",)))
     router.set_agent_state("ann", AgentState.AVAILABLE)
     ticket = router.enqueue(CallRequest(CALL_SID, "potholes", "en"))
     router.accept(ticket.offer.id)
     return router
+
+
+def console_open(router, login: str) -> None:  # type: ignore[no-untyped-def]
+    """The agent's page is open (its event stream renews presence), so the sweep does not log them out."""
+    presence.renew(router.ctx.connection, router.ctx.keys.prefix, login)
 
 
 def outbox(city) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -97,6 +104,7 @@ class TestACallerHangsUpOnHoldWhileRedisIsDown:
         assert router.call(CALL_SID).status is CallStatus.WAITING  # the hang-up never reached Redis
         sweep_once(app_services)
         assert router.call(CALL_SID).status is CallStatus.ABANDONED
+        console_open(router, "ann")
         router.register_agent(AgentProfile("ann", "Ann", {"potholes": 5}, ("en",)))
         assert router.set_agent_state("ann", AgentState.AVAILABLE) == []
 
