@@ -100,3 +100,15 @@ def server(server_env, tmp_path_factory) -> Iterator[LiveServer]:  # type: ignor
     live = start_server(server_env, tmp_path_factory.mktemp("log") / "web.log")
     yield live
     stop_server(live)
+
+
+@pytest.fixture(scope="module")
+def city_server(server_env, tmp_path_factory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    """A server of the module's own with the sample city loaded (streets, schedules, holidays)."""
+    env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('city') / 'cityline.sqlite3'}"}
+    db.upgrade(db.make_engine(env["DATABASE_URL"]))
+    subprocess.run([sys.executable, "-m", "ivr.cli", "import", "sample"], env={**env, "PATH": "/usr/bin:/bin"},
+                   cwd=ROOT, check=True, timeout=120, capture_output=True)
+    live = start_server(env, tmp_path_factory.mktemp("city-log") / "web.log")
+    yield live
+    stop_server(live)

@@ -7,15 +7,11 @@ sample city's files with the domain code, just before and just after each call
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr import db
 from ivr.self_service.collection.answers import Answer, address_intro, describe
 from ivr.self_service.collection.holiday_calendar import HolidayCalendar
 from ivr.self_service.collection.holiday_file import parse_holidays
@@ -23,22 +19,12 @@ from ivr.self_service.collection.ical_file import parse_calendar
 from ivr.self_service.collection.pickups import next_pickup
 from ivr.self_service.collection.schedule_file import parse_schedules
 from ivr.self_service.collection.schedules import STREAMS, Schedule
-from tests.e2e.conftest import ROOT, LiveServer, start_server, stop_server
+from tests.e2e.conftest import ROOT, LiveServer
 
 pytestmark = pytest.mark.e2e
 SAMPLE = ROOT / "data" / "sample_city"
 NEW_YORK = ZoneInfo("America/New_York")
 
-
-@pytest.fixture(scope="module")
-def city_server(server_env, tmp_path_factory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('city') / 'cityline.sqlite3'}"}
-    db.upgrade(db.make_engine(env["DATABASE_URL"]))
-    subprocess.run([sys.executable, "-m", "ivr.cli", "import", "sample"], env={**env, "PATH": "/usr/bin:/bin"},
-                   cwd=ROOT, check=True, timeout=120, capture_output=True)
-    live = start_server(env, tmp_path_factory.mktemp("city-log") / "web.log")
-    yield live
-    stop_server(live)
 
 
 def sample_schedules(zone: str) -> list[Schedule]:

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
-from ivr import db
 from tests.conftest import AUTH_TOKEN
-from tests.e2e.conftest import ROOT, LiveServer, start_server, stop_server
+from tests.e2e.conftest import ROOT
 from tests.e2e.test_collection_calls import assert_answer, call
 
 pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture(scope="module")
-def city_server(server_env, tmp_path_factory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
-    """The server with the sample city loaded (as in test_collection_calls)."""
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('city') / 'cityline.sqlite3'}"}
-    db.upgrade(db.make_engine(env["DATABASE_URL"]))
-    subprocess.run([sys.executable, "-m", "ivr.cli", "import", "sample"], env={**env, "PATH": "/usr/bin:/bin"},
-                   cwd=ROOT, check=True, timeout=120, capture_output=True)
-    live = start_server(env, tmp_path_factory.mktemp("speech-log") / "web.log")
-    yield live
-    stop_server(live)
 
 
 def queued_at(transcript) -> list[str]:  # type: ignore[no-untyped-def]
