@@ -8,6 +8,7 @@ from agents import admin, auth
 from agents.console.calls import bp as calls_bp
 from agents.console.cases import bp as cases_bp
 from agents.console.views import bp as console_bp
+from agents.console.wrap_up import bp as wrap_up_bp
 from agents.knowledge.views import bp as knowledge_bp
 from agents.supervisor.exports import bp as supervisor_exports_bp
 from agents.supervisor.views import bp as supervisor_bp
@@ -21,4 +22,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(wrap_up_bp)
     app.register_blueprint(supervisor_exports_bp)

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from flows.model import Flow
+from ivr import unstaffed
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
@@ -162,6 +163,8 @@ class ContactCenter:
         if call is not None and self._dequeue_was_lost(call):
             response.leave()
             return response
+        if unstaffed.nobody_can_take(self.router, call):  # every agent away: say so, offer a callback or message
+            return unstaffed.unstaffed_hold(self.flow, caller, call, self.hold_music_url)
         announcement = self._announcement(call_sid, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)

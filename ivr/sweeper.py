@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agents.presence import log_out_absent
 from ivr import db, jobs
+from ivr.callback_watchdog import free_stuck_callbacks
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import overflow_url
 from ivr.routing_jobs import RoutingServices, copy_waits, file_kept_message, services_from
@@ -65,6 +66,8 @@ class SweepResult:
     waits_copied: int = 0
     recovery: Recovery = field(default_factory=Recovery)
     logged_out: list[str] = field(default_factory=list)  # agents whose console was closed
+    callbacks_timed_out: list[str] = field(default_factory=list)  # callbacks given up dialing (agent freed)
+    notes_filed: int = 0  # agents' notes kept until their call's case existed, filed now
 
 
 class Sweeper:
@@ -103,8 +106,13 @@ def sweep_once(services: RoutingServices) -> SweepResult:
         result.report = sweep(router=services.router)
         result.overflowed = overflow_overdue(services, result.report.overdue)
         result.logged_out = log_out_absent(services.router)
+        result.callbacks_timed_out = [c.callback_id for c in free_stuck_callbacks(services)]
     except (RoutingError, RedisError):
         logger.exception("routing sweep failed; trying again at the next sweep")
+    try:
+        result.notes_filed = jobs.file_all_pending_notes(services.sessions)
+    except SQLAlchemyError:
+        logger.exception("filing pending agent notes failed; they stay pending for the next sweep")
     try:
         result.waits_copied = copy_waits(services.router, services.sessions)
     except (RedisError, SQLAlchemyError):

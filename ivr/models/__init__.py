@@ -10,6 +10,7 @@ from ivr.models import (
     knowledge,
     open311_submission,
     outbox,
+    pending_note,
     queue_wait,
     service_attribute,
     service_type,
@@ -17,4 +18,4 @@ from ivr.models import (
 )
 
 __all__ = ["agent", "call", "call_event", "callback", "case", "collection", "knowledge", "open311_submission",
-           "outbox", "queue_wait", "service_attribute", "service_type", "sms_contact"]
+           "outbox", "pending_note", "queue_wait", "service_attribute", "service_type", "sms_contact"]

@@ -45,3 +45,4 @@ class Call(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # Twilio's final CallStatus
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # times something broke on our side
+    wrap_up_code: Mapped[str | None] = mapped_column(String(32))  # the agent's disposition (routing config codes)

@@ -135,6 +135,10 @@
     var about = data.offer_about || {};
     var callback = offer.kind === "callback";
     $("offer-heading").textContent = callback ? t("callback") : t("incoming");
+    document.querySelector("#accept [data-t]").dataset.t = callback ? "call_now" : "accept";  // preview dial
+    document.querySelector("#reject [data-t]").dataset.t = callback ? "not_now" : "reject";
+    document.querySelector("#accept [data-t]").textContent = t(callback ? "call_now" : "accept");
+    document.querySelector("#reject [data-t]").textContent = t(callback ? "not_now" : "reject");
     $("offer-summary").textContent = callback
       ? t("call_back_about", {who: offer.number, topic: about.topic || offer.skill}) + ", " + t("attempt", {a: about.attempt, n: about.max_attempts})
       : t("caller") + ": " + who(about) + " — " + offer.skill + "-" + offer.language;
@@ -207,7 +211,8 @@
     events.addEventListener("call", refresh);
     events.onerror = function () { $("live").textContent = t("reconnecting"); };  // EventSource retries by itself
   }
-  window.CityLineConsole = {refresh: refresh, state: function () { return me; }};
+  window.CityLineConsole = {refresh: refresh, state: function () { return me; }, t: t, request: request,
+                            show: show, showError: showError, now: function () { return Date.now() / 1000 + skew; }};
   translatePage();
   refresh();
   connect();
