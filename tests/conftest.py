@@ -23,6 +23,7 @@ from ivr.app import create_app
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
+from ivr.models.pending_note import PendingNote
 from ivr.models.case import Case
 from ivr.models.outbox import OutboxEntry
 
@@ -111,6 +112,7 @@ def _empty(factory: sessionmaker[Session]) -> None:
         session.execute(sa.delete(CallEvent))
         session.execute(sa.delete(OutboxEntry))
         session.execute(sa.delete(CallbackPromise))
+        session.execute(sa.delete(PendingNote))
 
 
 @pytest.fixture
