@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from .replies import KEYS, GatherPrompt, RecordPrompt, Reply, Step
+from .replies import KEYS, GatherPrompt, Kind, RecordPrompt, Reply, Step
+
+#: While a timed `wait N` runs, the caller comes back to the hold loop at least this often (seconds),
+#: so an agent's accept in the console reaches the call within about a second.
+HOLD_POLL_SECONDS = 1.0
 
 KEYBOARD_HELP = (
     "(type keys like 12#, words to speak, 'record <words>', 'wait', or 'hangup'; "
@@ -22,8 +27,12 @@ class ScriptedCaller:
     silence), so the same rules apply to every kind of caller.
     """
 
-    def __init__(self, steps: Iterable[Step]) -> None:
+    def __init__(self, steps: Iterable[Step], *, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._steps: deque[Step] = deque(steps)
+        self._sleep = sleep
+        self._clock = clock
+        self._waiting: tuple[float, int] | None = None  # a timed wait's deadline, and where it began
 
     @property
     def remaining(self) -> list[Step]:
@@ -37,7 +46,26 @@ class ScriptedCaller:
         return self._next()
 
     def hold_decision(self, position: int) -> Reply:
-        return self._next()
+        """On hold (or with an agent, position 0); a timed `wait N` keeps answering 'wait' for N real seconds."""
+        head = self._steps[0] if self._steps else None
+        if head is None or head.kind is not Kind.WAIT or not head.text:
+            return self._next()
+        now = self._clock()
+        if self._waiting is not None and self._waiting[1] != position:  # connected meanwhile: that wait is over
+            self._finish_wait()
+            return self.hold_decision(position)
+        if self._waiting is None:
+            self._waiting = (now + float(head.text), position)
+        left = self._waiting[0] - now
+        if left <= 0:
+            self._finish_wait()
+            return self.hold_decision(position)
+        self._sleep(min(left, HOLD_POLL_SECONDS))
+        return Reply(Kind.WAIT, note=f"{max(0.0, left - HOLD_POLL_SECONDS):.0f} s of the wait left")
+
+    def _finish_wait(self) -> None:
+        self._steps.popleft()
+        self._waiting = None
 
     def _next(self) -> Reply:
         if not self._steps:
