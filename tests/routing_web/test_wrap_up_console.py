@@ -5,6 +5,7 @@ the call's SQL row by the calls worker, and then the next call."""
 from __future__ import annotations
 
 import pytest
+import yaml
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
@@ -14,8 +15,19 @@ from ivr.sweeper import sweep_once
 from routing.agents import AgentState
 from routing.calls import CallRequest
 from tests.agents.login import log_in
+from tests.routing_web.conftest import ROUTING
 
 FIRST, SECOND = "CA" + "1" * 32, "CA" + "2" * 32
+
+
+@pytest.fixture
+def env(env, tmp_path):  # type: ignore[no-untyped-def]
+    """The routing file of these tests, with a wrap-up code required after pothole calls."""
+    raw = {**ROUTING, "queues": {**ROUTING["queues"], "potholes": {**ROUTING["queues"]["potholes"],
+                                                                   "wrap_up_required": True}}}
+    path = tmp_path / "routing-required.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return {**env, "ROUTING_FILE": str(path)}
 
 
 @pytest.fixture
