@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import agent_notes, db
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
-from ivr.cases.service import CaseError, NewCase, change_status, open_case
+from ivr.cases.service import CaseError, NewCase, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
-from ivr.models.case import Case, case_calls
+from ivr.models.case import Case
 from ivr.routing_records import keep_change
 
 logger = logging.getLogger(__name__)
