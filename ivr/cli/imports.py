@@ -177,7 +177,21 @@ def import_exception(zone: str, stream: str, day: str, moved_to: str | None, can
             found = sql.withdraw_change(session, change.zone, change.stream, change.day)
             click.echo("withdrawn" if found else "there was no such change: nothing to withdraw")
             return
+        problem = _posting_problem(session, change)
+        if problem:
+            raise click.BadParameter(problem, param_hint="DATE")
         click.echo(f"service change {sql.post_change(session, change)}: {_describe(change)}")
+
+
+def _posting_problem(session: Any, change: Any) -> str | None:
+    from datetime import timedelta
+
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.change_check import problem_with
+
+    holidays = sql.load_holidays(session)
+    schedules = sql.load_every_schedule(session, change.day - timedelta(days=14))
+    return problem_with(change, schedules, lambda zone: holidays)
 
 
 def _change(zone: str, stream: str, day: str, moved_to: str | None, note: str) -> Any:

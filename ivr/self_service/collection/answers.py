@@ -33,6 +33,7 @@ PHRASES = {
         "curb": "Please have your carts at the curb by {time}.",
         "slid": ", {days} later than usual because of {holiday}",
         "moved": ", moved from {usual}",
+        "slid_then_moved": ", moved from {usual}, where {holiday} had put it",
         "today": "today", "tomorrow": "tomorrow, {date}", "on": "on {date}",
         "weekly": "every {weekday}", "every_other_week": "every other {weekday}",
         "season_months": " from {start} through {end}", "season_days": " from {start} through {end}",
@@ -48,6 +49,7 @@ PHRASES = {
         "curb": "Por favor, saque sus contenedores a la acera antes de {time}.",
         "slid": ", {days} más tarde de lo habitual por {holiday}",
         "moved": ", reprogramada del {usual}",
+        "slid_then_moved": ", reprogramada del {usual}, día al que la había pasado {holiday}",
         "today": "hoy", "tomorrow": "mañana, {date}", "on": "el {date}",
         "weekly": "todos los {weekday}", "every_other_week": "cada dos semanas, los {weekday}",
         "season_months": " de {start} a {end}", "season_days": " del {start} al {end}",
@@ -133,7 +135,11 @@ def _when(day: date, today: date, language: str, *, short: bool = False) -> str:
 def _why(next_pickup: NextPickup, language: str) -> str:
     pickup, phrases = next_pickup.pickup, PHRASES[language]
     if pickup.moved:
-        return phrases["moved"].format(usual=spoken_weekday_date(pickup.usual, language))
+        # Where it was due when the change was posted: after the holiday slide, not the rule's weekday.
+        due = spoken_weekday_date(pickup.due_day, language)
+        if pickup.holiday is not None and pickup.due_day != pickup.usual:
+            return phrases["slid_then_moved"].format(usual=due, holiday=holiday_name(pickup.holiday, language))
+        return phrases["moved"].format(usual=due)
     if pickup.holiday is None:
         return ""
     days = (pickup.day - pickup.usual).days

@@ -106,6 +106,11 @@ def load_schedules(session: Session, zone: str, since: date) -> list[Schedule]:
     return [_schedule(session, row, since) for row in rows]
 
 
+def load_every_schedule(session: Session, since: date) -> list[Schedule]:
+    """Every zone's schedules (a published calendar's dates from `since` on)."""
+    return [_schedule(session, row, since) for row in session.scalars(select(CollectionSchedule))]
+
+
 def _schedule(session: Session, row: CollectionSchedule, since: date) -> Schedule:
     if row.frequency == CALENDAR:
         query = select(CollectionDate.day).where(CollectionDate.schedule_id == row.id, CollectionDate.day >= since)
