@@ -67,6 +67,7 @@ class Settings:
     intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
+    collection_warn_days: int = 30  # warn when a published pickup calendar ends within this many days
 
     @property
     def production(self) -> bool:
@@ -195,6 +196,7 @@ def _read(env: _Env) -> Settings:
         local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
         **_intents(env),
+        collection_warn_days=env.parsed("COLLECTION_WARN_DAYS", "30", _warn_days, "a number of days from 0 to 366"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -211,6 +213,13 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _warn_days(raw: str) -> int:
+    days = int(raw)
+    if not 0 <= days <= 366:
+        raise ValueError("out of range 0-366")
+    return days
 
 
 def _fraction(raw: str) -> float:

@@ -157,6 +157,7 @@ def import_calendar(zone: str, stream: str, file: Path, cutoff: str, summary: st
     days = _calendar_days(file, settings, summary)
     with _transaction(settings) as session:
         changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
+        _warn_of_ending_calendars(session, settings)
     click.echo(f"{file.name}: zone {zone} {stream} dates {changes}")
 
 
@@ -264,6 +265,31 @@ def import_sample(folder: Path) -> None:
         click.echo(f"schedules: {sql.replace_schedules(session, rows)}")
         for zone, stream, days in calendars:
             click.echo(f"calendar {zone} {stream}: dates {sql.replace_calendar(session, zone, stream, days, time(7))}")
+        _warn_of_ending_calendars(session, settings)
+
+
+@import_group.command("check")
+def import_check() -> None:
+    """Warn of published pickup calendars that end within COLLECTION_WARN_DAYS (exit 1 if any): run it daily."""
+    settings = _settings()
+    with _transaction(settings) as session:
+        ending = _warn_of_ending_calendars(session, settings)
+    if ending:
+        raise SystemExit(1)
+    click.echo(f"every published calendar runs more than {settings.collection_warn_days} days ahead")
+
+
+def _warn_of_ending_calendars(session: Session, settings: Settings) -> list[Any]:
+    from datetime import datetime
+
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.freshness import ending_soon
+
+    today = datetime.now(settings.office_hours.zone).date()
+    ending = ending_soon(sql.calendar_last_days(session), today, settings.collection_warn_days)
+    for calendar in ending:
+        click.echo(f"warning: {calendar.describe(today)}", err=True)
+    return ending
 
 
 def _calendar_target(path: Path) -> tuple[str, str]:

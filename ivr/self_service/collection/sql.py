@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ivr.models.collection import (
@@ -110,6 +110,16 @@ def load_schedules(session: Session, zone: str, since: date) -> list[Schedule]:
 
 
 PLAN_ROW = 1
+
+
+def calendar_last_days(session: Session) -> list[tuple[str, str, date | None]]:
+    """Every published calendar's zone, stream and last pickup date (None: it has no dates)."""
+    last = func.max(CollectionDate.day)
+    query = (select(CollectionSchedule.zone, CollectionSchedule.stream, last)
+             .outerjoin(CollectionDate, CollectionDate.schedule_id == CollectionSchedule.id)
+             .where(CollectionSchedule.frequency == CALENDAR)
+             .group_by(CollectionSchedule.zone, CollectionSchedule.stream))
+    return [(zone, stream, day) for zone, stream, day in session.execute(query)]
 
 
 def load_every_schedule(session: Session, since: date) -> list[Schedule]:
