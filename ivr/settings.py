@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ivr.retention.policy import InvalidRetention, RetentionPolicy, parse_policy
 from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_hours
 
 #: Signs webhooks between `cityline call` and a development server; never valid in production.
@@ -68,6 +69,7 @@ class Settings:
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
     collection_warn_days: int = 30  # warn when a published pickup calendar ends within this many days
+    retention: RetentionPolicy = RetentionPolicy()  # days each kind of personal data is kept (RETENTION)
 
     @property
     def production(self) -> bool:
@@ -197,6 +199,7 @@ def _read(env: _Env) -> Settings:
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
         **_intents(env),
         collection_warn_days=env.parsed("COLLECTION_WARN_DAYS", "30", _warn_days, "a number of days from 0 to 366"),
+        retention=_retention(env),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -213,6 +216,13 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _retention(env: _Env) -> RetentionPolicy:
+    try:
+        return parse_policy(env.value("RETENTION", ""))
+    except InvalidRetention as error:
+        raise ConfigError(f"RETENTION: {error}") from None
 
 
 def _warn_days(raw: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -45,3 +45,5 @@ class Call(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # Twilio's final CallStatus
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # times something broke on our side
+    #: the retention job removed the caller's number and what they keyed or said (see ivr/retention)
+    details_removed: Mapped[bool] = mapped_column(default=False, server_default=false())
