@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ivr.retention.policy import InvalidRetention, RetentionPolicy, parse_policy
 from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_hours
 
 #: Signs webhooks between `cityline call` and a development server; never valid in production.
@@ -67,6 +68,8 @@ class Settings:
     intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
+    collection_warn_days: int = 30  # warn when a published pickup calendar ends within this many days
+    retention: RetentionPolicy = RetentionPolicy()  # days each kind of personal data is kept (RETENTION)
 
     @property
     def production(self) -> bool:
@@ -195,6 +198,8 @@ def _read(env: _Env) -> Settings:
         local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
         **_intents(env),
+        collection_warn_days=env.parsed("COLLECTION_WARN_DAYS", "30", _warn_days, "a number of days from 0 to 366"),
+        retention=_retention(env),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -211,6 +216,20 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _retention(env: _Env) -> RetentionPolicy:
+    try:
+        return parse_policy(env.value("RETENTION", ""))
+    except InvalidRetention as error:
+        raise ConfigError(f"RETENTION: {error}") from None
+
+
+def _warn_days(raw: str) -> int:
+    days = int(raw)
+    if not 0 <= days <= 366:
+        raise ValueError("out of range 0-366")
+    return days
 
 
 def _fraction(raw: str) -> float:

@@ -15,7 +15,7 @@ from routing.agents import Agent, AgentProfile, AgentState
 from routing.calls import CallKind, CallStatus, WaitingCall
 from routing.config import QueueConfig
 from routing.context import RoutingContext
-from routing.estimates import QueueLoad, abandon_share, wrap_up_left
+from routing.estimates import EscalationCapacity, QueueLoad, abandon_share, time_shares, wrap_up_left
 from routing.matching import Head, Target, candidate, targets_after, wait_before_eligible
 from routing.reservations import Reservation, ReservationStatus
 from routing.scripts import text
@@ -142,22 +142,56 @@ def eligible_heads(ctx: RoutingContext, agent: Agent, now: float) -> list[Head]:
     return [Head(*queues[index], sid, score) for index, sid, score in ctx.scripts.first_eligible(keys, cutoffs)]
 
 
-def queue_load(ctx: RoutingContext, skill: str, language: str, score: float) -> QueueLoad:
-    """What the wait estimate needs for an entry with this queue score: entries ahead of it, staffing,
-    free agents and those finishing wrap-up, recent handle times and abandons (one round trip)."""
+def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0) -> QueueLoad:
+    """What the wait estimate needs for an entry with this queue score that has waited `waited` seconds:
+    entries ahead of it, staffing (and the share of it other queues leave this one), free agents and those
+    finishing wrap-up, the escalation steps still to open, recent handle times and abandons (one round trip)."""
+    own = (skill, language)
+    others = [(other, each) for each in ctx.config.languages for other in ctx.config.queues]
     pipe = ctx.connection.pipeline(transaction=False)
     pipe.zcount(ctx.keys.queue(skill, language), "-inf", f"({score:.6f}")
-    pipe.smembers(ctx.keys.staffed(language, skill))
     pipe.zcard(ctx.keys.pool(language, skill))
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
     pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
-    ahead, staffed, available, handles, outcomes, wrapups = pipe.execute()
+    for queue_skill, queue_language in others:
+        pipe.smembers(ctx.keys.staffed(queue_language, queue_skill))
+        pipe.zcard(ctx.keys.queue(queue_skill, queue_language))
+        pipe.zrange(ctx.keys.pool(queue_language, queue_skill), 0, -1)
+    ahead, available, handles, outcomes, wrapups, *per_queue = pipe.execute()
+    staffed_by = {queue: {text(a) for a in per_queue[3 * i]} for i, queue in enumerate(others)}
+    waiting_by = {queue: int(per_queue[3 * i + 1]) for i, queue in enumerate(others)}
+    free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
+    staffed = staffed_by.get(own, set())
     rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
-    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, {text(a) for a in staffed}, ctx.now())
+    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, ctx.now())
+    steps = _escalation_capacity(ctx.config.queue(skill, language), own, waited, staffed_by, waiting_by, free_by)
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
-                     wrap_up_left=wrapping)
+                     wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
+                     escalation=steps)
+
+
+def _escalation_capacity(queue: QueueConfig, own: tuple[str, str], waited: float,
+                         staffed_by: dict[tuple[str, str], set[str]], waiting_by: dict[tuple[str, str], int],
+                         free_by: dict[tuple[str, str], set[str]]) -> tuple[EscalationCapacity, ...]:
+    """Each escalation step's agents not already counted, as time shares, opening `after - waited` from now.
+
+    Staffing sets do not keep proficiency, so a step's minimum proficiency is not applied here (it can only
+    make the estimate a little short for a queue whose escalation skill is thinly held)."""
+    language = own[1]
+    counted = set(staffed_by.get(own, set()))
+    steps: list[EscalationCapacity] = []
+    for step in queue.escalation:
+        skills = step.skills if step.skills is not None else {s for s, _ in staffed_by}
+        joining = {agent for skill in skills for agent in staffed_by.get((skill, language), set())} - counted
+        if not joining:
+            continue
+        counted |= joining
+        free = {agent for skill in skills for agent in free_by.get((skill, language), set())} & joining
+        steps.append(EscalationCapacity(max(step.after - waited, 0.0),
+                                        time_shares(joining, own, staffed_by, waiting_by), len(free)))
+    return tuple(steps)
 
 
 def position(ctx: RoutingContext, call: WaitingCall) -> int | None:

@@ -25,6 +25,7 @@ from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
 from ivr.models.pending_note import PendingNote
 from ivr.models.case import Case
+from ivr.models.sms_contact import SmsContact
 from ivr.models.outbox import OutboxEntry
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
@@ -113,6 +114,7 @@ def _empty(factory: sessionmaker[Session]) -> None:
         session.execute(sa.delete(OutboxEntry))
         session.execute(sa.delete(CallbackPromise))
         session.execute(sa.delete(PendingNote))
+        session.execute(sa.delete(SmsContact))
 
 
 @pytest.fixture

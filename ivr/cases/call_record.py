@@ -42,7 +42,7 @@ def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]
     if values.get("agent_login"):
         fresh.agent_id = session.scalar(select(Agent.id).where(Agent.login == values["agent_login"]))
     for column in Call.__table__.columns:
-        if column.key not in ("id", "call_sid"):
+        if column.key not in ("id", "call_sid", "details_removed"):  # the retention job's mark outlives rebuilds
             setattr(call, column.key, getattr(fresh, column.key))
     session.flush()
     return call, values

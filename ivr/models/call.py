@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -46,3 +46,5 @@ class Call(Base):
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # times something broke on our side
     wrap_up_code: Mapped[str | None] = mapped_column(String(32))  # the agent's disposition (routing config codes)
+    #: the retention job removed the caller's number and what they keyed or said (see ivr/retention)
+    details_removed: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -50,6 +50,11 @@ class Telephony(Protocol):
         """The carrier's line type of this number ("mobile", "landline", "nonFixedVoip", ...), or None."""
         ...
 
+    def delete_recording(self, url: str) -> None:
+        """Delete the recording at `url` from the provider (the retention job); raises TelephonyError if it
+        could not (a recording already gone counts as deleted)."""
+        ...
+
 
 def make_telephony(settings: Settings, redis: Redis) -> Telephony:
     if settings.telephony == "twilio":

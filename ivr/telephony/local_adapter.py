@@ -70,8 +70,13 @@ class LocalTelephony:
         logger.info("local telephony: text %s to %s: %s", sid, to, body)
         return sid
 
+    def delete_recording(self, url: str) -> None:
+        """Kept in the list of deleted recordings, which the local caller's recordings are checked against."""
+        self._record("deleted_recordings", {"url": url})
+        logger.info("local telephony: recording %s deleted", url)
+
     def sent(self, kind: str) -> list[dict[str, str]]:
-        """What was placed or texted, oldest first ("calls" or "sms")."""
+        """What was placed, texted or deleted, oldest first ("calls", "sms" or "deleted_recordings")."""
         return [json.loads(item) for item in self.redis.lrange(f"{PREFIX}{kind}", 0, -1)]
 
     def _record(self, kind: str, item: dict[str, str]) -> None:

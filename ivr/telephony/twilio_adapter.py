@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 from redis import Redis
@@ -16,6 +17,7 @@ QUEUE_SID_CACHE = "cityline:twilio:queue-sid:"
 STATUS_EVENTS = ("answered", "completed")
 #: Twilio's call statuses of a call that is still up.
 LIVE_STATUSES = frozenset({"queued", "ringing", "in-progress"})
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 
 
 class TwilioTelephony:
@@ -83,6 +85,19 @@ class TwilioTelephony:
         except TwilioException as error:
             raise TelephonyError(f"could not text {to}: {error}") from error
         return str(message.sid)
+
+    def delete_recording(self, url: str) -> None:
+        """Recording URLs end in the recording's SID (.../Recordings/RE...); a 404 means it is already gone."""
+        match = RECORDING_SID.search(url)
+        if match is None:
+            raise TelephonyError(f"{url} is not a Twilio recording URL")
+        try:
+            self.client.recordings(match[0]).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TelephonyError(f"could not delete recording {match[0]}: {error}") from error
+        except TwilioException as error:
+            raise TelephonyError(f"could not delete recording {match[0]}: {error}") from error
 
     def is_live(self, call_sid: str) -> bool | None:
         """Ask Twilio for the call's status; an unknown call (404) is not live, an API failure cannot say."""

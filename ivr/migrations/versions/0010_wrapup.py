@@ -1,8 +1,8 @@
 """calls.wrap_up_code (the agent's disposition after a call) and pending_notes (agents' notes kept until
 their call's case exists)
 
-Revision ID: 0008_wrapup
-Revises: 0006_calltools
+Revision ID: 0010_wrapup
+Revises: 0009_retention
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_wrapup"
-down_revision = "0006_calltools"
+revision = "0010_wrapup"
+down_revision = "0009_retention"
 branch_labels = None
 depends_on = None
 
