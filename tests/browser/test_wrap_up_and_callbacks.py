@@ -161,3 +161,24 @@ def _placed(desk) -> int:  # type: ignore[no-untyped-def]
     from ivr.telephony.local_adapter import LocalTelephony
 
     return len(LocalTelephony(Redis.from_url(desk.server.env["REDIS_URL"])).sent("calls"))
+
+
+def test_the_wrap_up_panel_has_no_serious_accessibility_violations(desk, browser):
+    desk.add_agent("xena", "noise=5")
+    page = desk.open_console(browser, "xena", bypass_csp=True)  # only to inject axe-core
+    page.click("[data-state=available]")
+    page.wait_for_selector("#state:has-text('Available')")
+    call = desk.start_call("press 1\npress 2\npress 3\nhangup\n", from_number="+13125550166")
+    page.wait_for_selector("#offer:not([hidden])", timeout=15_000)
+    page.keyboard.press("Alt+A")
+    page.wait_for_selector("#wrap-up:not([hidden])", timeout=20_000)
+    call.transcript()
+    page.click("[data-lang=es]")
+    assert page.inner_text("#wrap-up-extend") == "Más tiempo"
+    assert "Resuelto en la llamada" in page.inner_text("#wrap-up-code")
+    page.add_script_tag(path=str(desk.server_root / "node_modules" / "axe-core" / "axe.min.js"))
+    results = page.evaluate("axe.run(document)")
+    serious = [(v["id"], v["impact"], v["help"]) for v in results["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    page.context.close()

@@ -114,3 +114,17 @@ def _services(app):  # type: ignore[no-untyped-def]
 
     city = app.extensions["cityline"]
     return RoutingServices(city.router, city.telephony, city.sessions, city.references, ZONE)
+
+
+@pytest.mark.parametrize("body", ["1", '"x"', "[1]", '{"code": 1}', '{"code": ["resolved"]}', "{"])
+def test_a_wrap_up_code_body_of_the_wrong_type_is_a_400_that_says_why(app, ann, body):
+    talk_and_hang_up(app, ann, FIRST)
+    client = app.test_client()
+    agent = log_in(client, "ann", create=False)
+    response = agent.post("/agents/api/me/wrap-up/code", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_outside_wrap_up_more_time_and_codes_are_refused_with_words(app, ann):
+    assert "wrap_up" in ann("POST", "/me/wrap-up/extend", status=409)["error"]
+    assert "not in wrap-up" in ann("POST", "/me/wrap-up/code", {"code": "resolved"}, status=409)["error"]
