@@ -23,10 +23,10 @@ from ivr.app import create_app
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
-from ivr.models.pending_note import PendingNote
 from ivr.models.case import Case
-from ivr.models.sms_contact import SmsContact
 from ivr.models.outbox import OutboxEntry
+from ivr.models.pending_note import PendingNote
+from ivr.models.sms_contact import SmsContact
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
 POSTGRES_SERVER = os.environ.get("CITYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -1,4 +1,4 @@
-"""Wrap-up codes, More time and callback dial timeouts in the routing file: the shipped values and every mistake named."""
+"""Wrap-up codes, More time and callback dial timeouts in the routing file: shipped values, every mistake named."""
 
 from __future__ import annotations
 

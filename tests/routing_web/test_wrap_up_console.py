@@ -109,8 +109,8 @@ def test_an_optional_code_is_recorded_and_wrap_up_ends_on_time_without_one(app, 
 
 
 def _services(app):  # type: ignore[no-untyped-def]
-    from tests.routing_web.conftest import ZONE
     from ivr.routing_jobs import RoutingServices
+    from tests.routing_web.conftest import ZONE
 
     city = app.extensions["cityline"]
     return RoutingServices(city.router, city.telephony, city.sessions, city.references, ZONE)
