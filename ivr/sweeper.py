@@ -5,8 +5,9 @@ their live calls; changes kept in SQL while Redis was down replayed; callers
 whose call is over taken out of line; agents freed from calls that are over;
 promised callbacks Redis forgot put back in line: see routing.recovery), then
 the router's tick (missed offers, wrap-ups ending, callbacks due, escalation),
-overflow for callers past their queue's maximum wait, and the copy of finished
-waits from Redis to SQL.  Every step is guarded
+overflow for callers past their queue's maximum wait, the callback watchdog
+(agents freed from callbacks that never connected), agents' notes filed on
+cases that now exist, and the copy of finished waits from Redis to SQL.  Every step is guarded
 in Redis (atomic scripts, a claim per overflowed call, a lock around the copy),
 so several workers sweeping at once is harmless; one sweeping is enough.
 """
