@@ -70,6 +70,9 @@ class Settings:
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
     collection_warn_days: int = 30  # warn when a published pickup calendar ends within this many days
     retention: RetentionPolicy = RetentionPolicy()  # days each kind of personal data is kept (RETENTION)
+    open311_read_limit: str = "300/minute"  # every Open311 request, per client address
+    open311_write_limit: str = "30/minute;1000/day"  # creating requests, per API key
+    web_report_limit: str = "10/minute;100/day"  # residents' web reports, per address
 
     @property
     def production(self) -> bool:
@@ -200,6 +203,11 @@ def _read(env: _Env) -> Settings:
         **_intents(env),
         collection_warn_days=env.parsed("COLLECTION_WARN_DAYS", "30", _warn_days, "a number of days from 0 to 366"),
         retention=_retention(env),
+        open311_read_limit=env.parsed("OPEN311_READ_LIMIT", "300/minute", _rate_limit, "limits like '300/minute'"),
+        open311_write_limit=env.parsed("OPEN311_WRITE_LIMIT", "30/minute;1000/day", _rate_limit,
+                                       "limits like '30/minute;1000/day'"),
+        web_report_limit=env.parsed("WEB_REPORT_LIMIT", "10/minute;100/day", _rate_limit,
+                                    "limits like '10/minute;100/day'"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -216,6 +224,14 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _rate_limit(raw: str) -> str:
+    """Flask-Limiter's notation, checked now so a typo stops start-up instead of disabling the limit."""
+    from limits import parse_many
+
+    parse_many(raw)
+    return raw
 
 
 def _retention(env: _Env) -> RetentionPolicy:
