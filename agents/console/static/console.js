@@ -167,8 +167,8 @@
     var now = Date.now() / 1000 + skew, text = "";
     if (me.offer && me.offer.status === "pending") {
       text = t("answer_within", {s: Math.max(0, Math.round(me.offer.expires - now))});
-    } else if (me.state === "wrap_up" && me.wrap_up_ends) {
-      text = t("wrap_left", {s: Math.max(0, Math.round(me.wrap_up_ends - now))});
+    } else if (me.state === "wrap_up" && me.wrap_up_ends && me.wrap_up_ends > now) {
+      text = t("wrap_left", {s: Math.round(me.wrap_up_ends - now)});  // past it, the wrap-up panel says why
     }
     $("countdown").textContent = text;
   }
