@@ -128,3 +128,19 @@ def test_a_wrap_up_code_body_of_the_wrong_type_is_a_400_that_says_why(app, ann, 
 def test_outside_wrap_up_more_time_and_codes_are_refused_with_words(app, ann):
     assert "wrap_up" in ann("POST", "/me/wrap-up/extend", status=409)["error"]
     assert "not in wrap-up" in ann("POST", "/me/wrap-up/code", {"code": "resolved"}, status=409)["error"]
+
+
+def test_a_code_chosen_while_the_job_queue_is_unreachable_is_written_to_sql_at_once(app, ann, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    city = app.extensions["cityline"]
+    talk_and_hang_up(app, ann, FIRST, skill="noise")
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RedisConnectionError("Redis blipped")
+
+    monkeypatch.setattr(city.events.queue, "enqueue", unreachable)
+    ann("POST", "/me/wrap-up/code", {"code": "information_given"})
+    with city.sessions() as session:
+        assert session.scalar(select(Call.wrap_up_code).where(Call.call_sid == FIRST)) == "information_given"
+    jobs.bind(None)
