@@ -13,7 +13,7 @@ from .replies import KEYS, GatherPrompt, Kind, RecordPrompt, Reply, Step
 HOLD_POLL_SECONDS = 1.0
 
 KEYBOARD_HELP = (
-    "(type keys like 12#, words to speak, 'record <words>', 'wait', or 'hangup'; "
+    "(type keys like 12#, words to speak, 'record <words>', 'wait' or 'wait 60' (seconds on hold), or 'hangup'; "
     "an empty line is silence)"
 )
 
@@ -80,10 +80,16 @@ class KeyboardCaller:
         self,
         input_fn: Callable[[str], str] = input,
         out: Callable[[str], None] | None = print,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._input = input_fn
         self._out = out
         self._helped = False
+        self._sleep = sleep
+        self._clock = clock
+        self._hold_until: float | None = None  # a typed `wait N` keeps holding, without asking, until then
 
     def answer_gather(self, prompt: GatherPrompt) -> Reply:
         return self._ask("keys or words> ")
@@ -93,8 +99,16 @@ class KeyboardCaller:
 
     def hold_decision(self, position: int) -> Reply:
         if position == 0:  # connected to an agent, not waiting
+            self._hold_until = None
             return self._ask("talking to the agent: words, or hangup> ")
-        return self._ask(f"on hold (position {position}): wait, hangup, keys or words> ")
+        left = (self._hold_until or 0.0) - self._clock()
+        if left > 0:
+            self._sleep(min(left, HOLD_POLL_SECONDS))
+            return Reply(Kind.WAIT, note=f"{max(0.0, left - HOLD_POLL_SECONDS):.0f} s of the wait left")
+        reply = self._ask(f"on hold (position {position}): wait, hangup, keys or words> ")
+        if reply.kind is Kind.WAIT and reply.text:
+            self._hold_until = self._clock() + float(reply.text)
+        return reply
 
     def _ask(self, label: str) -> Reply:
         if self._out is not None and not self._helped:
@@ -117,6 +131,9 @@ def reply_from_line(line: str) -> Reply:
         return Reply.hangup()
     if lowered == "wait":
         return Reply.wait()
+    seconds = lowered[5:].strip() if lowered.startswith("wait ") else ""
+    if seconds.replace(".", "", 1).isdigit() and 0 < float(seconds) <= 3600:
+        return Reply(Kind.WAIT, seconds)  # hold that many seconds of real time (see KeyboardCaller.hold_decision)
     if set(text) <= KEYS:
         return Reply.keys(text)
     if lowered.startswith("record ") and text[7:].strip():

@@ -179,3 +179,18 @@ def test_a_timed_wait_ends_when_the_call_is_connected_to_an_agent() -> None:
     assert caller.hold_decision(1).kind is Kind.WAIT
     reply = caller.hold_decision(0)
     assert (reply.kind, reply.text) == (Kind.SPEECH, "hello")  # talking to the agent: the hold wait is over
+
+
+def test_a_person_typing_wait_60_is_not_asked_again_for_a_minute_of_hold_loops() -> None:
+    time = FakeTime()
+    lines = iter(["wait 60", "hangup"])
+    asked: list[str] = []
+
+    def typed(label: str) -> str:
+        asked.append(label)
+        return next(lines)
+
+    caller = KeyboardCaller(typed, out=None, sleep=time.sleep, clock=lambda: time.now)
+    replies = [caller.hold_decision(1) for _ in range(62)]
+    assert [r.kind for r in replies[:61]] == [Kind.WAIT] * 61 and replies[61].kind is Kind.HANGUP
+    assert len(asked) == 2 and sum(time.slept) == 60.0
