@@ -180,8 +180,11 @@ def add_note() -> ResponseReturnValue:
     except SQLAlchemyError:
         logger.exception("note of %s on %s not kept", g.login, agent.call)
         return _error("The note was NOT saved: the database is not answering. Keep the text and try again.", 503)
-    Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
-        jobs.file_agent_notes, agent.call, **jobs.NOTE_JOB_OPTIONS)
+    try:
+        Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
+            jobs.file_agent_notes, agent.call, **jobs.NOTE_JOB_OPTIONS)
+    except RedisError as error:  # the note is in SQL already: the sweep files it
+        logger.warning("note of %s on %s kept; filing job not queued: %s", g.login, agent.call, error)
     return jsonify(saved=True, call=agent.call, at=at)
 
 
