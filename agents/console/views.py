@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from agents import notices, presence, push, push_http
 from agents.access import console_login
 from agents.console.about import REASONS, about, wrap_up_ends
-from agents.console.wrap_up import refuse_leaving, wrap_up_view
+from agents.console.wrap_up_view import refuse_leaving, wrap_up_view
 from agents.json_body import json_object, text_field
 from ivr import agent_notes, db, jobs
 from ivr.models.agent import Agent as AgentRow

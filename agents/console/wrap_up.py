@@ -10,7 +10,6 @@ Notices (agents.notices) are dismissed here.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify
 from flask.typing import ResponseReturnValue
@@ -18,6 +17,7 @@ from redis.exceptions import RedisError
 
 from agents import notices
 from agents.access import console_login
+from agents.console.views import me
 from agents.json_body import json_object, text_field
 from routing import wrapups
 from routing.exceptions import InvalidRequest, RoutingError
@@ -45,25 +45,6 @@ def refused(error: RoutingError) -> ResponseReturnValue:
 def unreachable(error: RedisError) -> ResponseReturnValue:
     logger.error("wrap-up: Redis unreachable: %s", error)
     return jsonify(error="Routing is unreachable right now; your wrap-up is unchanged. Try again shortly."), 503
-
-
-def wrap_up_view(services: Any, login: str, language: str = "en") -> dict[str, Any] | None:
-    """What /agents/api/me says about the agent's wrap-up (None when not in one)."""
-    ctx = services.router.ctx
-    wrap_up = wrapups.current(ctx, login)
-    if wrap_up is None:
-        return None
-    return {"call": wrap_up.call_sid, "queue": f"{wrap_up.skill}-{wrap_up.language}", "ends": wrap_up.ends,
-            "latest_end": wrap_up.latest_end, "can_extend": wrap_up.can_extend, "required": wrap_up.required,
-            "code": wrap_up.code, "codes": wrap_up.labels(ctx.config.wrap_up_codes, language),
-            "labels": {lang: wrap_up.labels(ctx.config.wrap_up_codes, lang) for lang in ctx.config.languages}}
-
-
-def refuse_leaving(services: Any, login: str) -> str | None:
-    """Why the agent may not leave wrap-up yet (a required code not chosen), or None."""
-    if wrapups.may_end(services.router.ctx, login):
-        return None
-    return "Choose a wrap-up code for the call first: this queue needs one before your next call."
 
 
 @bp.post("/api/me/wrap-up/extend")
@@ -94,9 +75,7 @@ def choose_code() -> ResponseReturnValue:
 
 
 def _me() -> ResponseReturnValue:
-    from agents.console.views import me  # the console's full answer, so the page redraws from one shape
-
-    return me()
+    return me()  # the console's full answer, so the page redraws from one shape
 
 
 # -- notices (agents.notices) -----------------------------------------------------------------------
