@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,8 +73,16 @@ def file_pending(session: Session, call_sid: str) -> int:
     return len(pending)
 
 
-def calls_with_pending(session: Session, limit: int = SWEEP_BATCH) -> list[str]:
-    """Calls that have notes waiting for their case, oldest note first."""
-    rows = session.execute(select(PendingNote.call_sid, PendingNote.written_at).where(
-        PendingNote.filed_at.is_(None)).order_by(PendingNote.written_at).limit(limit))
+def calls_with_pending(session: Session, limit: int | None = None) -> list[str]:
+    """Calls whose pending notes can be filed now (their call is linked to a case), oldest note first.
+
+    Only calls that have a case are read, so notes still waiting (a long call, or a call that never got a
+    case) never crowd out the ones that can be filed.
+    """
+    linked = select(Call.call_sid).join(case_calls, case_calls.c.call_id == Call.id).where(
+        Call.call_sid == PendingNote.call_sid).exists()
+    keyed = select(Case.id).where(Case.source_key == literal("call:") + PendingNote.call_sid + ":agent").exists()
+    waiting = select(PendingNote.call_sid, PendingNote.written_at).where(PendingNote.filed_at.is_(None),
+                                                                         or_(linked, keyed))
+    rows = session.execute(waiting.order_by(PendingNote.written_at).limit(limit or SWEEP_BATCH))
     return list(dict.fromkeys(sid for sid, _ in rows))

@@ -42,3 +42,16 @@ def test_keeping_the_same_note_twice_keeps_it_once(sessions):
         assert agent_notes.keep(session, SID, "alice", "Two bags left out.", written) is False
     with sessions() as session:
         assert len(session.scalars(select(PendingNote)).all()) == 1
+
+
+def test_notes_still_waiting_never_crowd_out_a_note_whose_case_exists(sessions, monkeypatch):
+    monkeypatch.setattr(agent_notes, "SWEEP_BATCH", 3)
+    for n in range(5):  # older notes on calls that have no case (yet, or ever)
+        jobs.add_agent_note(f"CA{n:032d}", "alice", f"waiting {n}", f"2026-11-24T1{n}:00:00+00:00")
+    jobs.add_agent_note(SID, "alice", "This one can land.", "2026-11-24T16:00:00+00:00")
+    with db.unit_of_work(sessions) as session:
+        open_case(session, NewCase(reference=make_reference(2026, 4), service_code="noise", channel="phone",
+                                   opened_at=datetime(2026, 11, 24, 15, tzinfo=UTC), source_key=f"call:{SID}:agent"))
+    assert jobs.file_all_pending_notes(sessions) == 1
+    with sessions() as session:
+        assert session.scalar(select(PendingNote.filed_at).where(PendingNote.call_sid == SID)) is not None
