@@ -154,11 +154,14 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
     pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
+    # Each staffed agent's state and since, in the same round trip (SORT ... GET reads the agents' hashes).
+    agent_key = ctx.keys.agent("*")
+    pipe.sort(ctx.keys.staffed(language, skill), by="nosort", get=[f"{agent_key}->state", f"{agent_key}->since"])
     for queue_skill, queue_language in others:
         pipe.smembers(ctx.keys.staffed(queue_language, queue_skill))
         pipe.zcard(ctx.keys.queue(queue_skill, queue_language))
         pipe.zrange(ctx.keys.pool(queue_language, queue_skill), 0, -1)
-    ahead, available, handles, outcomes, wrapups, *per_queue = pipe.execute()
+    ahead, available, handles, outcomes, wrapups, states, *per_queue = pipe.execute()
     staffed_by = {queue: {text(a) for a in per_queue[3 * i]} for i, queue in enumerate(others)}
     waiting_by = {queue: int(per_queue[3 * i + 1]) for i, queue in enumerate(others)}
     free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
@@ -169,7 +172,14 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
                      wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
-                     escalation=steps)
+                     escalation=steps, call_ages=_call_ages(states, ctx.now()))
+
+
+def _call_ages(states: list[Any], now: float) -> tuple[float, ...]:
+    """From SORT's flat [state, since, state, since, ...]: how long each agent on a call has been on it."""
+    pairs = zip(states[0::2], states[1::2], strict=True)
+    return tuple(max(now - float(since), 0.0) for state, since in pairs
+                 if text(state) == "on_call" and since not in (None, b""))
 
 
 def _escalation_capacity(queue: QueueConfig, own: tuple[str, str], waited: float,
