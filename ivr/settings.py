@@ -64,6 +64,8 @@ class Settings:
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
     #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
     local_line_types: Mapping[str, str] = field(default_factory=dict)
+    interpreter_number: str = ""  # the language line agents add to a call (E.164); empty: no interpreter button
+    interpreter_access_code: str = ""  # digits played to the language line once it answers (the city's account)
     intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
@@ -195,6 +197,8 @@ def _read(env: _Env) -> Settings:
         local_line_types=env.parsed("LOCAL_LINE_TYPES", "", parse_line_types,
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
         **_intents(env),
+        interpreter_number=env.text("INTERPRETER_NUMBER") or "",
+        interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
     )
     if production:
         _refuse_development_secrets(settings)
