@@ -30,7 +30,8 @@ from ivr.telephony import TelephonyError
 from routing.agents import AgentState
 
 logger = logging.getLogger(__name__)
-bp = Blueprint("agents_call_controls", __name__, url_prefix="/agents")
+bp = Blueprint("agents_call_controls", __name__, url_prefix="/agents", template_folder="templates",
+               static_folder="static", static_url_path="/static/call-controls")
 
 
 def _services():  # type: ignore[no-untyped-def]
