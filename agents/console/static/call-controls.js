@@ -14,7 +14,7 @@
          caller: "Caller", you: "you", agent: "agent", interpreter_role: "interpreter", outside: "outside line",
          held: "on hold", muted: "muted", remove: "Remove", waiting_for: "Waiting for {who} to answer the transfer…",
          joined: "{who} has joined. Talk to them, then leave the call.", declined: "{who} did not take the transfer. The caller is on hold: press Resume.",
-         handed: "You handed the call to {who}. Leave when you are done.", moved: "Transferred to {where}.",
+         moved: "Transferred to {where}.",
          no_targets: "nobody"},
     es: {heading: "En la llamada", time: "Duración", mute: "Silenciar", unmute: "Activar micrófono", hold: "En espera", resume: "Retomar",
          interpreter: "Agregar intérprete", leave: "Salir de la llamada (transferencia hecha)", hangup: "Colgar",
@@ -24,7 +24,7 @@
          caller: "Persona", you: "usted", agent: "agente", interpreter_role: "intérprete", outside: "línea externa",
          held: "en espera", muted: "silenciado", remove: "Quitar", waiting_for: "Esperando que {who} conteste la transferencia…",
          joined: "{who} se unió. Hable con esa persona y luego salga de la llamada.", declined: "{who} no tomó la transferencia. La persona está en espera: pulse Retomar.",
-         handed: "Pasó la llamada a {who}. Salga cuando termine.", moved: "Transferida a {where}.",
+         moved: "Transferida a {where}.",
          no_targets: "nadie"}
   };
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -108,14 +108,14 @@
       list.appendChild(li);
     });
     var status = "", tr = data.transfer;
-    if (tr && data.yours) {
-      status = tr.status === "pending" ? t("waiting_for", {who: tr.to}) : (tr.status === "accepted" ? "" : t("declined", {who: tr.to}));
-    } else if (!data.yours) {
-      var others = data.participants.filter(function (p) { return p.role === "agent" && p.who !== login; });
-      status = t("handed", {who: data.owner || (others[0] && others[0].who) || ""});
+    if (!data.yours) {  // handed over (a warm transfer): talk to the colleague, then leave
+      status = t("joined", {who: data.owner});
+    } else if (tr && tr.status === "pending") {
+      status = t("waiting_for", {who: tr.to});
+    } else if (tr && tr.status !== "accepted") {
+      status = t("declined", {who: tr.to});
     }
     $("cc-transfer-status").textContent = status;
-    if (tr && data.yours && tr.status === "accepted") { $("cc-transfer-status").textContent = t("joined", {who: tr.to}); }
     tick();
   }
   function tick() {
