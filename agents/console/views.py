@@ -23,13 +23,13 @@ from werkzeug.exceptions import HTTPException
 
 from agents import presence, push, push_http
 from agents.access import console_login
-from agents.console.call_controls import controls_for
 from agents.console.about import REASONS, about, wrap_up_ends
+from agents.console.call_controls import controls_for
 from agents.json_body import json_object, text_field
 from ivr import jobs
+from ivr.conference.controls import Refused
 from ivr.models.agent import Agent as AgentRow
 from ivr.routing_jobs import enqueue_place_callback
-from ivr.conference.controls import Refused
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallKind, CallRequest
