@@ -161,7 +161,7 @@ def local_conference() -> ResponseReturnValue:
     name = request.form.get("ConferenceName", "")
     if name != conference_name(call.call_sid):
         raise BadWebhook("ConferenceName is not this call's conference")
-    moved = telephony.take_dequeue(call.call_sid)  # a REST redirect: the call leaves for that TwiML
+    moved = telephony.take_redirect(call.call_sid)  # a REST redirect: the call leaves for that TwiML
     if moved:
         return jsonify(state="moved", url=moved)
     room = telephony.conference(name)

@@ -65,11 +65,17 @@ class CallControls:
     # -- bridging ------------------------------------------------------------------------------------
 
     def bridge(self, call_sid: str, queue: str, agent: str, language: str) -> CallBook:
-        """An agent accepted a waiting caller: the caller leaves the queue for the call's conference and the
-        agent's softphone is added to it.  TelephonyError when the network cannot do it (nothing is kept)."""
+        """An agent accepted a waiting caller: the agent's softphone is added to the call's conference (which
+        creates it), then the caller leaves the queue for it.  TelephonyError when the network cannot do it;
+        the agent's leg is then taken down again, so nothing is left half done."""
+        conference = conference_name(call_sid)
+        leg = self.telephony.add_participant(conference, f"client:{agent}")
         url = "/voice/conference-join?" + urlencode({"agent": agent, "lang": language})
-        self.telephony.connect_to_agent(call_sid, queue, url)
-        leg = self.telephony.add_participant(conference_name(call_sid), f"client:{agent}")
+        try:
+            self.telephony.connect_to_agent(call_sid, queue, url)
+        except TelephonyError:
+            self._quietly(lambda: self.telephony.remove_participant(conference, leg))
+            raise
         book = self.books.open(call_sid, agent, leg, self.router.ctx.now())
         self.record(call_sid, {"event": "answered", "agent": agent})
         return book

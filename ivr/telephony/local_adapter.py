@@ -52,12 +52,19 @@ class LocalTelephony:
     def take_dequeue(self, call_sid: str) -> str | None:
         """The URL this waiting call was sent to, once (the hold webhook asks on every loop, so it is live)."""
         self.redis.set(f"{PREFIX}live:{call_sid}", "1", ex=LIVE_WINDOW)
-        value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}")
+        value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}") or self.redis.getdel(f"{PREFIX}redirect:{call_sid}")
+        return value.decode() if value else None
+
+    def take_redirect(self, call_sid: str) -> str | None:
+        """Where a REST redirect sent this call, once (asked by a caller in a conference: a dequeue meant for
+        the queue it is about to join must wait for it there)."""
+        value = self.redis.getdel(f"{PREFIX}redirect:{call_sid}")
         return value.decode() if value else None
 
     def redirect(self, call_sid: str, url: str) -> None:
-        """The same note as a dequeue: the hold webhook answers <Leave/> and the queue's action goes on."""
-        self.redis.set(f"{PREFIX}dequeue:{call_sid}", url, ex=NOTE_TTL)
+        """Noted for the call's next request: on hold the webhook answers <Leave/> and the queue's action goes on
+        (as for a dequeue); in a conference the caller leaves it for `url`."""
+        self.redis.set(f"{PREFIX}redirect:{call_sid}", url, ex=NOTE_TTL)
 
     def call_over(self, call_sid: str) -> None:
         """The call's final status came in: this network knows it is no longer live."""
@@ -100,6 +107,7 @@ class LocalTelephony:
     def join(self, name: str, call_sid: str, to: str = "caller") -> None:
         """A call's own <Dial><Conference> brought it in (the local caller, on its first pass)."""
         def enter(room: dict[str, Any]) -> None:
+            _reopen_if_ended(room)
             room["participants"].setdefault(call_sid, _participant(to))
         self._change(name, enter)
 
@@ -110,6 +118,7 @@ class LocalTelephony:
             self._record("calls", {"sid": sid, "to": to, "url": f"conference:{conference}", "digits": digits,
                                    "status_callback": ""})
         def enter(room: dict[str, Any]) -> None:
+            _reopen_if_ended(room)
             room["participants"][sid] = {**_participant(to), "muted": muted, "coach": coach, "digits": digits}
         self._change(conference, enter)
         logger.info("local telephony: %s added to conference %s as %s", to, conference, sid)
@@ -157,6 +166,13 @@ class LocalTelephony:
     @staticmethod
     def _conference_key(name: str) -> str:
         return f"{PREFIX}conference:{name}"
+
+
+def _reopen_if_ended(room: dict[str, Any]) -> None:
+    """Joining a conference that ended starts a new one of that name (as on Twilio: a caller transferred to
+    a queue and answered again is bridged in a fresh conference with the same name)."""
+    if room["ended"]:
+        room["participants"], room["ended"] = {}, False
 
 
 def _participant(to: str) -> dict[str, Any]:

@@ -102,6 +102,7 @@ class TwilioTelephony:
                         coach: str = "") -> str:
         """A softphone or number joins by the Participants API; with `digits` (an access code) the leg is a
         placed call that dials them once answered and then joins (Participants cannot send digits)."""
+        self.redis.delete(CONFERENCE_SID_CACHE + conference)  # it may be a new conference of an old name
         try:
             if digits:
                 join = VoiceResponse()
@@ -140,6 +141,7 @@ class TwilioTelephony:
             self.client.conferences(self._conference_sid(conference)).update(status="completed")
         except TwilioException as error:
             raise TelephonyError(f"could not end conference {conference}: {error}") from error
+        self.redis.delete(CONFERENCE_SID_CACHE + conference)
 
     def _participant_update(self, conference: str, participant: str, **changes: object) -> None:
         try:

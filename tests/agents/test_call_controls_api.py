@@ -120,3 +120,20 @@ def test_bad_requests_get_words(desk):
     assert wrong.status_code == 400 and wrong.get_json()["error"]
     assert alice.post("/agents/api/call/transfer", json={"call": SID, "to": "queue",
                                                          "target": "parking"}).status_code == 400
+
+
+def test_telephony_down_during_accept_puts_the_caller_back_first_and_the_agent_not_ready(desk, monkeypatch):
+    app, alice, _ = desk
+    services = app.extensions["cityline"]
+
+    def down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TelephonyError("connection refused")
+
+    monkeypatch.setattr(services.telephony, "connect_to_agent", down)
+    ticket = services.router.enqueue(CallRequest(SID, "general", "en"))
+    refused = alice.post(f"/agents/api/offers/{ticket.offer.id}/accept")
+    assert refused.status_code == 503 and "could not be connected" in refused.get_json()["error"]
+    assert services.router.agent("alice").state.value == "break"
+    assert services.router.call(SID).status.value == "waiting"
+    assert services.telephony.conference(conference_name(SID))["participants"] == {}  # no softphone left ringing
+    assert alice.get("/agents/api/call").get_json() == {"call": None}

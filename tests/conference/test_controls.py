@@ -144,7 +144,7 @@ def test_a_cold_transfer_to_a_queue_moves_the_caller_and_frees_the_agent(center)
     router, network, controls, recorder = center
     answer(router, controls, network)
     assert controls.transfer_to_queue("ann", "trash") == "trash-en"
-    assert network.take_dequeue(SID) == "/voice/transferred?skill=trash&lang=en"  # the caller is redirected
+    assert network.take_redirect(SID) == "/voice/transferred?skill=trash&lang=en"  # the caller is redirected
     assert router.agent("ann").state is AgentState.WRAP_UP
     call = router.call(SID)
     assert (call.skill, call.status.value, call.agent) == ("trash", "offered", "ben")  # ben is free for trash
