@@ -21,7 +21,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from flows.numbers import whole_number
 from ivr.conference import conference_name
-from ivr.conference.book import ConferenceBooks
+from ivr.conference.book import CallBook, ConferenceBooks
 from ivr.conference.phrases import PHRASES
 from ivr.exceptions import BadWebhook
 from ivr.signatures import twilio_only
@@ -91,7 +91,7 @@ def conference_done() -> Response:
     return twiml_response(_services().contact.conference_done(call.call_sid, language))
 
 
-def _close(book) -> None:  # type: ignore[no-untyped-def]
+def _close(book: CallBook) -> None:
     book.ended, book.participants, book.transfer = True, [], None
 
 

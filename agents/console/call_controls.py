@@ -28,6 +28,7 @@ from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
 from ivr.telephony import TelephonyError
 from routing.agents import AgentState
+from routing.exceptions import RoutingError, UnknownAgent
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("agents_call_controls", __name__, url_prefix="/agents", template_folder="templates",
@@ -66,6 +67,11 @@ def refused(error: Refused) -> ResponseReturnValue:
     return jsonify(error=error.message), error.status
 
 
+@bp.errorhandler(RoutingError)
+def routing_refused(error: RoutingError) -> ResponseReturnValue:
+    return jsonify(error=str(error)), 409
+
+
 @bp.errorhandler(TelephonyError)
 def telephony_down(error: TelephonyError) -> ResponseReturnValue:
     logger.error("call controls: telephony failed: %s", error)
@@ -89,7 +95,7 @@ def _body_for_my_call() -> dict[str, Any]:
     named = text_field(body, "call")
     try:
         mine = _services().router.agent(g.login).call
-    except Exception:  # noqa: BLE001 - not a registered agent: no call at all
+    except UnknownAgent:  # never went available: no call at all
         mine = ""
     if named and named != mine:
         raise Refused("That call is not yours: an agent can only work their own call.", 403)
@@ -187,7 +193,11 @@ def remove(participant_id: str) -> ResponseReturnValue:
 def targets() -> ResponseReturnValue:
     """Where this call can go: colleagues available now, the call's language's queues, city departments."""
     router = _services().router
-    call = router.call(router.agent(g.login).call) if router.agent(g.login).call else None
+    try:
+        mine = router.agent(g.login).call
+    except UnknownAgent:
+        mine = ""
+    call = router.call(mine) if mine else None
     language = call.language if call else "en"
     agents = [{"login": a.id, "name": a.profile.name} for a in router.agents()
               if a.id != g.login and a.state is AgentState.AVAILABLE and not a.reservation]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -253,7 +253,7 @@ class CallControls:
         if transfer is not None:
             status = self._transfer_status(transfer, owner)
         return {"call": book.call_sid, "started": book.started, "yours": owner == agent, "owner": owner,
-                "participants": [p.__dict__ for p in book.participants], "ended": book.ended,
+                "participants": [asdict(p) for p in book.participants], "ended": book.ended,
                 "transfer": ({"to": transfer.to, "warm": transfer.warm, "by": transfer.by, "status": status}
                              if transfer else None),
                 "interpreter": self.interpreter is not None}

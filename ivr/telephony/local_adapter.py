@@ -57,7 +57,8 @@ class LocalTelephony:
 
     def take_redirect(self, call_sid: str) -> str | None:
         """Where a REST redirect sent this call, once (asked by a caller in a conference: a dequeue meant for
-        the queue it is about to join must wait for it there)."""
+        the queue it is about to join must wait for it there).  Asked on every pass, so the call is live."""
+        self.redis.set(f"{PREFIX}live:{call_sid}", "1", ex=LIVE_WINDOW)
         value = self.redis.getdel(f"{PREFIX}redirect:{call_sid}")
         return value.decode() if value else None
 

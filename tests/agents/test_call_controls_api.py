@@ -137,3 +137,12 @@ def test_telephony_down_during_accept_puts_the_caller_back_first_and_the_agent_n
     assert services.router.call(SID).status.value == "waiting"
     assert services.telephony.conference(conference_name(SID))["participants"] == {}  # no softphone left ringing
     assert alice.get("/agents/api/call").get_json() == {"call": None}
+
+
+def test_an_agent_who_never_went_available_gets_words_not_errors(desk):
+    app, _, _ = desk
+    newcomer = log_in(app.test_client(), "nia", skills={"general": 5})
+    assert newcomer.get("/agents/api/call").get_json() == {"call": None}
+    assert newcomer.get("/agents/api/call/targets").status_code == 200
+    refused = newcomer.post("/agents/api/call/hangup", json={"call": SID})
+    assert refused.status_code == 403 and refused.get_json()["error"]
