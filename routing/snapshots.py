@@ -61,6 +61,7 @@ def reservation_from_fields(fields: Mapping[str, str]) -> Reservation:
         id=fields["id"], call_sid=fields["call"], agent_id=fields["agent"], skill=fields["skill"],
         language=fields["language"], kind=fields["kind"], offered=float(fields["offered"]),
         expires=float(fields["expires"]), status=ReservationStatus(fields["status"]), number=fields.get("number", ""),
+        from_agent=fields.get("from", ""),
     )
 
 
