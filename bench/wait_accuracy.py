@@ -103,7 +103,7 @@ class Simulation:
 
     def arrive(self, now: float, day_end: float) -> None:
         sid = f"CA{len(self.callers)}"
-        load = queue_load(self.router.ctx, "general", "en", math.inf)
+        load = queue_load(self.router.ctx, "general", "en", math.inf, now=now)
         ticket = self.router.enqueue(CallRequest(sid, "general", "en"), now=now)
         mean_handle, _ = handle_time_profile(load.handle_times, CONFIG.estimates)
         estimate = ticket.estimate

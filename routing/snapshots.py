@@ -143,7 +143,8 @@ def eligible_heads(ctx: RoutingContext, agent: Agent, now: float) -> list[Head]:
     return [Head(*queues[index], sid, score) for index, sid, score in ctx.scripts.first_eligible(keys, cutoffs)]
 
 
-def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0) -> QueueLoad:
+def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0,
+               now: float | None = None) -> QueueLoad:
     """What the wait estimate needs for an entry with this queue score that has waited `waited` seconds:
     entries ahead of it, staffing (and the share of it other queues leave this one), free agents and those
     finishing wrap-up, the escalation steps still to open, recent handle times and abandons (one round trip)."""
@@ -168,12 +169,13 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
     staffed = staffed_by.get(own, set())
     rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
-    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, ctx.now())
+    now = ctx.now(now)
+    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, now)
     steps = _escalation_capacity(ctx.config.queue(skill, language), own, waited, staffed_by, waiting_by, free_by)
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
                      wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
-                     escalation=steps, call_ages=_call_ages(states, ctx.now()))
+                     escalation=steps, call_ages=_call_ages(states, now))
 
 
 def _call_ages(states: list[Any], now: float) -> tuple[float, ...]:
