@@ -50,15 +50,28 @@ class LiveAgent:
 
 
 @dataclass(frozen=True)
+class LiveCaller:
+    """A caller on hold, for the supervisor's controls (move, priority)."""
+
+    sid: str
+    queue: str
+    priority: int
+    waited_seconds: float
+    status: str  # waiting, or offered (ringing at an agent)
+
+
+@dataclass(frozen=True)
 class LiveFloor:
     queues: dict[str, LiveQueue]
     agents: list[LiveAgent]
+    callers: list[LiveCaller] = field(default_factory=list)  # longest wait first
 
 
 def live_floor(ctx: RoutingContext, now: float) -> LiveFloor:
     queues = {queue_name(skill, language): LiveQueue(queue_name(skill, language))
               for skill in ctx.config.skills for language in ctx.config.languages}
     calls = _entries(ctx)
+    callers = []
     for call in calls.values():
         line = queues.get(call.queue)
         if line is None:
@@ -71,12 +84,16 @@ def live_floor(ctx: RoutingContext, now: float) -> LiveFloor:
             line.waiting += 1
             line.offered += call.status is CallStatus.OFFERED
             line.waits.append(max(0.0, now - call.entered))
+            callers.append(LiveCaller(call.sid, call.queue, call.priority, max(0.0, now - call.entered),
+                                      call.status.value))
     for line in queues.values():
         line.waits.sort(reverse=True)
         line.longest_wait_seconds = line.waits[0] if line.waits else None
     agents = all_agents(ctx)
     _staffing(ctx, queues, agents)
-    return LiveFloor(queues, [_live_agent(ctx, agent, now) for agent in sorted(agents, key=lambda a: a.id)])
+    callers.sort(key=lambda caller: -caller.waited_seconds)
+    return LiveFloor(queues, [_live_agent(ctx, agent, now) for agent in sorted(agents, key=lambda a: a.id)],
+                     callers)
 
 
 def _entries(ctx: RoutingContext) -> dict[str, WaitingCall]:

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from agents.access import SUPERVISOR, require_role
 from ivr.floor.history import INTERVAL_MINUTES, interval_figures
-from routing.metrics import DEFAULT_SHORT_ABANDON_SECONDS, DEFAULT_THRESHOLD_SECONDS, DEFINITIONS
+from routing.metrics import DEFAULT_THRESHOLD_SECONDS, DEFINITIONS
 
 bp = Blueprint("supervisor_exports", __name__, url_prefix="/agents")
 
@@ -34,12 +34,19 @@ def intervals() -> ResponseReturnValue:
             output not in ("json", "csv"):
         return jsonify(error="period is today, yesterday, 7d or 28d; minutes 15, 30 or 60; format json or csv"), 400
     since, until = _period(period)
+    queue = request.args.get("queue") or None
+    config = current_app.extensions["cityline"].router.ctx.config
+    threshold, short_abandon = float(DEFAULT_THRESHOLD_SECONDS), config.estimates.short_abandon
+    if queue is not None:
+        skill, _, language = queue.rpartition("-")
+        if skill not in config.queues or language not in config.languages:
+            return jsonify(error="queue must be one of the floor's queues, like potholes-en"), 400
+        threshold = float(config.queues[skill].service_level.threshold)
     with current_app.extensions["cityline"].sessions() as session:
         rows = [{"start": start.isoformat(), **figures.as_dict()} for start, figures in interval_figures(
-            session, since, until, int(minutes), DEFAULT_THRESHOLD_SECONDS, DEFAULT_SHORT_ABANDON_SECONDS,
-            request.args.get("queue") or None)]
-    meta = {"period": period, "minutes": int(minutes), "threshold_seconds": DEFAULT_THRESHOLD_SECONDS,
-            "short_abandon_seconds": DEFAULT_SHORT_ABANDON_SECONDS}
+            session, since, until, int(minutes), threshold, short_abandon, queue)]
+    meta = {"period": period, "minutes": int(minutes), "queue": queue or "all", "threshold_seconds": threshold,
+            "short_abandon_seconds": short_abandon}
     if output == "json":
         return jsonify(**meta, definitions=DEFINITIONS, rows=rows)
     return Response(_csv(meta, rows), mimetype="text/csv",

@@ -1,0 +1,65 @@
+"""Where the supervisor's notices meet the voice webhooks: the greeting, a closed line, the hold loop.
+
+Small functions the webhooks call so the voice modules keep one line each.
+Redis being away never silences a call: a notice that cannot be read is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from redis.exceptions import RedisError
+from twilio.twiml.voice_response import Say, VoiceResponse
+
+from flows.instructions import Speak, Turn
+from ivr.floor import notices
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from ivr.contact_center import ContactCenter
+    from ivr.phone import CallerNumber
+
+logger = logging.getLogger(__name__)
+#: Where callers go while the line is closed: the general queue's message/callback path.
+CLOSED_SKILL = "general"
+
+
+def closed_line(contact: ContactCenter, caller: CallerNumber, language: str) -> VoiceResponse | None:
+    """During an emergency closure: the closure message, then a callback offer or a recorded message."""
+    redis, prefix = contact.router.ctx.connection, contact.router.ctx.prefix
+    try:
+        closure = notices.current_closure(redis, prefix)
+    except RedisError as error:
+        logger.warning("closure switch unreadable, taking the call as usual: %s", error)
+        return None
+    if closure is None:
+        return None
+    text, spoken = closure.message(language)
+    response = contact.overflow(caller, CLOSED_SKILL, language)
+    voice = contact.flow.voices[spoken]
+    response.verbs.insert(0, Say(text, voice=voice.voice, language=voice.language))
+    return response
+
+
+def with_greeting_announcement(turn: Turn, redis: Redis, prefix: str, language: str) -> Turn:
+    """The incident announcement first, while a broadcast set to play at the greeting lasts."""
+    try:
+        said = notices.at_greeting(redis, prefix, language)
+    except RedisError as error:
+        logger.warning("greeting announcement unreadable: %s", error)
+        return turn
+    if said is None:
+        return turn
+    return replace(turn, instructions=(Speak(said[0], said[1]), *turn.instructions))
+
+
+def on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
+    """The notices this caller on hold has not heard yet, as (text, language)."""
+    try:
+        return notices.for_caller_on_hold(redis, prefix, sid, queue, language)
+    except RedisError as error:
+        logger.warning("broadcast unreadable for %s: %s", sid, error)
+        return []
