@@ -1,0 +1,160 @@
+"""The wallboard through the real router (Redis) and the real copy to SQL, checked against figures worked by hand.
+
+One agent, Ann, on potholes-en (threshold 20 s, target 80 %, short abandons under 10 s, wrap-up 30 s):
+
+    T0      CA1 calls; Ann is free, so it rings at her     (waiting 1, being offered; Ann ringing)
+    T0+5    Ann answers CA1 (waited 5 s: within 20 s)
+    T0+10   CA2 calls and waits
+    T0+20   CA3 calls, hangs up at T0+25                    (5 s: a short abandon)
+    T0+30   CA4 calls, hangs up at T0+60                    (30 s: abandoned after the threshold)
+    T0+40   CA5 calls, hangs up at T0+55                    (15 s: abandoned, within the threshold)
+    T0+50   CA6 calls, asks for a callback at T0+52         (a callback pending)
+    T0+65   CA1 ends; wrap-up until T0+95                   (handled 60 + 30 = 90 s)
+    T0+95   CA2 rings at Ann; she answers at T0+100         (waited 90 s: late)
+    T0+130  CA2 ends; wrap-up until T0+160                  (handled 30 + 30 = 60 s)
+    T0+150  CA7 calls and waits
+    T0+160  CA6's callback rings at Ann
+    T0+170  the wallboard is read
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from ivr import db
+from ivr.floor.handlings import copy_handlings
+from ivr.floor.wallboard import day_start, wallboard
+from ivr.models.floor import CallHandling
+from ivr.models.queue_wait import QueueWait
+from ivr.routing_jobs import copy_waits
+from routing.agents import AgentProfile, AgentState
+from routing.calls import CallRequest
+from tests.agents.login import log_in
+
+
+def _start(app) -> float:  # type: ignore[no-untyped-def]
+    """A moment early enough that everything happens today (in the city) and before now."""
+    now = time.time()
+    return max(day_start(now, app.extensions["cityline"].settings.office_hours.zone).timestamp() + 1, now - 600)
+
+
+def _sid(n: int) -> str:
+    return f"CA{n:032d}"
+
+
+def _board(app, now: float):  # type: ignore[no-untyped-def]
+    services = app.extensions["cityline"]
+    copy_waits(services.router, services.sessions)
+    copy_handlings(services.router, services.sessions)
+    return wallboard(services.router, services.sessions, services.settings.office_hours.zone, now=now)
+
+
+def _queue(board, name: str = "potholes-en"):  # type: ignore[no-untyped-def]
+    return next(row for row in board["queues"] if row["queue"] == name)
+
+
+def _agent(board, login: str = "ann"):  # type: ignore[no-untyped-def]
+    return next(agent for agent in board["agents"] if agent["login"] == login)
+
+
+@pytest.fixture
+def day(app):  # type: ignore[no-untyped-def]
+    with db.unit_of_work(app.extensions["cityline"].sessions) as session:
+        session.execute(sa.delete(QueueWait))
+        session.execute(sa.delete(CallHandling))
+    router = app.extensions["cityline"].router
+    t0 = _start(app)
+    router.register_agent(AgentProfile("ann", "Ann", {"potholes": 5}, ("en",)), now=t0 - 60)
+    router.set_agent_state("ann", AgentState.AVAILABLE, now=t0 - 30)
+    return router, t0
+
+
+def test_a_caller_ringing_at_an_agent_is_waiting_and_the_agent_is_ringing(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    router.enqueue(CallRequest(_sid(1), "potholes", "en"), now=t0)
+    board = _board(app, t0 + 1)
+    line = _queue(board)
+    assert (line["waiting"], line["offered_now"], line["longest_wait_seconds"]) == (1, 1, pytest.approx(1))
+    assert line["available"] == 0
+    ann = _agent(board)
+    assert (ann["state"], ann["call"], ann["call_queue"]) == ("ringing", _sid(1), "potholes-en")
+    assert board["floor"]["waiting"] == 1 and board["floor"]["agents_by_state"] == {"ringing": 1}
+    assert [c["status"] for c in board["callers"]] == ["offered"]
+
+
+def test_every_figure_of_a_known_day_matches_the_hand_count(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    [offer1] = [router.enqueue(CallRequest(_sid(1), "potholes", "en"), now=t0).offer]
+    router.accept(offer1.id, now=t0 + 5)
+    router.enqueue(CallRequest(_sid(2), "potholes", "en"), now=t0 + 10)
+    router.enqueue(CallRequest(_sid(3), "potholes", "en"), now=t0 + 20)
+    router.abandon(_sid(3), now=t0 + 25)
+    router.enqueue(CallRequest(_sid(4), "potholes", "en"), now=t0 + 30)
+    router.enqueue(CallRequest(_sid(5), "potholes", "en"), now=t0 + 40)
+    router.abandon(_sid(5), now=t0 + 55)
+    router.enqueue(CallRequest(_sid(6), "potholes", "en"), now=t0 + 50)
+    router.convert_to_callback(_sid(6), "+13125550106", now=t0 + 52)
+    router.abandon(_sid(4), now=t0 + 60)
+    router.complete(_sid(1), now=t0 + 65)
+    [offer2] = router.tick(now=t0 + 95).offers
+    assert offer2.call_sid == _sid(2)
+    router.accept(offer2.id, now=t0 + 100)
+    router.complete(_sid(2), now=t0 + 130)
+    router.enqueue(CallRequest(_sid(7), "potholes", "en"), now=t0 + 150)
+    [offer6] = router.tick(now=t0 + 160).offers
+    assert offer6.call_sid == _sid(6)
+
+    board = _board(app, t0 + 170)
+    line = _queue(board)
+    assert (line["threshold_seconds"], line["target"]) == (20, 0.8)
+    assert (line["offered"], line["answered"], line["abandoned"], line["short_abandoned"]) == (4, 2, 2, 1)
+    assert line["service_level"] == pytest.approx(1 / 2)  # CA1 within 20 s; CA2 not
+    assert line["service_level_with_abandons"] == pytest.approx(1 / 3)  # + CA4, abandoned after 20 s
+    assert line["asa_seconds"] == pytest.approx((5 + 90) / 2)
+    assert line["wait_p90_seconds"] == pytest.approx(90)
+    assert line["aht_seconds"] == pytest.approx((90 + 60) / 2)  # talk + hold + wrap-up
+    assert line["abandonment"] == pytest.approx(2 / 4)
+    assert (line["waiting"], line["offered_now"], line["longest_wait_seconds"]) == (1, 0, pytest.approx(20))
+    assert line["callbacks_pending"] == 1
+    assert (line["staffed"], line["available"]) == (1, 0)
+    assert line["status"]["service_level"] == "alert" and line["status"]["longest_wait_seconds"] == "ok"
+    assert {"code": "service_level_below_target", "queue": "potholes-en", "value": 0.5, "limit": 0.8} \
+        in board["alerts"]
+    ann = _agent(board)
+    assert (ann["state"], ann["call"], ann["seconds_in_state"]) == ("ringing", _sid(6), pytest.approx(10))
+    floor = board["floor"]
+    assert (floor["offered"], floor["answered"], floor["service_level"]) == (4, 2, pytest.approx(0.5))
+    assert floor["service_level_with_abandons"] == pytest.approx(1 / 3)
+    assert floor["occupancy_now"] == 0.0 and floor["callbacks_pending"] == 1
+    assert board["shown_service_level"] == "service_level"
+    assert "service_level_with_abandons" in board["definitions"]
+    other = _queue(board, "trash-en")
+    assert (other["offered"], other["service_level"], other["status"]["service_level"]) == (0, None, "none")
+
+
+def test_a_queue_with_callers_and_no_agents_raises_an_alert(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    router.enqueue(CallRequest(_sid(8), "noise", "es"), now=t0)
+    board = _board(app, t0 + 130)
+    line = _queue(board, "noise-es")
+    assert line["status"]["waiting"] == "alert" and line["status"]["longest_wait_seconds"] == "alert"
+    codes = {alert["code"] for alert in board["alerts"] if alert["queue"] == "noise-es"}
+    assert codes == {"waiting_without_agents", "longest_wait_over"}
+
+
+def test_the_supervisor_reads_the_wallboard_and_an_agent_cannot(app, day) -> None:  # type: ignore[no-untyped-def]
+    supervisor = log_in(app.test_client(), "sam", "supervisor")
+    body = supervisor.get("/agents/api/floor/wallboard").get_json()
+    assert {"floor", "queues", "agents", "alerts", "definitions", "notices"} <= set(body)
+    agent = log_in(app.test_client(), "alice")
+    for path in ["/agents/supervisor", "/agents/api/floor/wallboard", "/agents/api/floor/events",
+                 "/agents/api/floor/charts", "/agents/api/floor/audit", "/agents/supervisor/audit",
+                 "/agents/vendor/chart.umd.min.js"]:
+        assert agent.get(path).status_code == 403, path
+        assert app.test_client().get(path).status_code in (401, 303), path  # pages send strangers to the login
+    for path in ["/agents/api/floor/broadcast", "/agents/api/floor/closure", "/agents/api/floor/agents/ann/state",
+                 f"/agents/api/floor/calls/{_sid(1)}/priority", f"/agents/api/floor/calls/{_sid(1)}/move"]:
+        assert agent.post(path, json={}).status_code == 403, path
