@@ -1,0 +1,110 @@
+"""The supervisor's floor in a real browser: the wallboard follows a caller into and out of a queue without a
+reload, the supervisor's broadcast is heard by that caller on hold, and the charts are drawn from the day's waits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
+from ivr.local_caller.replies import GatherPrompt, Reply
+from tests.browser.conftest import SUPERVISOR_LOGIN
+from tests.conftest import AUTH_TOKEN
+from tests.e2e import console_client
+
+BROADCAST = "We know about the water main break on Elm Street; you do not need to report it."
+
+
+class HoldingCaller(ScriptedCaller):
+    """Walks the menu to an agent queue, then holds (half a second a loop) until told to hang up."""
+
+    def __init__(self, script: str, hang_up: threading.Event) -> None:
+        super().__init__(parse_script(script))
+        self.hang_up = hang_up
+        self.holding = False
+
+    def hold_decision(self, position: int) -> Reply:
+        self.holding = True
+        if self.hang_up.is_set():
+            return Reply.hangup("told to")
+        time.sleep(0.5)
+        return Reply.wait()
+
+    def answer_gather(self, prompt: GatherPrompt) -> Reply:
+        return Reply.silence() if self.holding else super().answer_gather(prompt)  # no callback offer taken
+
+
+def _call(url: str, hang_up: threading.Event) -> tuple[threading.Thread, dict[str, CallTranscript]]:
+    result: dict[str, CallTranscript] = {}
+    call = LocalCall(base_url=url, caller=HoldingCaller("press 1\npress 2\npress 2\n", hang_up),
+                     auth_token=AUTH_TOKEN, from_number="+13125550177", to_number="+13125550311",
+                     max_hold_loops=400)
+    thread = threading.Thread(target=lambda: result.update(transcript=call.run()), daemon=True)
+    thread.start()
+    return thread, result
+
+
+def _open_floor(desk: Any, browser: Any) -> Any:
+    console_client.session_for(desk.server, SUPERVISOR_LOGIN)  # gives the supervisor the known password
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(f"{desk.url}/agents/login")
+    page.fill("[name=login]", SUPERVISOR_LOGIN)
+    page.fill("[name=password]", console_client.PASSWORD)
+    page.click("[type=submit]")
+    page.goto(f"{desk.url}/agents/supervisor?lang=en")
+    page.wait_for_selector("#live:has-text('Live updates on')")
+    page.wait_for_selector("#tile-waiting .value:has-text('0')")
+    page.evaluate("window.notReloaded = true")
+    return page
+
+
+def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, browser, screenshot) -> None:  # type: ignore[no-untyped-def]
+    page = _open_floor(desk, browser)
+    hang_up = threading.Event()
+    thread, result = _call(desk.url, hang_up)
+    try:
+        page.wait_for_selector("#tile-waiting .value:text-is('1')", timeout=30_000)  # pushed, not polled
+        queue = page.get_attribute("#queues tr:has(td[data-figure=waiting]:text-is('1'))", "data-queue")
+        assert queue is not None
+        page.wait_for_selector("#alerts li:has-text('waiting and no agent staffed')")
+        assert page.is_visible(f"#alerts li:has-text('{queue}')")
+        assert "alert" in page.get_attribute(f"tr[data-queue='{queue}'] td[data-figure=waiting]", "class")
+
+        page.fill("#broadcast-form [name=message_en]", BROADCAST)
+        page.fill("#broadcast-form [name=reason]", "water main break")
+        page.click("#broadcast-form [type=submit]")
+        page.wait_for_selector("#notices .broadcast:has-text('Elm Street')")
+        page.wait_for_selector(f"#callers tr td:has-text('{queue}')")
+        time.sleep(12)  # a few more hold loops: the caller hears the broadcast, and waits past a short abandon
+        screenshot(page, "floor-wallboard")
+    finally:
+        hang_up.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive(), "the caller is still on the line"
+    heard = result["transcript"].heard
+    assert heard.count(BROADCAST) == 1, heard  # once, at the next hold loop, not at every loop
+
+    page.wait_for_selector("#tile-waiting .value:text-is('0')", timeout=30_000)
+    page.wait_for_selector("#tile-abandoned .value:text-is('1 (0)')", timeout=30_000)  # after the copy to SQL
+    assert page.evaluate("window.notReloaded") is True
+
+    page.select_option("#period-form [name=minutes]", "15")  # reloads the history for the new interval
+    page.wait_for_function("document.body.dataset.chartsDrawn === 'yes' && "
+                           "Chart.getChart('chart-waits').data.datasets[1].data.reduce((a, b) => a + b, 0) === 1",
+                           timeout=20_000)
+    abandoned = page.evaluate("Chart.getChart('chart-volume').data.datasets[2].data.reduce((a, b) => a + b, 0)")
+    assert abandoned == 1
+    page.locator("#history-title").scroll_into_view_if_needed()
+    screenshot(page, "floor-charts")
+
+    page.click("[data-lang=es]")
+    page.wait_for_selector("h1:has-text('Piso del supervisor')")
+    assert page.is_visible("#notices .broadcast:has-text('Mensaje de sam')")
+
+    audit = desk.api(SUPERVISOR_LOGIN, "GET", "/api/floor/audit")["actions"]
+    assert (audit[0]["login"], audit[0]["action"], audit[0]["reason"]) == ("sam", "broadcast", "water main break")
+    desk.api(SUPERVISOR_LOGIN, "DELETE", "/api/floor/broadcast")
+    page.context.close()
