@@ -37,8 +37,8 @@ def charts() -> ResponseReturnValue:
     period, minutes = request.args.get("period", "today"), request.args.get("minutes", "30")
     if period not in PERIODS or not minutes.isdigit() or int(minutes) not in INTERVAL_MINUTES:
         return jsonify(error="period is today, yesterday, 7d or 28d; minutes 15, 30 or 60"), 400
-    since, until = _period(period)
     services = current_app.extensions["cityline"]
+    since, until = _period(period, services.settings.office_hours.zone)
     short_abandon = services.router.ctx.config.estimates.short_abandon
     with services.sessions() as session:
         series = chart_series(session, since, until, int(minutes), DEFAULT_THRESHOLD_SECONDS, short_abandon)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -18,10 +18,11 @@ bp = Blueprint("supervisor_exports", __name__, url_prefix="/agents")
 PERIODS = {"today": (0, 1), "yesterday": (1, 0), "7d": (6, 1), "28d": (27, 1)}  # days back, days after today
 
 
-def _period(name: str) -> tuple[datetime, datetime]:
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def _period(name: str, zone: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The period's first and last moment (UTC), in whole days of the city (`zone`): a supervisor's 'today'."""
+    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     back, after = PERIODS[name]
-    return today - timedelta(days=back), today + timedelta(days=after)
+    return ((today - timedelta(days=back)).astimezone(UTC), (today + timedelta(days=after)).astimezone(UTC))
 
 
 @bp.get("/api/floor/intervals")
@@ -33,7 +34,7 @@ def intervals() -> ResponseReturnValue:
     if period not in PERIODS or not minutes.isdigit() or int(minutes) not in INTERVAL_MINUTES or \
             output not in ("json", "csv"):
         return jsonify(error="period is today, yesterday, 7d or 28d; minutes 15, 30 or 60; format json or csv"), 400
-    since, until = _period(period)
+    since, until = _period(period, current_app.extensions["cityline"].settings.office_hours.zone)
     queue = request.args.get("queue") or None
     config = current_app.extensions["cityline"].router.ctx.config
     threshold, short_abandon = float(DEFAULT_THRESHOLD_SECONDS), config.estimates.short_abandon
