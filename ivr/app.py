@@ -20,7 +20,7 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import db, health, jobs, limits, open311, security, voice, web
+from ivr import db, health, jobs, limits, open311, security, voice, web, webhook_metrics
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -93,6 +93,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
+    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
