@@ -20,14 +20,19 @@ One agent, Ann, on potholes-en (threshold 20 s, target 80 %, short abandons unde
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from ivr import db
 from ivr.floor.handlings import copy_handlings
+from ivr.floor.history import interval_start
 from ivr.floor.wallboard import day_start, wallboard
+from ivr.models.call import Call
+from ivr.models.case import Case
 from ivr.models.floor import CallHandling
+from ivr.models.service_type import ServiceType
 from ivr.models.queue_wait import QueueWait
 from ivr.routing_jobs import copy_waits
 from routing.agents import AgentProfile, AgentState
@@ -36,9 +41,10 @@ from tests.agents.login import log_in
 
 
 def _start(app) -> float:  # type: ignore[no-untyped-def]
-    """A moment early enough that everything happens today (in the city) and before now."""
+    """The start of a quarter hour, today in the city and at least 10 minutes ago: the whole day fits in it."""
     now = time.time()
-    return max(day_start(now, app.extensions["cityline"].settings.office_hours.zone).timestamp() + 1, now - 600)
+    quarter = interval_start(datetime.fromtimestamp(now - 600, UTC), 15).timestamp()
+    return max(day_start(now, app.extensions["cityline"].settings.office_hours.zone).timestamp(), quarter)
 
 
 def _sid(n: int) -> str:
@@ -85,8 +91,7 @@ def test_a_caller_ringing_at_an_agent_is_waiting_and_the_agent_is_ringing(app, d
     assert [c["status"] for c in board["callers"]] == ["offered"]
 
 
-def test_every_figure_of_a_known_day_matches_the_hand_count(app, day) -> None:  # type: ignore[no-untyped-def]
-    router, t0 = day
+def _known_day(router, t0: float) -> None:  # type: ignore[no-untyped-def]
     [offer1] = [router.enqueue(CallRequest(_sid(1), "potholes", "en"), now=t0).offer]
     router.accept(offer1.id, now=t0 + 5)
     router.enqueue(CallRequest(_sid(2), "potholes", "en"), now=t0 + 10)
@@ -107,6 +112,10 @@ def test_every_figure_of_a_known_day_matches_the_hand_count(app, day) -> None:  
     [offer6] = router.tick(now=t0 + 160).offers
     assert offer6.call_sid == _sid(6)
 
+
+def test_every_figure_of_a_known_day_matches_the_hand_count(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    _known_day(router, t0)
     board = _board(app, t0 + 170)
     line = _queue(board)
     assert (line["threshold_seconds"], line["target"]) == (20, 0.8)
@@ -158,3 +167,50 @@ def test_the_supervisor_reads_the_wallboard_and_an_agent_cannot(app, day) -> Non
     for path in ["/agents/api/floor/broadcast", "/agents/api/floor/closure", "/agents/api/floor/agents/ann/state",
                  f"/agents/api/floor/calls/{_sid(1)}/priority", f"/agents/api/floor/calls/{_sid(1)}/move"]:
         assert agent.post(path, json={}).status_code == 403, path
+
+
+def _calls_and_cases(app, t0: float) -> None:  # type: ignore[no-untyped-def]
+    """Beside the queue: 2 calls self-served, 1 hung up in the menu; 3 pothole cases (2 by phone, 1 on the web)
+    and 1 trash case by SMS."""
+    started = datetime.fromtimestamp(t0, UTC)
+    with db.unit_of_work(app.extensions["cityline"].sessions) as session:
+        for table in (Case, Call, ServiceType):
+            session.execute(sa.delete(table))
+        for n, disposition in enumerate(["self_served", "self_served", "hung_up_in_menu", "answered_by_agent",
+                                         "abandoned_in_queue", "callback", "in_progress"]):
+            session.add(Call(call_sid=f"CAself{n}", started_at=started, disposition=disposition))
+        types = {code: ServiceType(code=code, name=code.title()) for code in ("potholes", "trash")}
+        session.add_all(types.values())
+        for n, (code, channel) in enumerate([("potholes", "phone"), ("potholes", "phone"), ("potholes", "web"),
+                                             ("trash", "sms")]):
+            session.add(Case(reference=f"9000{n}", service_type=types[code], channel=channel, opened_at=started,
+                             updated_at=started, expected_by=started + timedelta(days=3)))
+
+
+def test_the_interval_row_and_every_chart_series_match_the_hand_count(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    _known_day(router, t0)
+    _calls_and_cases(app, t0)
+    _board(app, t0 + 170)  # copies waits and handled calls to SQL
+    sam = log_in(app.test_client(), "sam", "supervisor")
+    charts = sam.get("/agents/api/floor/charts?period=today&minutes=15").get_json()
+    rows = charts["intervals"]
+    at = rows["start"].index(datetime.fromtimestamp(t0, UTC).isoformat())
+    assert (rows["offered"][at], rows["answered"][at], rows["abandoned"][at]) == (4, 2, 2)
+    assert rows["service_level"][at] == pytest.approx(1 / 2)
+    assert rows["service_level_with_abandons"][at] == pytest.approx(1 / 3)
+    assert (rows["asa_seconds"][at], rows["aht_seconds"][at]) == (pytest.approx(47.5), pytest.approx(75))
+    assert sum(rows["offered"]) == 4  # no other interval of the day has a call
+    waits = charts["wait_distribution"]
+    assert waits["buckets"] == ["0-10 s", "10-20 s", "20-30 s", "30-60 s", "60-120 s", "120-300 s", "300+ s"]
+    assert waits["answered"] == [1, 0, 0, 0, 1, 0, 0]  # 5 s and 90 s
+    assert waits["abandoned"] == [1, 1, 0, 1, 0, 0, 0]  # 5 s (short), 15 s and 30 s
+    assert charts["self_service"] == {"self_served": 2, "needed_agent": 3, "other": 1}
+    assert charts["top_requests"] == [
+        {"service_code": "potholes", "service_name": "Potholes", "cases": 3, "channels": {"phone": 2, "web": 1}},
+        {"service_code": "trash", "service_name": "Trash", "cases": 1, "channels": {"sms": 1}}]
+    assert "wait_distribution" in charts["definitions"] and "service_level" in charts["definitions"]
+    exported = sam.get("/agents/api/floor/intervals?minutes=15&queue=potholes-en").get_json()
+    row = next(r for r in exported["rows"] if r["start"] == rows["start"][at])
+    assert (row["offered"], row["short_abandoned"], row["aht_seconds"]) == (4, 1, pytest.approx(75))
+    assert (exported["threshold_seconds"], exported["short_abandon_seconds"]) == (20, 10)
