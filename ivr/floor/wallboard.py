@@ -47,7 +47,8 @@ def day_start(now: float, zone: tzinfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def wallboard(router: Router, sessions: sessionmaker[Session], zone: tzinfo, now: float | None = None) -> dict[str, Any]:
+def wallboard(router: Router, sessions: sessionmaker[Session], zone: tzinfo,
+              now: float | None = None) -> dict[str, Any]:
     now = router.ctx.now(now)
     config = router.ctx.config
     live = live_floor(router.ctx, now)

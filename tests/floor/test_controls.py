@@ -75,7 +75,8 @@ def test_a_raised_caller_is_answered_first_and_a_moved_caller_waits_in_the_new_q
     router.register_agent(AgentProfile("gail", "Gail", {"general": 5}, ("en",)))
     [offer] = router.set_agent_state("gail", AgentState.AVAILABLE)
     assert offer.call_sid == _sid(2)
-    actions = [(a["action"], a["target"], a["detail"]) for a in sam.get("/agents/api/floor/audit").get_json()["actions"]]
+    audit = sam.get("/agents/api/floor/audit").get_json()["actions"]
+    actions = [(a["action"], a["target"], a["detail"]) for a in audit]
     assert actions == [("move", _sid(2), "general-en"), ("priority", _sid(3), "7")]
     assert sam.post(f"/agents/api/floor/calls/{_sid(2)}/move", json={"queue": "trash-en"}).status_code == 409
 
@@ -130,3 +131,14 @@ def test_the_wallboard_is_published_at_most_once_a_second(app) -> None:  # type:
     assert publish_wallboard(services.router, services.sessions, zone) is True
     assert publish_wallboard(services.router, services.sessions, zone) is False  # another sweep just did
     assert len(_floor_events(app)) == before + 1
+
+
+def test_callers_already_on_hold_hear_the_closure_once_and_keep_their_place(app, twilio) -> None:  # type: ignore[no-untyped-def]
+    router = app.extensions["cityline"].router
+    router.enqueue(CallRequest(CALL_SID, "potholes", "es"))
+    sam = log_in(app.test_client(), "sam", "supervisor")
+    assert sam.post("/agents/api/floor/closure", json={"reason": "flooding"}).status_code == 200
+    first = twilio.post("/voice/hold?skill=potholes&lang=es").get_data(as_text=True)
+    second = twilio.post("/voice/hold?skill=potholes&lang=es").get_data(as_text=True)
+    assert "por una emergencia" in first and "por una emergencia" not in second  # the default words, in Spanish
+    assert router.ticket(CALL_SID).position == 1

@@ -32,8 +32,8 @@ from ivr.floor.wallboard import day_start, wallboard
 from ivr.models.call import Call
 from ivr.models.case import Case
 from ivr.models.floor import CallHandling
-from ivr.models.service_type import ServiceType
 from ivr.models.queue_wait import QueueWait
+from ivr.models.service_type import ServiceType
 from ivr.routing_jobs import copy_waits
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
