@@ -214,3 +214,12 @@ def test_the_interval_row_and_every_chart_series_match_the_hand_count(app, day) 
     row = next(r for r in exported["rows"] if r["start"] == rows["start"][at])
     assert (row["offered"], row["short_abandoned"], row["aht_seconds"]) == (4, 1, pytest.approx(75))
     assert (exported["threshold_seconds"], exported["short_abandon_seconds"]) == (20, 10)
+
+
+def test_the_queue_table_api_counts_a_ringing_caller_as_waiting(app, day) -> None:  # type: ignore[no-untyped-def]
+    router, t0 = day
+    router.enqueue(CallRequest(_sid(1), "potholes", "en"))
+    body = log_in(app.test_client(), "sam", "supervisor").get("/agents/api/queues").get_json()
+    line = next(row for row in body["queues"] if row["queue"] == "potholes-en")
+    assert (line["waiting"], line["offered"], line["available"]) == (1, 1, 0)
+    assert next(a for a in body["agents"] if a["login"] == "ann")["state"] == "ringing"
