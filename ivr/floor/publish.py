@@ -22,6 +22,9 @@ from routing.router import Router
 logger = logging.getLogger(__name__)
 THROTTLE_MS = 1000
 KIND = "wallboard"
+#: Wallboards kept on the floor topic: each replaces the last, so a reconnecting page needs only the newest
+#: (the push module's default length, 1000, would keep megabytes of old figures).
+KEEP = 20
 
 
 def publish_wallboard(router: Router, sessions: sessionmaker[Session], zone: tzinfo, *, force: bool = False) -> bool:
@@ -30,7 +33,10 @@ def publish_wallboard(router: Router, sessions: sessionmaker[Session], zone: tzi
     try:
         if not force and not redis.set(f"{prefix}floor:published", "1", nx=True, px=THROTTLE_MS):
             return False
-        push.publish(redis, prefix, push.FLOOR_TOPIC, KIND, wallboard(router, sessions, zone))
+        board = wallboard(router, sessions, zone)
+        board.pop("definitions")  # the page has them from its first load (GET /agents/api/floor/wallboard)
+        push.publish(redis, prefix, push.FLOOR_TOPIC, KIND, board)
+        redis.xtrim(push.topic_key(prefix, push.FLOOR_TOPIC), maxlen=KEEP, approximate=True)
         return True
     except (RedisError, SQLAlchemyError):
         logger.exception("the wallboard was not published; the next sweep tries again")
