@@ -84,6 +84,8 @@ def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, bro
     page.wait_for_selector(f"{dora} td[data-state=available]")
     page.select_option(f"{dora} select", "break")
     page.fill(f"{dora} input", "team meeting")
+    time.sleep(4.5)  # pushed wallboards arrive meanwhile: what the supervisor chose and typed stays
+    assert page.input_value(f"{dora} input") == "team meeting" and page.input_value(f"{dora} select") == "break"
     page.click(f"{dora} button")
     page.wait_for_selector(f"{dora} td[data-state=break]:has-text('supervisor sam: team meeting')")
     console.wait_for_selector("#state:has-text('Not ready')")  # the agent's own console follows

@@ -122,25 +122,43 @@
 
   function stateName(state) { return t("st_" + state); }
 
+  // Rows keyed by agent or call: the figures are redrawn at every push, but the controls cell (the last)
+  // is built once per row, so what a supervisor is typing or choosing there survives the updates.
+  function keyedRows(body, attribute, items, key, cells, controls) {
+    var old = {};
+    Array.prototype.forEach.call(body.children, function (row) { old[row.dataset[attribute]] = row; });
+    items.forEach(function (item) {
+      var row = old[key(item)];
+      delete old[key(item)];
+      if (!row || row.dataset.lang !== lang) {
+        if (row) { row.remove(); }
+        row = el("tr");
+        row.dataset[attribute] = key(item);
+        row.dataset.lang = lang;
+        row.appendChild(controls(item));
+      }
+      while (row.children.length > 1) { row.removeChild(row.firstChild); }
+      var controlCell = row.firstChild;
+      cells(item).forEach(function (cell) { row.insertBefore(cell, controlCell); });
+      body.appendChild(row);  // keeps the server's order
+    });
+    Object.keys(old).forEach(function (k) { old[k].remove(); });
+  }
+
   function showAgents(data) {
     var counts = data.floor.agents_by_state || {};
     $("agent-counts").textContent = Object.keys(counts).sort().map(function (s) {
       return stateName(s) + ": " + counts[s];
     }).join(" · ");
-    var body = $("agents");
-    body.textContent = "";
-    data.agents.forEach(function (a) {
-      var row = el("tr");
-      row.dataset.agent = a.login;
-      row.appendChild(el("td", a.name + " (" + a.login + ")"));
+    keyedRows($("agents"), "agent", data.agents, function (a) { return a.login; }, function (a) {
       var state = el("td", stateName(a.state));
       state.dataset.state = a.state;
       if (a.reason) { state.appendChild(el("span", t("reason_label", {r: a.reason.replace(/_/g, " ")}), "mark")); }
-      row.appendChild(state);
-      row.appendChild(el("td", seconds(a.seconds_in_state), "n"));
-      row.appendChild(el("td", a.call ? (a.state === "ringing" ? t("ringing_with", {call: a.call}) : a.call) +
-                                       (a.call_queue ? " · " + a.call_queue : "") : "—"));
-      row.appendChild(el("td", String(a.calls_today), "n"));
+      return [el("td", a.name + " (" + a.login + ")"), state, el("td", seconds(a.seconds_in_state), "n"),
+              el("td", a.call ? (a.state === "ringing" ? t("ringing_with", {call: a.call}) : a.call) +
+                               (a.call_queue ? " · " + a.call_queue : "") : "—"),
+              el("td", String(a.calls_today), "n")];
+    }, function (a) {
       var controls = el("td");
       var select = el("select");
       select.setAttribute("aria-label", t("change_state") + " " + a.login);
@@ -156,27 +174,23 @@
       button.type = "button";
       button.addEventListener("click", function () {
         send("POST", "api/floor/agents/" + encodeURIComponent(a.login) + "/state",
-             {state: select.value, reason: reason.value});
+             {state: select.value, reason: reason.value}).then(function (answer) {
+          if (answer && answer.ok) { reason.value = ""; }
+        });
       });
       controls.appendChild(select);
       controls.appendChild(reason);
       controls.appendChild(button);
-      row.appendChild(controls);
-      body.appendChild(row);
+      return controls;
     });
   }
 
   function showCallers(data) {
-    var body = $("callers");
-    body.textContent = "";
     var queues = data.queues.map(function (q) { return q.queue; });
-    data.callers.forEach(function (c) {
-      var row = el("tr");
-      row.dataset.call = c.sid;
-      row.appendChild(el("td", c.sid));
-      row.appendChild(el("td", c.queue + (c.status === "offered" ? " · " + t("st_offered") : "")));
-      row.appendChild(el("td", seconds(c.waited_seconds), "n"));
-      row.appendChild(el("td", String(c.priority), "n"));
+    keyedRows($("callers"), "call", data.callers, function (c) { return c.sid; }, function (c) {
+      return [el("td", c.sid), el("td", c.queue + (c.status === "offered" ? " · " + t("st_offered") : "")),
+              el("td", seconds(c.waited_seconds), "n"), el("td", String(c.priority), "n")];
+    }, function (c) {
       var controls = el("td");
       var priority = el("input");
       priority.type = "number"; priority.min = 0; priority.max = 9; priority.value = Math.min(9, c.priority + 5);
@@ -199,8 +213,7 @@
         send("POST", "api/floor/calls/" + encodeURIComponent(c.sid) + "/move", {queue: target.value});
       });
       [priority, raise, target, move].forEach(function (node) { controls.appendChild(node); });
-      row.appendChild(controls);
-      body.appendChild(row);
+      return controls;
     });
     $("no-callers").hidden = data.callers.length > 0;
     var select = $("broadcast-queue");
