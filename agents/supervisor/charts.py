@@ -6,6 +6,7 @@ route serves the installed file; without it the page shows its tables only.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
@@ -39,6 +40,7 @@ def charts() -> ResponseReturnValue:
         return jsonify(error="period is today, yesterday, 7d or 28d; minutes 15, 30 or 60"), 400
     services = current_app.extensions["cityline"]
     since, until = _period(period, services.settings.office_hours.zone)
+    until = min(until, datetime.now(UTC))  # today's chart ends with the current interval, not at midnight
     short_abandon = services.router.ctx.config.estimates.short_abandon
     with services.sessions() as session:
         series = chart_series(session, since, until, int(minutes), DEFAULT_THRESHOLD_SECONDS, short_abandon)

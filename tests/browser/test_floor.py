@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from ivr import db
 from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
 from ivr.local_caller.replies import GatherPrompt, Reply
-from tests.browser.conftest import SUPERVISOR_LOGIN
+from ivr.models.call import Call
+from ivr.models.case import Case
+from ivr.models.floor import CallHandling
+from ivr.models.queue_wait import QueueWait
+from ivr.models.service_type import ServiceType
+from tests.browser.conftest import SCREENSHOTS, SUPERVISOR_LOGIN
 from tests.conftest import AUTH_TOKEN
 from tests.e2e import console_client
 
@@ -21,6 +31,41 @@ BROADCAST = "We know about the water main break on Elm Street; you do not need t
 WAITS_CHART_ABANDONS = """() => document.body.dataset.chartsDrawn === 'yes' &&
     Chart.getChart('chart-waits').data.datasets[1].data.reduce((a, b) => a + b, 0)"""
 VOLUME_CHART_ABANDONS = "() => Chart.getChart('chart-volume').data.datasets[2].data.reduce((a, b) => a + b, 0)"
+VOLUME_CHART_OFFERED = "() => Chart.getChart('chart-volume').data.datasets[0].data.reduce((a, b) => a + b, 0)"
+
+
+def _a_busy_morning(desk: Any, hours: int) -> None:
+    """Finished waits, handled calls, calls and cases over the last `hours` of the city's day (a fixed pattern)."""
+    engine = db.make_engine(desk.server.env["DATABASE_URL"])
+    zone = ZoneInfo(desk.server.env["CITY_TIMEZONE"])
+    now = datetime.now(UTC)
+    start = max(now - timedelta(hours=hours), datetime.now(zone).replace(hour=0, minute=0, second=0,
+                                                                       microsecond=0).astimezone(UTC))
+    with db.unit_of_work(db.make_session_factory(engine)) as session:
+        types = [session.scalar(select(ServiceType).where(ServiceType.code == code)) or ServiceType(code=code,
+                 name=name) for code, name in (("potholes", "Potholes"), ("trash", "Missed trash"),
+                                               ("streetlights", "Streetlight out"), ("noise", "Noise"))]
+        for n in range(int((now - start).total_seconds() // 150)):
+            entered = start + timedelta(seconds=150 * n)
+            waited = float((n * 37) % 140 + 2)
+            outcome = "abandoned" if n % 6 == 5 else "answered"
+            sid = f"CAseed{n:05d}"
+            session.add(QueueWait(stream_id=f"seed-{n}", queue="potholes-en", skill="potholes", language="en",
+                                  kind="call", call_sid=sid, priority=0, entered_at=entered, outcome=outcome,
+                                  ended_at=entered + timedelta(seconds=waited), waited_seconds=waited))
+            if outcome == "answered":
+                answered = entered + timedelta(seconds=waited)
+                talk = 120 + (n * 53) % 240
+                session.add(CallHandling(stream_id=f"seed-{n}", call_sid=sid, queue="potholes-en", agent_login="dora",
+                                         answered_at=answered, ended_at=answered + timedelta(seconds=talk + 30),
+                                         handle_seconds=talk + 30, talk_hold_seconds=talk, wrap_seconds=30))
+            session.add(Call(call_sid=sid, started_at=entered - timedelta(seconds=40),
+                             disposition="answered_by_agent" if outcome == "answered" else "abandoned_in_queue"))
+            session.add(Call(call_sid=f"CAself{n:05d}", started_at=entered, disposition="self_served"))
+            kind = types[n % 7 % 4]
+            session.add(Case(reference=f"8{n:05d}", service_type=kind, channel=("phone", "web", "sms", "phone")[n % 4],
+                             opened_at=entered, updated_at=entered, expected_by=entered + timedelta(days=3)))
+    engine.dispose()
 
 
 def wait_until(check, timeout: float = 20, every: float = 0.25):  # type: ignore[no-untyped-def]
@@ -120,8 +165,11 @@ def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, bro
     page.select_option("#period-form [name=minutes]", "15")  # reloads the history for the new interval
     assert wait_until(lambda: page.evaluate(WAITS_CHART_ABANDONS) == 1)  # the 12 s abandon, in its bucket
     assert page.evaluate(VOLUME_CHART_ABANDONS) == 1
-    page.locator("#history-title").scroll_into_view_if_needed()
-    screenshot(page, "floor-charts")
+    _a_busy_morning(desk, hours=4)  # for the picture: a few hours of calls and cases before this one
+    page.select_option("#period-form [name=minutes]", "30")
+    assert wait_until(lambda: page.evaluate(VOLUME_CHART_OFFERED) > 1)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("section:has(#history-title)").screenshot(path=str(SCREENSHOTS / "floor-charts.png"))
 
     page.click("[data-lang=es]")
     page.wait_for_selector("h1:has-text('Piso del supervisor')")
