@@ -60,7 +60,11 @@ class Closure:
     messages: Mapping[str, str] = field(default_factory=dict)
 
     def message(self, language: str) -> tuple[str, str]:
-        return spoken_in({**CLOSURE_MESSAGES, **self.messages}, language)
+        return spoken_in(self.texts(), language)
+
+    def texts(self) -> dict[str, str]:
+        """The typed messages, the default words for languages left empty."""
+        return {**CLOSURE_MESSAGES, **self.messages}
 
 
 def _broadcast_key(prefix: str) -> str:
@@ -152,9 +156,15 @@ def for_caller_on_hold(redis: Redis, prefix: str, sid: str, queue: str, language
     return said
 
 
-def at_greeting(redis: Redis, prefix: str, language: str) -> tuple[str, str] | None:
+def in_every_language(messages: Mapping[str, str], first: str) -> list[tuple[str, str]]:
+    """Every text, the caller's likely language first: before the language menu we do not know theirs."""
+    return sorted(((text, language) for language, text in messages.items() if text),
+                  key=lambda said: said[1] != first)
+
+
+def at_greeting(redis: Redis, prefix: str, language: str) -> list[tuple[str, str]]:
     """The incident announcement every new caller hears first, while a broadcast with `greeting` lasts."""
     broadcast = current_broadcast(redis, prefix)
     if broadcast is None or not broadcast.greeting:
-        return None
-    return spoken_in(broadcast.messages, language)
+        return []
+    return in_every_language(broadcast.messages, language)

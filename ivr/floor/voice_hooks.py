@@ -37,23 +37,25 @@ def closed_line(contact: ContactCenter, caller: CallerNumber, language: str) -> 
         return None
     if closure is None:
         return None
-    text, spoken = closure.message(language)
     response = contact.overflow(caller, CLOSED_SKILL, language)
-    voice = contact.flow.voices[spoken]
-    response.verbs.insert(0, Say(text, voice=voice.voice, language=voice.language))
+    said = [(text, spoken) for text, spoken in notices.in_every_language(closure.texts(), language)
+            if spoken in contact.flow.voices]
+    for position, (text, spoken) in enumerate(said):
+        voice = contact.flow.voices[spoken]
+        response.verbs.insert(position, Say(text, voice=voice.voice, language=voice.language))
     return response
 
 
 def with_greeting_announcement(turn: Turn, redis: Redis, prefix: str, language: str) -> Turn:
-    """The incident announcement first, while a broadcast set to play at the greeting lasts."""
+    """The incident announcement first (in each language typed), while a greeting broadcast lasts."""
     try:
         said = notices.at_greeting(redis, prefix, language)
     except RedisError as error:
         logger.warning("greeting announcement unreadable: %s", error)
         return turn
-    if said is None:
+    if not said:
         return turn
-    return replace(turn, instructions=(Speak(said[0], said[1]), *turn.instructions))
+    return replace(turn, instructions=(*(Speak(text, spoken) for text, spoken in said), *turn.instructions))
 
 
 def on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
