@@ -9,7 +9,7 @@ priority); after the change the router offers them at once if an agent is free.
 
 from __future__ import annotations
 
-from routing.calls import queue_name, queue_score
+from routing.calls import WaitingCall, queue_name, queue_score
 from routing.config import MAX_PRIORITY
 from routing.context import RoutingContext
 from routing.dispatcher import offer_call
@@ -70,7 +70,7 @@ def move(ctx: RoutingContext, sid: str, skill: str, language: str, now: float) -
     return offer_call(ctx, sid, now)
 
 
-def _waiting(ctx: RoutingContext, sid: str):  # type: ignore[no-untyped-def]
+def _waiting(ctx: RoutingContext, sid: str) -> WaitingCall:
     call = load_call(ctx, sid)
     if call is None:
         raise UnknownCall(sid)

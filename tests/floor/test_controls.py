@@ -6,9 +6,13 @@ import json
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from agents import push
 from ivr.floor.publish import publish_wallboard
+from ivr.models.floor import CallHandling
+from ivr.routing_jobs import RoutingServices
+from ivr.sweeper import sweep_once
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from tests.agents.login import log_in
@@ -142,3 +146,25 @@ def test_callers_already_on_hold_hear_the_closure_once_and_keep_their_place(app,
     second = twilio.post("/voice/hold?skill=potholes&lang=es").get_data(as_text=True)
     assert "por una emergencia" in first and "por una emergencia" not in second  # the default words, in Spanish
     assert router.ticket(CALL_SID).position == 1
+
+
+def test_the_routing_sweep_copies_handled_calls_and_publishes_the_wallboard(app) -> None:  # type: ignore[no-untyped-def]
+    services = app.extensions["cityline"]
+    router = services.router
+    router.register_agent(AgentProfile("ann", "Ann", {"potholes": 5}, ("en",)))
+    router.set_agent_state("ann", AgentState.AVAILABLE)
+    start = time.time() - 100
+    offer = router.enqueue(CallRequest(_sid(1), "potholes", "en"), now=start).offer
+    router.accept(offer.id, now=start + 4)
+    router.complete(_sid(1), now=start + 44)  # 40 s of talk, then 30 s of wrap-up
+    router.tick(now=start + 74)
+    sweep_once(RoutingServices(router, services.telephony, services.sessions, services.references,
+                               services.settings.office_hours.zone))
+    with services.sessions() as session:
+        [handled] = session.scalars(sa.select(CallHandling)).all()
+    assert (handled.call_sid, handled.agent_login, handled.queue) == (_sid(1), "ann", "potholes-en")
+    assert (handled.talk_hold_seconds, handled.wrap_seconds, handled.handle_seconds) == \
+        (pytest.approx(40), pytest.approx(30), pytest.approx(70))
+    kind, board = _floor_events(app)[-1]
+    line = next(row for row in board["queues"] if row["queue"] == "potholes-en")
+    assert kind == "wallboard" and (line["answered"], line["aht_seconds"]) == (1, pytest.approx(70))
