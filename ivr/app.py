@@ -93,7 +93,6 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
-    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
@@ -103,4 +102,5 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(web.bp)
     app.register_blueprint(sms_blueprint)
     security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
+    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
     return app
