@@ -10,6 +10,8 @@ from agents.console.calls import bp as calls_bp
 from agents.console.cases import bp as cases_bp
 from agents.console.views import bp as console_bp
 from agents.knowledge.views import bp as knowledge_bp
+from agents.supervisor.charts import bp as supervisor_charts_bp
+from agents.supervisor.controls import bp as supervisor_controls_bp
 from agents.supervisor.exports import bp as supervisor_exports_bp
 from agents.supervisor.views import bp as supervisor_bp
 
@@ -24,3 +26,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(call_controls_bp)
     app.register_blueprint(supervisor_exports_bp)
+    app.register_blueprint(supervisor_controls_bp)
+    app.register_blueprint(supervisor_charts_bp)

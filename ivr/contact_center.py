@@ -23,6 +23,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from flows.model import Flow
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.conference import conference_name
+from ivr.floor import voice_hooks
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
 from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, WaitingCall
@@ -166,6 +167,9 @@ class ContactCenter:
         announcement = self._announcement(call_sid, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
+        for notice, spoken in voice_hooks.on_hold(self.router.ctx.connection, self.router.ctx.prefix, call_sid,
+                                                  f"{skill}-{language}", language):  # a supervisor's broadcast
+            self._say(response, notice, spoken)
         if caller.e164 and self._wait_is_long(call_sid):
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
             self._say(gather, PHRASES[language]["callback_offer"], language)

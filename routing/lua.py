@@ -111,7 +111,8 @@ return "ok"
 # KEYS: agent, wrapups.  ARGV: prefix, id, target state, now, allowed current states (comma list), window
 SET_AGENT_STATE = PRELUDE + r"""
 local id, target, now = ARGV[2], ARGV[3], ARGV[4]
-local f = redis.call("HMGET", KEYS[1], "state", "reservation", "answered_at", "last_queue")
+local f = redis.call("HMGET", KEYS[1], "state", "reservation", "answered_at", "last_queue", "call",
+                     "last_call_ended")
 if not f[1] then return "unknown" end
 if f[2] and f[2] ~= "" then return "reserved" end
 if f[1] == target then return "same" end
@@ -123,6 +124,9 @@ if f[1] == "wrap_up" then
     local list = P .. "stats:" .. f[4] .. ":handle"
     redis.call("LPUSH", list, fmt(tonumber(now) - tonumber(f[3])))
     redis.call("LTRIM", list, 0, tonumber(ARGV[6]) - 1)
+    -- one record per handled call (talk + hold + wrap-up), copied to SQL for the floor's AHT
+    redis.call("XADD", P .. "handles", "MAXLEN", "~", 100000, "*", "sid", f[5] or "", "agent", id,
+               "queue", f[4], "answered", f[3], "call_ended", f[6] or now, "ended", now)
   end
 end
 redis.call("HSET", KEYS[1], "state", target, "since", now, "reason", "")
