@@ -49,7 +49,7 @@ CONFIG = config_from_mapping({
     "languages": ["en"],
     "queues": {"general": {"wrap_up": 0, "max_size": 100_000, "max_wait": 86_400, "reservation_timeout": 3_600}},
     "estimates": {"quantile": 0.8, "default_handle_time": 300.0, "min_samples": 20},
-    "records": {"stats_window": int(os.environ.get("STATS_WINDOW", "100"))},
+    "records": {"handle_window": int(os.environ.get("HANDLE_WINDOW", "1000"))},
 })
 
 

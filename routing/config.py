@@ -78,7 +78,10 @@ class CallbackConfig:
 @dataclass(frozen=True)
 class RecordConfig:
     waits_cap: int = 100_000  # completed-wait records kept in Redis until a job copies them to SQL
-    stats_window: int = 100  # recent handle times and outcomes kept per queue
+    stats_window: int = 100  # recent outcomes (answered, abandoned) kept per queue
+    #: recent handle times kept per queue: a long history estimates the mean handle time far better
+    #: (bench/wait_accuracy.py: 1000 brings the estimate's error within 5-10% of knowing the true mean)
+    handle_window: int = 1000
     finished_ttl: int = 86_400  # how long a finished call or reservation stays readable
 
 

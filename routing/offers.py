@@ -70,7 +70,7 @@ def complete(ctx: RoutingContext, sid: str, now: float) -> list[Reservation]:
 
 def end_wrap_up(ctx: RoutingContext, agent_id: str, now: float) -> list[Reservation]:
     """Wrap-up time is over: the agent is free (unless it already moved on) and gets the next call."""
-    window = ctx.config.records.stats_window
+    window = ctx.config.records.handle_window
     result = ctx.scripts.set_agent_state(agent_id, AgentState.AVAILABLE, now, [AgentState.WRAP_UP], window)
     return offer_agent(ctx, agent_id, now) if result == "ok" else []
 
