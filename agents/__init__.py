@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from agents import admin, auth
+from agents.console.call_controls import bp as call_controls_bp
 from agents.console.calls import bp as calls_bp
 from agents.console.cases import bp as cases_bp
 from agents.console.views import bp as console_bp
 from agents.console.wrap_up import bp as wrap_up_bp
 from agents.knowledge.views import bp as knowledge_bp
+from agents.supervisor.charts import bp as supervisor_charts_bp
+from agents.supervisor.controls import bp as supervisor_controls_bp
 from agents.supervisor.exports import bp as supervisor_exports_bp
 from agents.supervisor.views import bp as supervisor_bp
 
@@ -23,4 +26,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(wrap_up_bp)
+    app.register_blueprint(call_controls_bp)
     app.register_blueprint(supervisor_exports_bp)
+    app.register_blueprint(supervisor_controls_bp)
+    app.register_blueprint(supervisor_charts_bp)

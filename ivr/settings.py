@@ -65,6 +65,8 @@ class Settings:
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
     #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
     local_line_types: Mapping[str, str] = field(default_factory=dict)
+    interpreter_number: str = ""  # the language line agents add to a call (E.164); empty: no interpreter button
+    interpreter_access_code: str = ""  # digits played to the language line once it answers (the city's account)
     intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
@@ -208,6 +210,8 @@ def _read(env: _Env) -> Settings:
                                        "limits like '30/minute;1000/day'"),
         web_report_limit=env.parsed("WEB_REPORT_LIMIT", "10/minute;100/day", _rate_limit,
                                     "limits like '10/minute;100/day'"),
+        interpreter_number=env.text("INTERPRETER_NUMBER") or "",
+        interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
     )
     if production:
         _refuse_development_secrets(settings)

@@ -63,6 +63,7 @@ def _locked_row(session: Session, call_sid: str) -> Call:
 
 def _fold(call: Call, events: Iterable[CallEvent]) -> dict[str, Any]:
     call.path, call.answers, call.failures, call.caller_withheld = [], [], 0, False
+    call.agents, call.transfers = [], []
     call.called, call.direction = "", "inbound"
     values: dict[str, Any] = {}
     for event in events:
@@ -109,6 +110,19 @@ def _agent(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
     call.talk_seconds = int(data.get("seconds") or 0)
     call.answered_at = event.occurred_at - timedelta(seconds=call.talk_seconds)
     values["agent_login"] = data.get("agent")
+    if data.get("agent") and data["agent"] not in call.agents:
+        call.agents = [data["agent"], *call.agents]
+
+
+def _handoff(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    """The call controls moved the call (ivr/conference/controls.py): who answered, transfers, who joined."""
+    data = event.data
+    agent = data.get("agent")
+    if data.get("event") in ("answered", "joined") and agent and agent not in call.agents:
+        call.agents = [*call.agents, agent]
+    if data.get("event") == "transfer":
+        call.transfers = [*call.transfers, {**{k: v for k, v in data.items() if k != "event"},
+                                            "at": event.occurred_at.isoformat()}]
 
 
 def _failed(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
@@ -131,7 +145,7 @@ def _wrap_up(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
 
 
 APPLY = {"started": _started, "turn": _turn, "failed": _failed, "agent": _agent, "status": _status,
-         "wrap_up": _wrap_up}
+         "handoff": _handoff, "wrap_up": _wrap_up}
 
 
 def disposition(call: Call, values: dict[str, Any]) -> str:

@@ -34,11 +34,14 @@ def run(dry_run: bool) -> None:
     engine = db.make_engine(settings.database_url)
     try:
         db.check_schema(engine)
+        redis = _redis()
+        report = purge(db.make_session_factory(engine), settings.retention, datetime.now(UTC),
+                       make_telephony(settings, redis).delete_recording, dry_run=dry_run)
+        redis.close()
     except db.SchemaOutOfDate as error:
         raise click.ClickException(str(error)) from None
-    telephony = make_telephony(settings, _redis())
-    report = purge(db.make_session_factory(engine), settings.retention, datetime.now(UTC),
-                   telephony.delete_recording, dry_run=dry_run)
+    finally:
+        engine.dispose()
     verb = "would remove" if dry_run else "removed"
     for line in report.lines():
         click.echo(f"{verb} {line}")

@@ -135,6 +135,7 @@
     var about = data.offer_about || {};
     var callback = offer.kind === "callback";
     $("offer-heading").textContent = callback ? t("callback") : t("incoming");
+    if (offer.kind === "transfer") { $("offer-heading").textContent = t("transfer_from", {who: offer.from_agent}); }
     document.querySelector("#accept [data-t]").dataset.t = callback ? "call_now" : "accept";  // preview dial
     document.querySelector("#reject [data-t]").dataset.t = callback ? "not_now" : "reject";
     document.querySelector("#accept [data-t]").textContent = t(callback ? "call_now" : "accept");

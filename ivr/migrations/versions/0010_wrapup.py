@@ -2,7 +2,7 @@
 their call's case exists)
 
 Revision ID: 0010_wrapup
-Revises: 0009_retention
+Revises: 0008_floor
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_wrapup"
-down_revision = "0009_retention"
+down_revision = "0008_floor"
 branch_labels = None
 depends_on = None
 
