@@ -59,11 +59,13 @@ def nobody_can_take(router: Router, call: WaitingCall | None) -> bool:
         return False
 
 
-def unstaffed_hold(flow: Flow, caller: CallerNumber, call: WaitingCall, music_url: str) -> VoiceResponse:
-    """Nobody here: say so, offer the callback (with a number) and the message, then music."""
+def unstaffed_hold(flow: Flow, caller: CallerNumber, call: WaitingCall, music_url: str,
+                   response: VoiceResponse | None = None) -> VoiceResponse:
+    """Nobody here: say so, offer the callback (with a number) and the message, then music (after `response`'s
+    verbs, such as a supervisor's broadcast)."""
     language = call.language
     voice = flow.voices[language]
-    response = VoiceResponse()
+    response = response if response is not None else VoiceResponse()
     gather = Gather(num_digits=1, timeout=CHOICE_TIMEOUT,
                     action=f"/voice/unstaffed-choice?skill={call.skill}&lang={language}")
     choices = "hold_unstaffed_choices" if caller.e164 else "hold_unstaffed_message"
