@@ -76,9 +76,9 @@ def build_services(settings: Settings) -> CityLine:
     )
 
 
-def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, event: dict) -> bool:
+def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, events: list[dict]) -> int:
     jobs.bind(sessions, references)  # case numbers from this app's Redis, which may be the one that is down
-    return jobs.record_call_event(event)
+    return jobs.record_call_events(events)
 
 
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:

@@ -78,12 +78,18 @@ def _reference_allocator() -> ReferenceAllocator:
 
 def record_call_event(event: dict[str, Any]) -> bool:
     """Store one call event and bring the call's row up to date; False when it was already stored."""
+    return record_call_events([event]) == 1
+
+
+def record_call_events(events: list[dict[str, Any]]) -> int:
+    """Store what one webhook recorded (a call's start and first turn, ...) in one transaction; returns how
+    many events were new.  Each call touched is rebuilt once, after all its new events are in."""
     with db.unit_of_work(_session_factory()) as session:
-        if not _store_event(session, event):
-            return False
-        call, values = rebuild_call(session, event["call_sid"])
-        _open_cases_or_defer(session, call, values)
-    return True
+        new = [event for event in events if _store_event(session, event)]
+        for call_sid in dict.fromkeys(event["call_sid"] for event in new):
+            call, values = rebuild_call(session, call_sid)
+            _open_cases_or_defer(session, call, values)
+    return len(new)
 
 
 def _open_cases_or_defer(session: Session, call: Call, values: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
 from ivr.twiml import Renderer, twiml_response
 from ivr.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
+from ivr.webhook_writes import WebhookWrites
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -56,11 +57,22 @@ def _renderer() -> Renderer:
     return Renderer(_services().flow.voices, step_url, hold_url)
 
 
-def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
-    _remember_context(turn, call)  # before queueing: an agent may be offered the call at once
-    turn = _join_queues(turn, call)
-    _log_turn(turn, call, state)
-    _services().texts.remember(call.call_sid, [s for visit in turn.visits for s in visit.said])
+def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
+                started: bool = False) -> Response:
+    """Answer with the turn; everything the webhook records goes to Redis in one round trip (one more when
+    the caller joins a queue: the path for agents must be there before an agent can be offered the call)."""
+    services = _services()
+    writes = WebhookWrites(services.redis, services.events, services.router.ctx.keys.prefix)
+    if started:
+        writes.record(services.events.started(call))
+    if any(isinstance(i, Queue) for i in turn.instructions):
+        _remember_context(turn, call)
+        turn = _join_queues(turn, call)
+    else:
+        writes.remember_turn(call.call_sid, call.caller.e164, turn)
+    writes.record(services.events.turn(call, state, turn, read_network(request.form)))
+    writes.keep_answer(call.call_sid, [s for visit in turn.visits for s in visit.said])
+    writes.send()
     return twiml_response(_renderer().render(turn.instructions))
 
 
@@ -104,8 +116,12 @@ def bad_webhook(error: BadWebhook) -> Response:
 def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
-    _services().events.call_started(call)
-    return _reply_with(_services().engine.begin(caller=call.caller.e164, call_sid=call.call_sid), call)
+    try:
+        turn = _services().engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+    except Exception:
+        _services().events.call_started(call)  # the call still gets its row, as it did before the flow ran
+        raise
+    return _reply_with(turn, call, started=True)
 
 
 @bp.post("/step")
