@@ -19,7 +19,7 @@ from routing.estimates import WaitEstimate, estimate_wait
 from routing.exceptions import CallInProgress, QueueClosed, QueueFull, StateConflict, UnknownCall
 from routing.reservations import Reservation
 from routing.scripts import text
-from routing.snapshots import load_call, queue_load
+from routing.snapshots import load_call, queue_load, queue_load_of
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,14 @@ def ticket(ctx: RoutingContext, sid: str, now: float) -> Ticket:
     call = load_call(ctx, sid)
     if call is None:
         raise UnknownCall(sid)
-    load = queue_load(ctx, call.skill, call.language, call.score)
-    waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), sid) is not None
+    return ticket_of(ctx, call)
+
+
+def ticket_of(ctx: RoutingContext, call: WaitingCall) -> Ticket:
+    """The ticket of an entry already loaded (the hold loop has it): one round trip."""
+    load, waiting = queue_load_of(ctx, call)
     estimate = estimate_wait(load, ctx.config.estimates) if waiting else None
-    return Ticket(sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
+    return Ticket(call.sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
 
 
 def announcement(ctx: RoutingContext, sid: str, language: str, now: float) -> str:

@@ -68,6 +68,10 @@ class Router:
     def ticket(self, sid: str, now: float | None = None) -> Ticket:
         return queues.ticket(self.ctx, sid, self._now(now))
 
+    def ticket_of(self, call: WaitingCall) -> Ticket:
+        """The ticket of an entry the caller already loaded (one round trip instead of three)."""
+        return queues.ticket_of(self.ctx, call)
+
     def announcement(self, sid: str, language: str, now: float | None = None) -> str:
         return queues.announcement(self.ctx, sid, language, self._now(now))
 

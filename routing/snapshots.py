@@ -146,13 +146,30 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float) -> 
     """What the wait estimate needs for an entry with this queue score: entries ahead of it, staffing,
     free agents and those finishing wrap-up, recent handle times and abandons (one round trip)."""
     pipe = ctx.connection.pipeline(transaction=False)
+    _ask_load(ctx, pipe, skill, language, score)
+    return _load_from(ctx, *pipe.execute())
+
+
+def queue_load_of(ctx: RoutingContext, call: WaitingCall) -> tuple[QueueLoad, bool]:
+    """The load ahead of a loaded entry and whether it is still waiting in its queue, in the same round trip."""
+    pipe = ctx.connection.pipeline(transaction=False)
+    _ask_load(ctx, pipe, call.skill, call.language, call.score)
+    pipe.zscore(ctx.keys.queue(call.skill, call.language), call.sid)
+    *load, score = pipe.execute()
+    return _load_from(ctx, *load), score is not None
+
+
+def _ask_load(ctx: RoutingContext, pipe: Any, skill: str, language: str, score: float) -> None:
     pipe.zcount(ctx.keys.queue(skill, language), "-inf", f"({score:.6f}")
     pipe.smembers(ctx.keys.staffed(language, skill))
     pipe.zcard(ctx.keys.pool(language, skill))
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
     pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
-    ahead, staffed, available, handles, outcomes, wrapups = pipe.execute()
+
+
+def _load_from(ctx: RoutingContext, ahead: Any, staffed: Any, available: Any, handles: Any, outcomes: Any,
+               wrapups: Any) -> QueueLoad:
     rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
     wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, {text(a) for a in staffed}, ctx.now())
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),

@@ -237,7 +237,9 @@ class TestEventsForTheCallLog:
         step(twilio, "language", Digits="1")
         twilio.post("/voice/status", {"CallStatus": "completed", "CallDuration": "42", "SequenceNumber": "2"})
         queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-        events = [job.args[0] for job in queue.get_jobs()]
+        webhooks = [job.args[0] for job in queue.get_jobs()]
+        assert [[e["kind"] for e in events] for events in webhooks] == [["started", "turn"], ["turn"], ["status"]]
+        events = [event for events in webhooks for event in events]
         assert [e["kind"] for e in events] == ["started", "turn", "turn", "status"]
         assert {e["call_sid"] for e in events} == {CALL_SID}
         assert events[0]["data"]["caller"] == "+13125550199"
