@@ -1,7 +1,8 @@
 """Telling the background workers what happened on a call.
 
-A webhook only enqueues: it never waits on SQL while a caller listens, and
-it enqueues at most one job, holding every event it records.  If Redis is
+A webhook only hands its events on: it never waits on SQL while a caller
+listens.  Every event it records goes in one entry of a Redis stream, which
+the workers turn into RQ jobs (ivr.event_stream).  If Redis is
 briefly unreachable the events are written synchronously instead (a slower
 webhook beats a lost call record), and if that fails too each whole event is
 logged so it can be recovered by hand.
@@ -16,13 +17,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from redis import Redis
 from redis.client import Pipeline
 from redis.exceptions import RedisError
-from rq import Queue
 
 from flows import instructions
 from flows.instructions import CallState, Turn, Visit
-from ivr.jobs import CALL_JOB_OPTIONS, record_call_events
+from ivr import event_stream
 from ivr.twiml import queue_name
 from ivr.webhook_params import CallFacts
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 class CallEvents:
-    """Builds call events and hands them to the workers: one RQ job per webhook, one Redis round trip.
+    """Builds call events and hands them to the workers: one stream entry per webhook, one Redis round trip.
 
     A webhook that records several events (a call's start and its first turn)
     builds them with `started` and `turn` and sends them together, in the same
@@ -38,9 +39,9 @@ class CallEvents:
     `turn_taken` methods send a single event at once.
     """
 
-    def __init__(self, queue: Queue, record_now: Callable[[list[dict[str, Any]]], object],
+    def __init__(self, redis: Redis, record_now: Callable[[list[dict[str, Any]]], object],
                  request_key: Callable[[], str]) -> None:
-        self.queue = queue
+        self.redis = redis
         self.record_now = record_now  # writes events to SQL now (the fallback when Redis is unreachable)
         self.request_key = request_key  # identifies the webhook delivery, the same on Twilio's retries
 
@@ -85,7 +86,7 @@ class CallEvents:
     def send(self, events: list[dict[str, Any]]) -> None:
         """Enqueue these events as one job, in one round trip; written synchronously if Redis is unreachable."""
         try:
-            pipe = self.queue.connection.pipeline()
+            pipe = self.redis.pipeline(transaction=False)
             self.enqueue(events, pipe)
             pipe.execute()
         except RedisError as error:
@@ -93,8 +94,9 @@ class CallEvents:
             self.record_synchronously(events)
 
     def enqueue(self, events: list[dict[str, Any]], pipe: Pipeline) -> None:
-        """Add the job that records `events` to a pipeline the caller executes (RQ sends nothing itself)."""
-        self.queue.enqueue(record_call_events, events, pipeline=pipe, **CALL_JOB_OPTIONS)
+        """Add `events` to the stream the workers record from (ivr.event_stream), on a pipeline the caller
+        executes."""
+        event_stream.append(pipe, events)
 
     def record_synchronously(self, events: list[dict[str, Any]]) -> None:
         if not events:

@@ -13,7 +13,7 @@ from typing import Any
 
 from rq import Retry
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
@@ -82,14 +82,60 @@ def record_call_event(event: dict[str, Any]) -> bool:
 
 
 def record_call_events(events: list[dict[str, Any]]) -> int:
-    """Store what one webhook recorded (a call's start and first turn, ...) in one transaction; returns how
-    many events were new.  Each call touched is rebuilt once, after all its new events are in."""
+    """Store a batch of call events (what the webhooks of the last moment recorded, ivr.event_stream) in one
+    transaction; returns how many were new.  Each call touched is rebuilt once, after all its new events.
+
+    A call whose events cannot be recorded does not hold the others back: its savepoint is rolled back, the
+    rest commit, and its events go to a job of their own, retried and kept among the failed jobs like any
+    other.  A batch of one call (and the in-request fallback) simply raises.
+    """
+    by_call: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        by_call.setdefault(event["call_sid"], []).append(event)
+    if len(by_call) <= 1:
+        with db.unit_of_work(_session_factory()) as session:
+            return sum(_record_one_call(session, call_sid, own) for call_sid, own in by_call.items())
+    new, broken = 0, []
     with db.unit_of_work(_session_factory()) as session:
-        new = [event for event in events if _store_event(session, event)]
-        for call_sid in dict.fromkeys(event["call_sid"] for event in new):
-            call, values = rebuild_call(session, call_sid)
-            _open_cases_or_defer(session, call, values)
-    return len(new)
+        for call_sid, own in by_call.items():
+            try:
+                with session.begin_nested():
+                    new += _record_one_call(session, call_sid, own)
+            except Exception:
+                logger.exception("call %s: events not recorded with their batch; they get a job of their own",
+                                 call_sid)
+                broken.append(own)
+    for own in broken:
+        _enqueue_alone(own)
+    return new
+
+
+def _record_one_call(session: Session, call_sid: str, events: list[dict[str, Any]]) -> int:
+    new = _store_events(session, events)
+    if new:
+        call, values = rebuild_call(session, call_sid)
+        _open_cases_or_defer(session, call, values)
+    return new
+
+
+def _store_events(session: Session, events: list[dict[str, Any]]) -> int:
+    """Insert the events not stored yet (one statement); returns how many were new."""
+    rows = [{"call_sid": e["call_sid"], "kind": e["kind"], "sequence": e["sequence"],
+             "occurred_at": datetime.fromisoformat(e["at"]), "data": e["data"]} for e in events]
+    unique = {(r["call_sid"], r["kind"], r["sequence"]): r for r in rows}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(CallEvent).on_conflict_do_nothing(index_elements=["call_sid", "kind", "sequence"])
+    stored = session.execute(statement.returning(CallEvent.id), list(unique.values())).all()
+    return len(stored)
+
+
+def _enqueue_alone(events: list[dict[str, Any]]) -> None:
+    from rq import Queue, get_current_job
+
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("call events could not be recorded")
+    Queue(job.origin, connection=job.connection).enqueue(record_call_events, events, **CALL_JOB_OPTIONS)
 
 
 def _open_cases_or_defer(session: Session, call: Call, values: dict[str, Any]) -> None:
@@ -113,26 +159,6 @@ def open_call_cases(call_sid: str, sessions: sessionmaker[Session], references: 
 def _open_cases(session: Session, call: Call, values: dict[str, Any], references: ReferenceAllocator) -> None:
     _open_case_for_message(session, call, values, references)
     _open_case_for_agent_call(session, call, values, references)
-
-
-def _store_event(session: Session, event: dict[str, Any]) -> bool:
-    key = (event["call_sid"], event["kind"], event["sequence"])
-    if _already_stored(session, *key):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(CallEvent(call_sid=key[0], kind=key[1], sequence=key[2],
-                                  occurred_at=datetime.fromisoformat(event["at"]), data=event["data"]))
-    except IntegrityError:  # another worker stored it between our check and insert
-        return False
-    return True
-
-
-def _already_stored(session: Session, call_sid: str, kind: str, sequence: str) -> bool:
-    query = select(CallEvent.id).where(
-        CallEvent.call_sid == call_sid, CallEvent.kind == kind, CallEvent.sequence == sequence
-    )
-    return session.scalar(query) is not None
 
 
 def _open_case_for_message(session: Session, call: Call, values: dict[str, Any],

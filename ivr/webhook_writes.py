@@ -4,7 +4,8 @@ A webhook used to make a round trip for each thing it remembered: the call's
 events as separate RQ jobs (several trips each), the caller's path for the
 agent, the answer kept for texting.  That was most of the time of a
 `/voice/incoming`.  Here the writes are gathered while the webhook works and
-sent together in one MULTI/EXEC, every call event of the webhook in one RQ job.
+sent together in one MULTI/EXEC, every call event of the webhook in one entry
+of the stream the workers record from (ivr.event_stream).
 
 If Redis cannot be reached the events are written to SQL synchronously (a
 slower webhook beats a lost call record).  The path for agents and the answer
@@ -35,7 +36,7 @@ class WebhookWrites:
 
     def __init__(self, redis: Redis, events: CallEvents, context_prefix: str) -> None:
         self._pipe = redis.pipeline(transaction=True)
-        self._pipe.multi()  # at once, as RQ expects of a pipeline it is handed (it sends nothing itself)
+        self._pipe.multi()  # all or nothing: the events, the path for agents, the answer
         self._events = events
         self._context_prefix = context_prefix
         self._recorded: list[dict[str, Any]] = []

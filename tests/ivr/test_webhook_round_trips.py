@@ -1,0 +1,87 @@
+"""What a webhook records reaches Redis in one round trip, its events in one stream entry (issue 10)."""
+
+from __future__ import annotations
+
+import json
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from redis import Redis
+from redis.connection import Connection
+
+from ivr import event_stream
+from tests.conftest import CALL_SID
+
+OTHER_CALL = "CA" + "fedcba9876543210" * 2
+
+
+def stream_entries(redis: Redis) -> list[list[dict]]:
+    return [json.loads(fields[b"events"]) for _, fields in redis.xrange(event_stream.STREAM)]
+
+
+@contextmanager
+def round_trips() -> Iterator[list[int]]:
+    """Counts requests sent to Redis by this process (a command, a pipeline or a MULTI/EXEC: one each)."""
+    sent = [0]
+    original = Connection.send_packed_command
+
+    def counting(self, command, check_health=True):  # type: ignore[no-untyped-def]
+        sent[0] += 1
+        return original(self, command, check_health)
+
+    Connection.send_packed_command = counting  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        Connection.send_packed_command = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def warm(twilio):  # type: ignore[no-untyped-def]
+    """One call first: RQ asks the server's version once per process, and connections are opened."""
+    twilio.post("/voice/incoming", {"CallSid": OTHER_CALL})
+    twilio.post("/voice/step?node=language&lang=en", {"CallSid": OTHER_CALL, "Digits": "1"})
+    return twilio
+
+
+def test_a_new_call_is_answered_after_one_round_trip_to_redis(warm, redis):
+    with round_trips() as sent:
+        response = warm.post("/voice/incoming")
+    assert response.status_code == 200 and b"<Gather" in response.data
+    assert sent[0] == 1
+    [events] = [events for events in stream_entries(redis) if events[0]["call_sid"] == CALL_SID]
+    assert [event["kind"] for event in events] == ["started", "turn"]
+    assert redis.exists(f"cityline:callctx:{CALL_SID}:steps")  # the path for agents went in the same trip
+
+
+def test_a_menu_key_press_costs_one_round_trip_and_an_answer_is_kept_for_texting_in_it(warm, redis):
+    warm.post("/voice/incoming")
+    warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+    with round_trips() as sent:
+        response = warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "2"})
+    assert response.status_code == 200 and b"pothole" in response.data
+    assert sent[0] == 1
+
+
+def test_a_hold_announcement_reads_the_ticket_once(warm, redis):
+    warm.post("/voice/incoming")
+    warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+    assert b"<Enqueue" in warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"}).data
+    with round_trips() as sent:
+        response = warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
+    assert b"You are next in line." in response.data and b"<Play>" in response.data
+    # the caller's entry and the ticket; without Twilio, two more for the local network (live mark, dequeue)
+    assert sent[0] <= 4
+
+
+def test_the_started_event_is_kept_even_when_the_flow_fails_to_begin(app, twilio, redis, monkeypatch):
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("flow broke")
+
+    monkeypatch.setattr(app.extensions["cityline"].engine, "begin", broken)
+    app.testing = False  # a real 500, as Twilio would get it
+    assert twilio.post("/voice/incoming").status_code == 500
+    [events] = stream_entries(redis)
+    assert [event["kind"] for event in events] == ["started"]
