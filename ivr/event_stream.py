@@ -66,9 +66,9 @@ def backlog(redis: Redis) -> int:
 
 
 def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | None = None,
-               claim_after_ms: int = CLAIM_AFTER_MS) -> int:
+               claim_after_ms: int = CLAIM_AFTER_MS, at_front: bool = False) -> int:
     """Turn what the stream holds (entries abandoned by a dead mover first) into one job; returns how many
-    entries were moved."""
+    entries were moved.  `at_front`: ahead of the jobs already queued (which came after these events)."""
     _, claimed, _ = redis.xautoclaim(STREAM, GROUP, consumer, min_idle_time=claim_after_ms, count=BATCH)
     entries = list(claimed)
     if len(entries) < BATCH:
@@ -87,7 +87,7 @@ def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | Non
     pipe.multi()
     from ivr.jobs import CALL_JOB_OPTIONS, record_call_events
 
-    queue.enqueue(record_call_events, events, pipeline=pipe, **CALL_JOB_OPTIONS)
+    queue.enqueue(record_call_events, events, pipeline=pipe, at_front=at_front, **CALL_JOB_OPTIONS)
     pipe.xack(STREAM, GROUP, *ids)
     pipe.xdel(STREAM, *ids)
     pipe.execute()
@@ -95,12 +95,16 @@ def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | Non
 
 
 def drain(redis: Redis, queue: Queue, consumer: str | None = None) -> int:
-    """Move everything now, pending entries of any mover included (`cityline worker --burst`, tests)."""
+    """Move everything now, pending entries of any mover included (`cityline worker --burst`, tests).
+
+    The jobs go to the front of the queue: the events happened before whatever was queued since (an agent's
+    note on the call's case, say), and a burst worker stops before any retry would come round.
+    """
     ensure_group(redis)
     consumer = consumer or consumer_name()
-    moved = total = move_batch(redis, queue, consumer, claim_after_ms=0)
+    moved = total = move_batch(redis, queue, consumer, claim_after_ms=0, at_front=True)
     while moved:
-        moved = move_batch(redis, queue, consumer, claim_after_ms=0)
+        moved = move_batch(redis, queue, consumer, claim_after_ms=0, at_front=True)
         total += moved
     return total
 
