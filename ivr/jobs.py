@@ -92,9 +92,13 @@ def record_call_events(events: list[dict[str, Any]]) -> int:
     by_call: dict[str, list[dict[str, Any]]] = {}
     for event in events:
         by_call.setdefault(event["call_sid"], []).append(event)
-    if len(by_call) <= 1:
+    try:
         with db.unit_of_work(_session_factory()) as session:
-            return sum(_record_one_call(session, call_sid, own) for call_sid, own in by_call.items())
+            return _record_batch(session, events)
+    except Exception:
+        if len(by_call) <= 1:
+            raise
+        logger.warning("a batch of %d calls' events failed; recording them call by call", len(by_call))
     new, broken = 0, []
     with db.unit_of_work(_session_factory()) as session:
         for call_sid, own in by_call.items():
@@ -110,23 +114,28 @@ def record_call_events(events: list[dict[str, Any]]) -> int:
     return new
 
 
-def _record_one_call(session: Session, call_sid: str, events: list[dict[str, Any]]) -> int:
+def _record_batch(session: Session, events: list[dict[str, Any]]) -> int:
+    """The whole batch in one go: one INSERT for every event, then each call with new events rebuilt once."""
     new = _store_events(session, events)
-    if new:
+    for call_sid in dict.fromkeys(new):
         call, values = rebuild_call(session, call_sid)
         _open_cases_or_defer(session, call, values)
-    return new
+    return len(new)
 
 
-def _store_events(session: Session, events: list[dict[str, Any]]) -> int:
-    """Insert the events not stored yet (one statement); returns how many were new."""
+def _record_one_call(session: Session, call_sid: str, events: list[dict[str, Any]]) -> int:
+    return _record_batch(session, events)
+
+
+def _store_events(session: Session, events: list[dict[str, Any]]) -> list[str]:
+    """Insert the events not stored yet (one statement); returns the call of each new one."""
     rows = [{"call_sid": e["call_sid"], "kind": e["kind"], "sequence": e["sequence"],
              "occurred_at": datetime.fromisoformat(e["at"]), "data": e["data"]} for e in events]
     unique = {(r["call_sid"], r["kind"], r["sequence"]): r for r in rows}
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(CallEvent).on_conflict_do_nothing(index_elements=["call_sid", "kind", "sequence"])
-    stored = session.execute(statement.returning(CallEvent.id), list(unique.values())).all()
-    return len(stored)
+    stored = session.execute(statement.returning(CallEvent.call_sid), list(unique.values())).scalars().all()
+    return list(stored)
 
 
 def _enqueue_alone(events: list[dict[str, Any]]) -> None:
