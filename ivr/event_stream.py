@@ -69,8 +69,8 @@ def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | Non
                claim_after_ms: int = CLAIM_AFTER_MS, at_front: bool = False) -> int:
     """Turn what the stream holds (entries abandoned by a dead mover first) into one job; returns how many
     entries were moved.  `at_front`: ahead of the jobs already queued (which came after these events)."""
-    _, claimed, _ = redis.xautoclaim(STREAM, GROUP, consumer, min_idle_time=claim_after_ms, count=BATCH)
-    entries = list(claimed)
+    claimed = redis.xautoclaim(STREAM, GROUP, consumer, min_idle_time=claim_after_ms, count=BATCH)
+    entries = list(claimed[1])  # [next id, entries] (Redis 6.2), and the ids found deleted (Redis 7)
     if len(entries) < BATCH:
         read = redis.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=BATCH - len(entries),
                                 block=None if entries else block_ms)

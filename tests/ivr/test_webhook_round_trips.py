@@ -85,3 +85,30 @@ def test_the_started_event_is_kept_even_when_the_flow_fails_to_begin(app, twilio
     assert twilio.post("/voice/incoming").status_code == 500
     [events] = stream_entries(redis)
     assert [event["kind"] for event in events] == ["started"]
+
+
+@contextmanager
+def sql_statements(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    engine, statements = app.extensions["cityline"].sql, []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_webhooks_whose_answer_needs_no_data_run_no_sql(app, warm):
+    with sql_statements(app) as statements:
+        warm.post("/voice/incoming")
+        warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+        warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "4"})  # office hours, from the flow
+        warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"})  # to the queue
+        warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
+        warm.post("/voice/status", {"CallStatus": "completed", "CallDuration": "30", "SequenceNumber": "1"})
+    assert statements == []
