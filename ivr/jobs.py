@@ -104,7 +104,7 @@ def record_call_events(events: list[dict[str, Any]]) -> int:
         for call_sid, own in by_call.items():
             try:
                 with session.begin_nested():
-                    new += _record_one_call(session, call_sid, own)
+                    new += _record_batch(session, own)
             except Exception:
                 logger.exception("call %s: events not recorded with their batch; they get a job of their own",
                                  call_sid)
@@ -121,10 +121,6 @@ def _record_batch(session: Session, events: list[dict[str, Any]]) -> int:
         call, values = rebuild_call(session, call_sid)
         _open_cases_or_defer(session, call, values)
     return len(new)
-
-
-def _record_one_call(session: Session, call_sid: str, events: list[dict[str, Any]]) -> int:
-    return _record_batch(session, events)
 
 
 def _store_events(session: Session, events: list[dict[str, Any]]) -> list[str]:
