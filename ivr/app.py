@@ -19,7 +19,7 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import db, health, jobs, limits, open311, security, voice, web
+from ivr import conference_views, db, health, jobs, limits, open311, security, voice, web, webhook_metrics
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -92,6 +92,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
     app.register_blueprint(voice.bp)
+    app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
     push_http.init_app(app, settings.redis_url or FALLBACK_REDIS_URL, app.extensions["cityline"].router.ctx.prefix,
@@ -100,4 +101,5 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(web.bp)
     app.register_blueprint(sms_blueprint)
     security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
+    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
     return app

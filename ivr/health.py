@@ -30,7 +30,30 @@ def healthz() -> ResponseReturnValue:
     checks = {"redis": _redis_ok(services.redis), "database": _database_ok(services.sql)}
     healthy = all(checks.values())
     failed = _failed_jobs(services.redis) if checks["redis"] else None
-    return jsonify(status="ok" if healthy else "degraded", checks=checks, failed_jobs=failed), 200 if healthy else 503
+    ending = _ending_calendars(services) if checks["database"] else None
+    return (jsonify(status="ok" if healthy else "degraded", checks=checks, failed_jobs=failed,
+                    calendars_ending=ending), 200 if healthy else 503)
+
+
+def _ending_calendars(services) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """Published pickup calendars about to run out: calls still work (no 503), but callers will soon hear
+    "no upcoming pickup". The WARNING line is the one to alert on; `cityline import check` says the same."""
+    from datetime import datetime
+
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.freshness import ending_soon
+
+    settings = services.settings
+    today = datetime.now(settings.office_hours.zone).date()
+    try:
+        with services.sessions() as session:
+            ending = ending_soon(sql.calendar_last_days(session), today, settings.collection_warn_days)
+    except SQLAlchemyError:
+        return None
+    described = [calendar.describe(today) for calendar in ending]
+    for line in described:
+        logger.warning("collection data: %s", line)
+    return described
 
 
 def _failed_jobs(redis) -> int | None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from ivr import call_context
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
+from ivr.floor import voice_hooks
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
@@ -116,11 +117,18 @@ def bad_webhook(error: BadWebhook) -> Response:
 def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
+    services = _services()
+    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language)
+    if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
+        services.events.call_started(call)
+        return twiml_response(closed)
     try:
-        turn = _services().engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+        turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
     except Exception:
-        _services().events.call_started(call)  # the call still gets its row, as it did before the flow ran
+        services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
         raise
+    turn = voice_hooks.with_greeting_announcement(turn, services.redis, services.router.ctx.prefix,
+                                                  services.flow.default_language)
     return _reply_with(turn, call, started=True)
 
 

@@ -7,6 +7,13 @@ about every m/s seconds; the time to the k-th finish is modelled as a gamma
 variable with mean k·m/s whose spread grows with how much handle times vary.
 We announce an upper quantile of it, rounded up, so most callers wait no
 longer than they were told: a promise broken is worse than a pleasant surprise.
+
+Agents are not all this queue's: one who also staffs a busy queue gives this
+one only a share of their time (in proportion to the callers waiting in each of
+their queues), and agents of the queue's escalation steps join in when the
+caller has waited long enough.  So the rate of finishes is `capacity / m`
+until the next escalation step opens, then grows by that step's share, and
+agents of that step who are free then take a caller at once.
 """
 
 from __future__ import annotations
@@ -33,6 +40,19 @@ class QueueLoad:
     abandon_rate: float = 0.0  # share of recent callers in this queue who hung up before an answer
     outcomes: int = 0  # how many recent callers that share is taken from
     wrap_up_left: Sequence[float] = ()  # seconds until each staffed agent in wrap-up is free again
+    capacity: float | None = None  # the staffed agents' share of time for this queue; None: all of it
+    escalation: Sequence[EscalationCapacity] = ()  # agents who join when later escalation steps open
+    call_ages: Sequence[float] = ()  # seconds each staffed agent on a call has been on it
+
+
+@dataclass(frozen=True)
+class EscalationCapacity:
+    """An escalation step not yet open to this caller: `opens_in` seconds from now, `capacity` agents' worth
+    of time (shares, as for the queue's own agents), `available` of them free now."""
+
+    opens_in: float
+    capacity: float
+    available: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,7 +64,7 @@ class WaitEstimate:
 
 def estimate_wait(load: QueueLoad, config: EstimateConfig) -> WaitEstimate | None:
     """The wait to announce, or None when nobody staffs the queue (then only the position is said)."""
-    if load.staffed <= 0:
+    if load.staffed <= 0 and not any(step.capacity > 0 for step in load.escalation):
         return None
     finishes = finishes_needed(load, config)
     if finishes <= 0:
@@ -55,11 +75,70 @@ def estimate_wait(load: QueueLoad, config: EstimateConfig) -> WaitEstimate | Non
         return WaitEstimate(seconds=soon, expected=soon, minutes=announced_minutes(soon))
     finishes -= len(wrapping)  # agents in wrap-up are free before any call ends
     mean_handle, cv2 = handle_time_profile(load.handle_times, config)
-    gap = mean_handle / load.staffed
-    expected = finishes * gap
+    servers = load.staffed if load.capacity is None else min(load.capacity, load.staffed)
+    expected = time_to_finishes(finishes, mean_handle, servers, load.escalation)
+    if math.isinf(expected):
+        return None
+    if load.call_ages and not load.escalation and finishes >= 1:
+        # The first finish comes from the calls in progress: how long each has run says how long it has left.
+        # Shared agents give this queue only their share of those finishes (see time_shares).
+        share = servers / max(load.staffed, 1)
+        first = first_finish(load.call_ages, load.handle_times, mean_handle, config.min_samples) / share
+        expected = max(expected - mean_handle / servers + first, 0.0)
+    if expected <= 0:
+        return WaitEstimate(seconds=0.0, expected=0.0, minutes=0)
+    gap = expected / finishes  # the mean time between the finishes this caller waits for
     variance = gap * gap * (min(finishes, 1.0) + max(finishes - 1.0, 0.0) * cv2)
     seconds = gamma_quantile(expected, variance, config.quantile)
     return WaitEstimate(seconds=seconds, expected=expected, minutes=announced_minutes(seconds))
+
+
+def mean_residual(age: float, handle_times: Sequence[float], mean_handle: float, min_samples: int) -> float:
+    """Mean time left on a call that has lasted `age` seconds: the recent calls that lasted longer, less `age`
+    (the mean handle time until enough calls lasted that long to say)."""
+    longer = [handle - age for handle in handle_times if handle > age]
+    return fmean(longer) if len(longer) >= min_samples else mean_handle
+
+
+def first_finish(ages: Sequence[float], handle_times: Sequence[float], mean_handle: float, min_samples: int) -> float:
+    """Mean time until the first of the calls in progress ends (each treated as ending at the rate 1/residual)."""
+    rate = sum(1.0 / max(mean_residual(age, handle_times, mean_handle, min_samples), 1.0) for age in ages)
+    return 1.0 / rate
+
+
+def time_to_finishes(finishes: float, mean_handle: float, servers: float,
+                     escalation: Sequence[EscalationCapacity] = ()) -> float:
+    """Mean seconds until `finishes` calls end when `servers` agents' worth of time works this queue, growing
+    as escalation steps open (their free agents take a caller the moment the step opens)."""
+    elapsed, rate, remaining = 0.0, max(servers, 0.0) / mean_handle, finishes
+    for step in sorted(escalation, key=lambda each: each.opens_in):
+        opens = max(step.opens_in, 0.0)
+        if rate > 0 and remaining <= rate * (opens - elapsed):
+            return elapsed + remaining / rate
+        remaining -= rate * (opens - elapsed)
+        elapsed = opens
+        remaining -= step.available
+        if remaining <= 0:
+            return elapsed
+        rate += max(step.capacity, 0.0) / mean_handle
+    return elapsed + remaining / rate if rate > 0 else math.inf
+
+
+def time_shares(agents: Collection[str], own_queue: tuple[str, str],
+                staffed_by_queue: Mapping[tuple[str, str], Collection[str]],
+                waiting_by_queue: Mapping[tuple[str, str], int]) -> float:
+    """How many agents' worth of time `agents` give `own_queue`: each splits their time among the queues they
+    staff in proportion to the callers waiting there (this queue counts at least the caller asking)."""
+    def demand(queue: tuple[str, str]) -> float:
+        waiting = waiting_by_queue.get(queue, 0)
+        return max(waiting, 1) if queue == own_queue else waiting
+
+    total = 0.0
+    for agent in agents:
+        served = [queue for queue, members in staffed_by_queue.items() if agent in members]
+        demands = sum(demand(queue) for queue in served if queue != own_queue) + demand(own_queue)
+        total += demand(own_queue) / demands
+    return total
 
 
 def finishes_needed(load: QueueLoad, config: EstimateConfig) -> float:

@@ -19,7 +19,7 @@ from routing.estimates import WaitEstimate, estimate_wait
 from routing.exceptions import CallInProgress, QueueClosed, QueueFull, StateConflict, UnknownCall
 from routing.reservations import Reservation
 from routing.scripts import text
-from routing.snapshots import load_call, queue_load, queue_load_of
+from routing.snapshots import load_call, queue_load
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def add_entry(ctx: RoutingContext, entry: Entry, max_size: int, now: float, due:
     """
     entered = now if entered is None else entered
     score = queue_score(entry.priority, entered)
-    load = queue_load(ctx, entry.skill, entry.language, score)
+    load = queue_load(ctx, entry.skill, entry.language, score, waited=max(now - entered, 0.0), now=now)
     estimate = estimate_wait(load, ctx.config.estimates)
     fields = {"sid": entry.sid, "kind": entry.kind.value, "skill": entry.skill, "language": entry.language,
               "priority": entry.priority, "entered": f"{entered:.6f}", "score": f"{score:.6f}",
@@ -101,12 +101,13 @@ def ticket(ctx: RoutingContext, sid: str, now: float) -> Ticket:
     call = load_call(ctx, sid)
     if call is None:
         raise UnknownCall(sid)
-    return ticket_of(ctx, call)
+    return ticket_of(ctx, call, now)
 
 
-def ticket_of(ctx: RoutingContext, call: WaitingCall) -> Ticket:
-    """The ticket of an entry already loaded (the hold loop has it): one round trip."""
-    load, waiting = queue_load_of(ctx, call)
+def ticket_of(ctx: RoutingContext, call: WaitingCall, now: float) -> Ticket:
+    """The ticket of an entry already loaded (the hold loop has it): no second read of the entry."""
+    load = queue_load(ctx, call.skill, call.language, call.score, waited=max(now - call.entered, 0.0), now=now)
+    waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), call.sid) is not None
     estimate = estimate_wait(load, ctx.config.estimates) if waiting else None
     return Ticket(call.sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from routing import callbacks, offers, queues, staffing, sweeps, waits
+from routing import callbacks, offers, queues, staffing, sweeps, transfers, waits
 from routing.agents import Agent, AgentProfile, AgentState
 from routing.calls import CallbackRequest, CallRequest, Ticket, WaitingCall
 from routing.config import RoutingConfig
@@ -68,9 +68,9 @@ class Router:
     def ticket(self, sid: str, now: float | None = None) -> Ticket:
         return queues.ticket(self.ctx, sid, self._now(now))
 
-    def ticket_of(self, call: WaitingCall) -> Ticket:
-        """The ticket of an entry the caller already loaded (one round trip instead of three)."""
-        return queues.ticket_of(self.ctx, call)
+    def ticket_of(self, call: WaitingCall, now: float | None = None) -> Ticket:
+        """The ticket of an entry the caller already loaded (the hold loop): the entry is not read again."""
+        return queues.ticket_of(self.ctx, call, self._now(now))
 
     def announcement(self, sid: str, language: str, now: float | None = None) -> str:
         return queues.announcement(self.ctx, sid, language, self._now(now))
@@ -107,6 +107,13 @@ class Router:
 
     def complete(self, sid: str, now: float | None = None) -> list[Reservation]:
         return offers.complete(self.ctx, sid, self._now(now))
+
+    # -- transfers between agents ----------------------------------------------------------------
+    def offer_transfer(self, sid: str, from_agent: str, to_agent: str, now: float | None = None) -> Reservation:
+        return transfers.offer_transfer(self.ctx, sid, from_agent, to_agent, self._now(now))
+
+    def leave_call(self, agent_id: str, sid: str, now: float | None = None) -> bool:
+        return transfers.leave_call(self.ctx, agent_id, sid, self._now(now))
 
     # -- callbacks ------------------------------------------------------------------------------
     def request_callback(self, request: CallbackRequest, now: float | None = None,

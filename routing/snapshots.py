@@ -15,7 +15,7 @@ from routing.agents import Agent, AgentProfile, AgentState
 from routing.calls import CallKind, CallStatus, WaitingCall
 from routing.config import QueueConfig
 from routing.context import RoutingContext
-from routing.estimates import QueueLoad, abandon_share, wrap_up_left
+from routing.estimates import EscalationCapacity, QueueLoad, abandon_share, time_shares, wrap_up_left
 from routing.matching import Head, Target, candidate, targets_after, wait_before_eligible
 from routing.reservations import Reservation, ReservationStatus
 from routing.scripts import text
@@ -61,6 +61,7 @@ def reservation_from_fields(fields: Mapping[str, str]) -> Reservation:
         id=fields["id"], call_sid=fields["call"], agent_id=fields["agent"], skill=fields["skill"],
         language=fields["language"], kind=fields["kind"], offered=float(fields["offered"]),
         expires=float(fields["expires"]), status=ReservationStatus(fields["status"]), number=fields.get("number", ""),
+        from_agent=fields.get("from", ""),
     )
 
 
@@ -142,39 +143,68 @@ def eligible_heads(ctx: RoutingContext, agent: Agent, now: float) -> list[Head]:
     return [Head(*queues[index], sid, score) for index, sid, score in ctx.scripts.first_eligible(keys, cutoffs)]
 
 
-def queue_load(ctx: RoutingContext, skill: str, language: str, score: float) -> QueueLoad:
-    """What the wait estimate needs for an entry with this queue score: entries ahead of it, staffing,
-    free agents and those finishing wrap-up, recent handle times and abandons (one round trip)."""
+def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0,
+               now: float | None = None) -> QueueLoad:
+    """What the wait estimate needs for an entry with this queue score that has waited `waited` seconds:
+    entries ahead of it, staffing (and the share of it other queues leave this one), free agents and those
+    finishing wrap-up, the escalation steps still to open, recent handle times and abandons (one round trip)."""
+    own = (skill, language)
+    others = [(other, each) for each in ctx.config.languages for other in ctx.config.queues]
     pipe = ctx.connection.pipeline(transaction=False)
-    _ask_load(ctx, pipe, skill, language, score)
-    return _load_from(ctx, *pipe.execute())
-
-
-def queue_load_of(ctx: RoutingContext, call: WaitingCall) -> tuple[QueueLoad, bool]:
-    """The load ahead of a loaded entry and whether it is still waiting in its queue, in the same round trip."""
-    pipe = ctx.connection.pipeline(transaction=False)
-    _ask_load(ctx, pipe, call.skill, call.language, call.score)
-    pipe.zscore(ctx.keys.queue(call.skill, call.language), call.sid)
-    *load, score = pipe.execute()
-    return _load_from(ctx, *load), score is not None
-
-
-def _ask_load(ctx: RoutingContext, pipe: Any, skill: str, language: str, score: float) -> None:
     pipe.zcount(ctx.keys.queue(skill, language), "-inf", f"({score:.6f}")
-    pipe.smembers(ctx.keys.staffed(language, skill))
     pipe.zcard(ctx.keys.pool(language, skill))
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
     pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
-
-
-def _load_from(ctx: RoutingContext, ahead: Any, staffed: Any, available: Any, handles: Any, outcomes: Any,
-               wrapups: Any) -> QueueLoad:
+    # Each staffed agent's state and since, in the same round trip (SORT ... GET reads the agents' hashes).
+    agent_key = ctx.keys.agent("*")
+    pipe.sort(ctx.keys.staffed(language, skill), by="nosort", get=[f"{agent_key}->state", f"{agent_key}->since"])
+    for queue_skill, queue_language in others:
+        pipe.smembers(ctx.keys.staffed(queue_language, queue_skill))
+        pipe.zcard(ctx.keys.queue(queue_skill, queue_language))
+        pipe.zrange(ctx.keys.pool(queue_language, queue_skill), 0, -1)
+    ahead, available, handles, outcomes, wrapups, states, *per_queue = pipe.execute()
+    staffed_by = {queue: {text(a) for a in per_queue[3 * i]} for i, queue in enumerate(others)}
+    waiting_by = {queue: int(per_queue[3 * i + 1]) for i, queue in enumerate(others)}
+    free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
+    staffed = staffed_by.get(own, set())
     rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
-    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, {text(a) for a in staffed}, ctx.now())
+    now = ctx.now(now)
+    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, now)
+    steps = _escalation_capacity(ctx.config.queue(skill, language), own, waited, staffed_by, waiting_by, free_by)
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
-                     wrap_up_left=wrapping)
+                     wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
+                     escalation=steps, call_ages=_call_ages(states, now))
+
+
+def _call_ages(states: list[Any], now: float) -> tuple[float, ...]:
+    """From SORT's flat [state, since, state, since, ...]: how long each agent on a call has been on it."""
+    pairs = zip(states[0::2], states[1::2], strict=True)
+    return tuple(max(now - float(since), 0.0) for state, since in pairs
+                 if text(state) == "on_call" and since not in (None, b""))
+
+
+def _escalation_capacity(queue: QueueConfig, own: tuple[str, str], waited: float,
+                         staffed_by: dict[tuple[str, str], set[str]], waiting_by: dict[tuple[str, str], int],
+                         free_by: dict[tuple[str, str], set[str]]) -> tuple[EscalationCapacity, ...]:
+    """Each escalation step's agents not already counted, as time shares, opening `after - waited` from now.
+
+    Staffing sets do not keep proficiency, so a step's minimum proficiency is not applied here (it can only
+    make the estimate a little short for a queue whose escalation skill is thinly held)."""
+    language = own[1]
+    counted = set(staffed_by.get(own, set()))
+    steps: list[EscalationCapacity] = []
+    for step in queue.escalation:
+        skills = step.skills if step.skills is not None else {s for s, _ in staffed_by}
+        joining = {agent for skill in skills for agent in staffed_by.get((skill, language), set())} - counted
+        if not joining:
+            continue
+        counted |= joining
+        free = {agent for skill in skills for agent in free_by.get((skill, language), set())} & joining
+        steps.append(EscalationCapacity(max(step.after - waited, 0.0),
+                                        time_shares(joining, own, staffed_by, waiting_by), len(free)))
+    return tuple(steps)
 
 
 def position(ctx: RoutingContext, call: WaitingCall) -> int | None:

@@ -14,6 +14,7 @@ from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
 from ivr.cli.intents import intents
 from ivr.cli.knowledge import knowledge
+from ivr.cli.retention import retention
 from ivr.cli.routing import routing
 from ivr.cli.staffing import staffing
 from ivr.cli.texting import text
@@ -64,6 +65,7 @@ def worker(burst: bool, fork: bool) -> None:
         event_stream.drain(connection, calls)
     sweeper = None if burst else start_sweeper(settings, connection)
     mover = None if burst else event_stream.EventMover(connection, calls).start()
+    daily = None if burst else _daily_retention(settings, connection, engine)
     try:
         worker_class(list(WORK_QUEUES), connection=connection).work(
             burst=burst, with_scheduler=True, logging_level=settings.log_level)
@@ -72,6 +74,21 @@ def worker(burst: bool, fork: bool) -> None:
             mover.stop()
         if sweeper is not None:
             sweeper.stop()
+        if daily is not None:
+            daily.stop()
+
+
+def _daily_retention(settings, connection, engine):  # type: ignore[no-untyped-def]
+    """The retention purge once a day (one worker claims it in Redis)."""
+    from functools import partial
+
+    from ivr import db
+    from ivr.retention.daily import DailyRetention, run_if_due
+    from ivr.telephony import make_telephony
+
+    check = partial(run_if_due, connection, db.make_session_factory(engine), settings.retention,
+                    make_telephony(settings, connection).delete_recording)
+    return DailyRetention(check).start()
 
 
 @main.command()
@@ -330,3 +347,4 @@ main.add_command(intents)
 main.add_command(text)
 main.add_command(knowledge)
 main.add_command(staffing)
+main.add_command(retention)

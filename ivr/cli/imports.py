@@ -108,14 +108,37 @@ def import_schedules(file: Path) -> None:
 @import_group.command("holidays")
 @click.argument("file", type=FILE)
 def import_holidays(file: Path) -> None:
-    """The US holidays (one `name` per row) that slide pickups a day; replaces the list."""
+    """Which holidays move pickups: holidays.yaml (country, the city's own days, rules per zone) or
+    holidays.csv (US holiday names, one per row, with the default rule). Replaces what was loaded."""
     from ivr.self_service.collection import sql
+
+    if file.suffix.lower() in (".yaml", ".yml"):
+        plan, document = _checked_plan(file)
+        with _transaction(_settings()) as session:
+            sql.replace_holiday_plan(session, document, plan.city.names)
+        zones = f"; zones with their own rules: {', '.join(sorted(plan.zones))}" if plan.zones else ""
+        click.echo(f"{file.name}: holiday file stored ({plan.city.country}"
+                   f"{'-' + plan.city.subdivision if plan.city.subdivision else ''}, "
+                   f"{len(plan.city.names)} listed and {len(plan.city.own)} city holidays{zones})")
+        return
     from ivr.self_service.collection.holiday_file import parse_holidays
 
     names = _checked(file, parse_holidays)
     with _transaction(_settings()) as session:
         changes = sql.replace_holidays(session, names)
     click.echo(f"{file.name}: holidays {changes}")
+
+
+def _checked_plan(file: Path) -> Any:
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.holiday_plan import parse_plan
+
+    try:
+        return parse_plan(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file}: is not UTF-8 text ({error})") from None
+    except InvalidFile as error:
+        _refuse(file, error)
 
 
 @import_group.command("calendar")
@@ -134,6 +157,7 @@ def import_calendar(zone: str, stream: str, file: Path, cutoff: str, summary: st
     days = _calendar_days(file, settings, summary)
     with _transaction(settings) as session:
         changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
+        _warn_of_ending_calendars(session, settings)
     click.echo(f"{file.name}: zone {zone} {stream} dates {changes}")
 
 
@@ -149,6 +173,70 @@ def _calendar_days(file: Path, settings: Settings, summary: str | None) -> tuple
         return parse_calendar(file.read_bytes(), settings.office_hours.zone, summary=summary, track=track)
     except InvalidFile as error:
         _refuse(file, error)
+
+
+PROFILE_OPTION = click.option("--profile", "profile_file", type=FILE, default=None,
+                              help="An import profile (YAML) mapping the city's column names, date format "
+                                   "and stream words onto ours.")
+
+
+def _profile(file: Path | None) -> Any:
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.import_profile import ImportProfile, parse_profile
+    from ivr.self_service.collection.schedules import STREAMS
+
+    if file is None:
+        return ImportProfile()
+    try:
+        return parse_profile(file.read_text(encoding="utf-8-sig"), STREAMS)
+    except InvalidFile as error:
+        _refuse(file, error)
+
+
+@import_group.command("address-points")
+@click.argument("points", type=FILE)
+@click.option("--zones", "zones_file", type=FILE, required=True, help="The zone map (GeoJSON polygons).")
+@click.option("--zone-property", default=None, help="The GeoJSON property naming each zone [zone].")
+@PROFILE_OPTION
+def import_address_points(points: Path, zones_file: Path, zone_property: str | None, profile_file: Path | None) -> None:
+    """Address points (number,street,zip,latitude,longitude) placed in zones by the GeoJSON zone map;
+    replaces the file's ZIP codes, like `import addresses`."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.address_points import parse_address_points
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.zone_shapes import DEFAULT_ZONE_PROPERTY, parse_zone_shapes
+
+    profile = _profile(profile_file).of("address_points")
+    prop = zone_property or profile.zone_property or DEFAULT_ZONE_PROPERTY
+    try:
+        zones = parse_zone_shapes(zones_file.read_text(encoding="utf-8-sig"), prop)
+    except InvalidFile as error:
+        _refuse(zones_file, error)
+    book = _checked(points, lambda lines: parse_address_points(lines, zones, profile.columns))
+    with _transaction(_settings()) as session:
+        streets, segments = sql.replace_addresses(session, book)
+    click.echo(f"{points.name}: {len(book.segments)} address points in {len(book.zones)} of the map's "
+               f"{len(zones.zones)} zones; streets {streets}; segments {segments}")
+
+
+@import_group.command("dates")
+@click.argument("file", type=FILE)
+@click.option("--cutoff", default="07:00", show_default=True, help="Carts out by this time (HH:MM).")
+@PROFILE_OPTION
+def import_dates(file: Path, cutoff: str, profile_file: Path | None) -> None:
+    """Pickup dates as a list (zone,stream,date): each zone's stream follows exactly the file's dates."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.date_list_file import parse_date_list
+
+    cutoff_time = _option(lambda: _cutoff(cutoff), "--cutoff")
+    profile = _profile(profile_file).of("pickup_dates")
+    calendars = _checked(file, lambda lines: parse_date_list(lines, profile))
+    settings = _settings()
+    with _transaction(settings) as session:
+        for (zone, stream), days in sorted(calendars.items()):
+            changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
+            click.echo(f"zone {zone} {stream}: {len(days)} dates, {days[0]} to {days[-1]}; {changes}")
+        _warn_of_ending_calendars(session, settings)
 
 
 @import_group.command("exception")
@@ -177,7 +265,20 @@ def import_exception(zone: str, stream: str, day: str, moved_to: str | None, can
             found = sql.withdraw_change(session, change.zone, change.stream, change.day)
             click.echo("withdrawn" if found else "there was no such change: nothing to withdraw")
             return
+        problem = _posting_problem(session, change)
+        if problem:
+            raise click.BadParameter(problem, param_hint="DATE")
         click.echo(f"service change {sql.post_change(session, change)}: {_describe(change)}")
+
+
+def _posting_problem(session: Any, change: Any) -> str | None:
+    from datetime import timedelta
+
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.change_check import problem_with
+
+    schedules = sql.load_every_schedule(session, change.day - timedelta(days=14))
+    return problem_with(change, schedules, lambda zone: sql.load_holidays(session, zone))
 
 
 def _change(zone: str, stream: str, day: str, moved_to: str | None, note: str) -> Any:
@@ -204,7 +305,7 @@ def _describe(change: Any) -> str:
 @click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=SAMPLE_CITY, show_default=True, help="A folder laid out like data/sample_city.")
 def import_sample(folder: Path) -> None:
-    """Load the sample city (addresses, holidays, schedules and its calendar feeds) in one transaction."""
+    """Load a city folder (addresses, holidays.yaml or holidays.csv, schedules, calendar feeds) in one transaction."""
     from ivr.self_service.collection import sql
     from ivr.self_service.collection.address_file import parse_addresses
     from ivr.self_service.collection.holiday_file import parse_holidays
@@ -212,17 +313,47 @@ def import_sample(folder: Path) -> None:
 
     settings = _settings()
     book = _checked(folder / "addresses.csv", parse_addresses)
-    names = _checked(folder / "holidays.csv", parse_holidays)
+    holiday_file = folder / "holidays.yaml"
+    plan = _checked_plan(holiday_file) if holiday_file.exists() else None
+    names = None if plan else _checked(folder / "holidays.csv", parse_holidays)
     rows = _checked(folder / "schedules.csv", parse_schedules)
     calendars = [(*_calendar_target(path), _calendar_days(path, settings, None))
                  for path in sorted(folder.glob(CALENDAR_GLOB))]
     with _transaction(settings) as session:
         streets, segments = sql.replace_addresses(session, book)
         click.echo(f"addresses: streets {streets}; segments {segments}")
-        click.echo(f"holidays: {sql.replace_holidays(session, names)}")
+        if plan is not None:
+            click.echo(f"holidays: {sql.replace_holiday_plan(session, plan[1], plan[0].city.names)} from holidays.yaml")
+        else:
+            click.echo(f"holidays: {sql.replace_holidays(session, names or ())}")
         click.echo(f"schedules: {sql.replace_schedules(session, rows)}")
         for zone, stream, days in calendars:
             click.echo(f"calendar {zone} {stream}: dates {sql.replace_calendar(session, zone, stream, days, time(7))}")
+        _warn_of_ending_calendars(session, settings)
+
+
+@import_group.command("check")
+def import_check() -> None:
+    """Warn of published pickup calendars that end within COLLECTION_WARN_DAYS (exit 1 if any): run it daily."""
+    settings = _settings()
+    with _transaction(settings) as session:
+        ending = _warn_of_ending_calendars(session, settings)
+    if ending:
+        raise SystemExit(1)
+    click.echo(f"every published calendar runs more than {settings.collection_warn_days} days ahead")
+
+
+def _warn_of_ending_calendars(session: Session, settings: Settings) -> list[Any]:
+    from datetime import datetime
+
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.freshness import ending_soon
+
+    today = datetime.now(settings.office_hours.zone).date()
+    ending = ending_soon(sql.calendar_last_days(session), today, settings.collection_warn_days)
+    for calendar in ending:
+        click.echo(f"warning: {calendar.describe(today)}", err=True)
+    return ending
 
 
 def _calendar_target(path: Path) -> tuple[str, str]:

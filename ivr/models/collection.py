@@ -7,9 +7,9 @@ changes nothing), so ids stay stable while calls that carry them are in flight.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -84,6 +84,18 @@ class CollectionHoliday(Base):
     __tablename__ = "collection_holidays"
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class CollectionHolidayPlan(Base):
+    """The city's holiday file (holidays.yaml) as checked JSON: country, chosen and own holidays, rules per zone.
+
+    One row; when it exists it, not collection_holidays, decides how holidays move pickups."""
+
+    __tablename__ = "collection_holiday_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column()
 
 
 class CollectionChange(Base):

@@ -16,6 +16,7 @@ from ivr.models.collection import (
     CollectionChange,
     CollectionDate,
     CollectionHoliday,
+    CollectionHolidayPlan,
     CollectionSchedule,
     CollectionSegment,
     CollectionStreet,
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CITY = ROOT / "data" / "sample_city"
 #: Children before parents, so foreign keys never stop the clean-up.
 TABLES = (CollectionSegment, CollectionStreet, CollectionDate, CollectionSchedule, CollectionChange,
-          CollectionHoliday, CollectionZone)
+          CollectionHoliday, CollectionHolidayPlan, CollectionZone)
 
 
 class MemoryDirectory:

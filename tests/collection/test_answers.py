@@ -87,6 +87,18 @@ def test_a_storm_delay_says_where_the_pickup_moved_from(language, expected):
 
 
 @pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Your next trash pickup is Saturday, November 28, moved from Friday, November 27, "
+           "where Thanksgiving Day had put it."),
+    ("es", "Su próxima recolección de basura es el sábado 28 de noviembre, reprogramada del viernes 27 de "
+           "noviembre, día al que la había pasado el Día de Acción de Gracias."),
+])
+def test_a_change_to_a_slid_pickup_names_the_day_it_was_due_and_the_holiday(language, expected):
+    """Thursday's pickup slid to Friday for Thanksgiving; the change was posted for Friday."""
+    storm = ServiceChange("D", "trash", date(2026, 11, 27), date(2026, 11, 28))
+    assert spoken(ZONE_D[:1], THANKSGIVING_WEEK, language, [storm]) == [expected]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
     ("en", "Yard waste is every Thursday from April through November; the next one is April 1."),
     ("es", "Los desechos de jardín se recogen todos los jueves de abril a noviembre; la próxima recolección es "
            "el primero de abril."),

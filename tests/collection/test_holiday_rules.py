@@ -73,7 +73,7 @@ def collects_on_fridays(day: date) -> bool:
     (((date(2026, 11, 26), "Thanksgiving Day"),), TORONTO_STYLE, (date(2026, 11, 27), None)),
     (((date(2026, 11, 27), "Day after Thanksgiving"),), TORONTO_STYLE, (date(2026, 11, 28), "Day after Thanksgiving")),
     (((date(2026, 11, 26), "Thanksgiving Day"), (date(2026, 11, 27), "Day after Thanksgiving")), CITYLINE,
-     (date(2026, 11, 29), "Day after Thanksgiving")),
+     (date(2026, 11, 28), "Day after Thanksgiving")),  # two holidays before Friday: Saturday, never Sunday
     (((date(2026, 11, 27), "Day after Thanksgiving"),), HolidayRule(displaced_last_day="holiday"),
      (date(2026, 11, 27), None)),
 ])

@@ -285,6 +285,8 @@ class TestServiceChanges:
     @pytest.fixture(autouse=True)
     def zones(self, database_url, tmp_path):  # type: ignore[no-untyped-def]
         cityline(database_url, "import", "addresses", str(write(tmp_path, "a.csv", ADDRESSES)))
+        cityline(database_url, "import", "schedules", str(write(tmp_path, "s.csv", SCHEDULES)))
+        cityline(database_url, "import", "holidays", str(write(tmp_path, "h.csv", "name\nThanksgiving Day\n")))
 
     def stored(self, sessions) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
         with sessions() as session:
@@ -304,9 +306,26 @@ class TestServiceChanges:
         assert self.stored(sessions) == []
 
     def test_a_city_wide_change(self, database_url, sessions):
-        result = cityline(database_url, "import", "exception", "all", "all", "2027-01-26", "--moved-to", "2027-01-27")
-        assert "every zone, every stream due 2027-01-26: moved to 2027-01-27" in result.stdout
-        assert self.stored(sessions) == [("*", "*", date(2027, 1, 26), date(2027, 1, 27))]
+        result = cityline(database_url, "import", "exception", "all", "all", "2027-01-28", "--moved-to", "2027-01-29")
+        assert "every zone, every stream due 2027-01-28: moved to 2027-01-29" in result.stdout
+        assert self.stored(sessions) == [("*", "*", date(2027, 1, 28), date(2027, 1, 29))]
+
+    def test_a_change_to_a_slid_pickup_is_posted_for_the_day_it_slid_to(self, database_url, sessions):
+        """Thanksgiving moves zone D's Thursday trash to Friday: the storm delay is posted for Friday."""
+        result = cityline(database_url, "import", "exception", "D", "trash", "2026-11-26", "--moved-to", "2026-11-28")
+        assert result.exit_code == 2
+        assert ("no pickup of trash in zone D is due on 2026-11-26 (Thursday): Thanksgiving Day moved zone D's "
+                "trash pickup to 2026-11-27; post the change for that day") in " ".join(result.stderr.split())
+        assert self.stored(sessions) == []
+        result = cityline(database_url, "import", "exception", "D", "trash", "2026-11-27", "--moved-to", "2026-11-28")
+        assert result.exit_code == 0, result.output
+        assert self.stored(sessions) == [("D", "trash", date(2026, 11, 27), date(2026, 11, 28))]
+
+    def test_a_change_for_a_day_with_no_pickup_is_refused(self, database_url, sessions):
+        result = cityline(database_url, "import", "exception", "all", "all", "2027-01-26", "--cancelled")
+        assert result.exit_code == 2
+        assert "no pickup of any stream in any zone is due on 2027-01-26 (Tuesday)" in " ".join(result.stderr.split())
+        assert self.stored(sessions) == []
 
     @pytest.mark.parametrize(("args", "message"), [
         (("Q", "trash", "2026-12-03", "--cancelled"), "there is no zone 'Q'"),

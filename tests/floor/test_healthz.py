@@ -12,7 +12,8 @@ from sqlalchemy import create_engine
 def test_healthy_when_both_answer(app) -> None:  # type: ignore[no-untyped-def]
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "checks": {"redis": True, "database": True}, "failed_jobs": 0}
+    assert response.get_json() == {"status": "ok", "checks": {"redis": True, "database": True}, "failed_jobs": 0,
+                                   "calendars_ending": []}
 
 
 def test_unreachable_redis_is_a_503_naming_redis(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ivr.self_service.collection.holiday_calendar import HolidayCalendar
 from ivr.self_service.collection.pickups import NextPickup
 from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, Rule, Schedule, Season
 from ivr.self_service.spoken import (
@@ -33,6 +34,7 @@ PHRASES = {
         "curb": "Please have your carts at the curb by {time}.",
         "slid": ", {days} later than usual because of {holiday}",
         "moved": ", moved from {usual}",
+        "slid_then_moved": ", moved from {usual}, where {holiday} had put it",
         "today": "today", "tomorrow": "tomorrow, {date}", "on": "on {date}",
         "weekly": "every {weekday}", "every_other_week": "every other {weekday}",
         "season_months": " from {start} through {end}", "season_days": " from {start} through {end}",
@@ -48,6 +50,7 @@ PHRASES = {
         "curb": "Por favor, saque sus contenedores a la acera antes de {time}.",
         "slid": ", {days} más tarde de lo habitual por {holiday}",
         "moved": ", reprogramada del {usual}",
+        "slid_then_moved": ", reprogramada del {usual}, día al que la había pasado {holiday}",
         "today": "hoy", "tomorrow": "mañana, {date}", "on": "el {date}",
         "weekly": "todos los {weekday}", "every_other_week": "cada dos semanas, los {weekday}",
         "season_months": " de {start} a {end}", "season_days": " del {start} al {end}",
@@ -93,25 +96,26 @@ def address_intro(house: str, street: str, zip_code: str, language: str) -> str:
     return PHRASES[language]["intro_zip"].format(house=house, zip=spoken_digits_apart(zip_code))
 
 
-def describe(answers: Sequence[Answer], today: date, language: str) -> list[str]:
+def describe(answers: Sequence[Answer], today: date, language: str,
+             holidays: HolidayCalendar | None = None) -> list[str]:
     """Sentences for every stream; trash (or a published calendar) first as 'your next ... is'."""
     sentences: list[str] = []
     for answer in answers:
         sentences += _cancellations(answer, today, language)
-        sentences.append(_sentence(answer, today, language))
+        sentences.append(_sentence(answer, today, language, holidays))
     cutoffs = [a.schedule.cutoff for a in answers if a.next and a.next.pickup.day == today]
     if cutoffs:
         sentences.append(PHRASES[language]["curb"].format(time=spoken_time(min(cutoffs), language)))
     return sentences
 
 
-def _sentence(answer: Answer, today: date, language: str) -> str:
+def _sentence(answer: Answer, today: date, language: str, holidays: HolidayCalendar | None) -> str:
     phrases = PHRASES[language]
     stream, subject = STREAM_WORDS[language][answer.schedule.stream]
     if answer.next is None:
         return phrases["none_left"].format(stream=stream)
     pickup, rule = answer.next.pickup, answer.schedule.rule
-    why = _why(answer.next, language)
+    why = _why(answer.next, language, holidays)
     if rule is None or answer.schedule.stream == "trash":
         return phrases["next"].format(stream=stream, when=_when(pickup.day, today, language), why=why)
     usual_weekday = pickup.day.weekday() == rule.weekday
@@ -130,15 +134,19 @@ def _when(day: date, today: date, language: str, *, short: bool = False) -> str:
     return spoken if language == "en" else phrases["on"].format(date=spoken)
 
 
-def _why(next_pickup: NextPickup, language: str) -> str:
+def _why(next_pickup: NextPickup, language: str, holidays: HolidayCalendar | None) -> str:
     pickup, phrases = next_pickup.pickup, PHRASES[language]
     if pickup.moved:
-        return phrases["moved"].format(usual=spoken_weekday_date(pickup.usual, language))
+        # Where it was due when the change was posted: after the holiday slide, not the rule's weekday.
+        due = spoken_weekday_date(pickup.due_day, language)
+        if pickup.holiday is not None and pickup.due_day != pickup.usual:
+            return phrases["slid_then_moved"].format(usual=due, holiday=holiday_name(pickup.holiday, language, holidays))
+        return phrases["moved"].format(usual=due)
     if pickup.holiday is None:
         return ""
     days = (pickup.day - pickup.usual).days
     late = phrases["one_day"] if days == 1 else phrases["days"].format(n=days)
-    return phrases["slid"].format(days=late, holiday=holiday_name(pickup.holiday, language))
+    return phrases["slid"].format(days=late, holiday=holiday_name(pickup.holiday, language, holidays))
 
 
 def _cancellations(answer: Answer, today: date, language: str) -> list[str]:
@@ -156,7 +164,11 @@ def _day(day: date, today: date, language: str) -> str:
     return phrases["on"].format(date=spoken_weekday_date(day, language))
 
 
-def holiday_name(name: str, language: str) -> str:
+def holiday_name(name: str, language: str, holidays: HolidayCalendar | None = None) -> str:
+    """The city's own word for the holiday if its holiday file gave one, else ours."""
+    own = holidays.spoken_name(name, language) if holidays is not None else None
+    if own:
+        return own
     if language == "es":
         return HOLIDAYS_ES.get(name, "el feriado")
     return name

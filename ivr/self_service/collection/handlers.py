@@ -128,7 +128,7 @@ class CollectionHandlers:
         zone, since = request.values.get("zone", ""), now.date() - LOOK_BACK
         with self.sessions() as session:
             schedules = sql.load_schedules(session, zone, since)
-            holidays, changes = sql.load_holidays(session), sql.load_changes(session, zone, since)
+            holidays, changes = sql.load_holidays(session, zone), sql.load_changes(session, zone, since)
         if not schedules:
             return HandlerResult("no_schedule")
         ordered = sorted(schedules, key=lambda schedule: STREAMS.index(schedule.stream))
@@ -136,7 +136,7 @@ class CollectionHandlers:
         values = request.values
         intro = answers.address_intro(values.get("house", ""), self._street(values.get("sid", "")),
                                       values.get("zip", ""), request.language)
-        return HandlerResult("done", (intro, *answers.describe(found, now.date(), request.language)))
+        return HandlerResult("done", (intro, *answers.describe(found, now.date(), request.language, holidays)))
 
     def _street(self, street_id: str) -> str:
         """The street's spoken name, or '' when the address was found by ZIP code alone."""

@@ -7,8 +7,9 @@ Cities differ (checked against their published calendars):
 - Toronto-style: a holiday on a day a route does not collect moves nothing for that route
   (`non_collection_days_slide=False`): New Year's Day on a Monday leaves Tuesday routes alone.
 - Minneapolis-style: a holiday on a Saturday or Sunday changes nothing (`observed_weekends=False`).
-- Where a pickup pushed past the last collection day goes: Saturday (`saturday`), the same day a week
-  later (`next_week`), or it is collected on its usual day, holiday or not (`holiday`).
+- Where a pickup pushed past the last collection day goes: Saturday (`saturday`; two holidays in a
+  week, such as Thanksgiving and the day after, still leave Friday's pickup on Saturday), the same day
+  a week later (`next_week`), or it is collected on its usual day, holiday or not (`holiday`).
 """
 
 from __future__ import annotations
@@ -57,4 +58,5 @@ def slide(usual: date, week_holidays: Sequence[tuple[date, str]], collects: Call
         return usual + timedelta(days=7), name
     if rule.displaced_last_day == "holiday":
         return usual, None
-    return moved, name
+    # Saturday is as far as a week goes: two holidays before a Friday still leave it on Saturday.
+    return min(moved, usual + timedelta(days=5 - usual.weekday())), name

@@ -28,6 +28,11 @@ class Pickup:
     usual: date  # the day the rule or calendar set, before holidays and service changes
     holiday: str | None = None  # the holiday that slid it
     moved: bool = False  # moved by a service change
+    due: date | None = None  # the day it was due after any holiday slide, before a service change
+
+    @property
+    def due_day(self) -> date:
+        return self.due or self.day
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,19 @@ def _planned(schedule: Schedule, today: date, holidays: HolidayCalendar) -> Iter
     """The schedule's pickups around today, holiday slides applied to rules (calendars carry their own)."""
     first, last = today - LOOK_BACK, today + HORIZON
     if schedule.rule is None:
-        yield from (Pickup(day, day) for day in schedule.dates if first <= day <= last)
+        yield from (Pickup(day, day, due=day) for day in schedule.dates if first <= day <= last)
         return
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         if schedule.rule.falls_on(day):
             moved, name = slide(day, holidays.week_up_to(day), schedule.rule.falls_on, holidays.rule)
-            yield Pickup(moved, day, name)
+            yield Pickup(moved, day, name, due=moved)
+
+
+def planned_around(schedule: Schedule, day: date, holidays: HolidayCalendar) -> list[Pickup]:
+    """The schedule's pickups within two weeks of `day`, holiday slides applied, no service changes."""
+    return [pickup for pickup in _planned(schedule, day, holidays)
+            if abs((pickup.due_day - day).days) <= 14 or abs((pickup.usual - day).days) <= 14]
 
 
 def _after_changes(pickups: Iterable[Pickup], changes: dict[date, ServiceChange],

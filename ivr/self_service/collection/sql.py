@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+import json
+from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ivr.models.collection import (
     CollectionChange,
     CollectionDate,
     CollectionHoliday,
+    CollectionHolidayPlan,
     CollectionSchedule,
     CollectionSegment,
     CollectionStreet,
@@ -28,6 +30,7 @@ from ivr.models.collection import (
 from ivr.self_service.collection.address_file import AddressBook
 from ivr.self_service.collection.addresses import Segment, Street
 from ivr.self_service.collection.holiday_calendar import HolidayCalendar
+from ivr.self_service.collection.holiday_plan import stored_plan
 from ivr.self_service.collection.schedule_file import ScheduleRow
 from ivr.self_service.collection.schedules import (
     CALENDAR,
@@ -106,6 +109,24 @@ def load_schedules(session: Session, zone: str, since: date) -> list[Schedule]:
     return [_schedule(session, row, since) for row in rows]
 
 
+PLAN_ROW = 1
+
+
+def calendar_last_days(session: Session) -> list[tuple[str, str, date | None]]:
+    """Every published calendar's zone, stream and last pickup date (None: it has no dates)."""
+    last = func.max(CollectionDate.day)
+    query = (select(CollectionSchedule.zone, CollectionSchedule.stream, last)
+             .outerjoin(CollectionDate, CollectionDate.schedule_id == CollectionSchedule.id)
+             .where(CollectionSchedule.frequency == CALENDAR)
+             .group_by(CollectionSchedule.zone, CollectionSchedule.stream))
+    return [(zone, stream, day) for zone, stream, day in session.execute(query)]
+
+
+def load_every_schedule(session: Session, since: date) -> list[Schedule]:
+    """Every zone's schedules (a published calendar's dates from `since` on)."""
+    return [_schedule(session, row, since) for row in session.scalars(select(CollectionSchedule))]
+
+
 def _schedule(session: Session, row: CollectionSchedule, since: date) -> Schedule:
     if row.frequency == CALENDAR:
         query = select(CollectionDate.day).where(CollectionDate.schedule_id == row.id, CollectionDate.day >= since)
@@ -117,7 +138,11 @@ def _schedule(session: Session, row: CollectionSchedule, since: date) -> Schedul
     return Schedule(row.zone, row.stream, rule, cutoff=row.cutoff)
 
 
-def load_holidays(session: Session) -> HolidayCalendar:
+def load_holidays(session: Session, zone: str | None = None) -> HolidayCalendar:
+    """The calendar `zone` follows: the city's holiday file if one was imported, else the holidays.csv names."""
+    plan = session.get(CollectionHolidayPlan, PLAN_ROW)
+    if plan is not None:
+        return stored_plan(plan.document).for_zone(zone or "")
     return HolidayCalendar.of(session.scalars(select(CollectionHoliday.name)))
 
 
@@ -267,10 +292,21 @@ def replace_calendar(session: Session, zone: str, stream: str, days: Collection[
 
 
 def replace_holidays(session: Session, names: Collection[str]) -> Changes:
+    """The holidays.csv list; it replaces any holiday file imported before (the city went back to names only)."""
+    session.execute(delete(CollectionHolidayPlan))
     existing = {row.name: row for row in session.scalars(select(CollectionHoliday))}
     changes = _sync(session, existing, {name: {"name": name} for name in names}, CollectionHoliday)
     session.flush()
     return changes
+
+
+def replace_holiday_plan(session: Session, document: Mapping[str, Any], names: Collection[str]) -> str:
+    """Store the checked holiday file; `names` (the city-wide choice) also go to collection_holidays."""
+    replace_holidays(session, names)
+    stored = json.dumps(document, sort_keys=True, default=str)
+    session.add(CollectionHolidayPlan(id=PLAN_ROW, document=stored, imported_at=datetime.now(timezone.utc)))
+    session.flush()
+    return "stored"
 
 
 def post_change(session: Session, change: ServiceChange) -> str:
