@@ -30,7 +30,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ivr import db, jobs  # noqa: E402
+from ivr import db, event_stream, jobs  # noqa: E402
 from ivr.models.call import Call  # noqa: E402
 from ivr.private_redis import start_private_redis  # noqa: E402
 
@@ -73,6 +73,24 @@ def throughput_with_worker(calls: int, database_url: str, redis_url: str, first:
     began = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst", *(["--fork"] if fork else [])],
                    cwd=ROOT, check=True, env=worker_env(database_url, redis_url))
+    redis.close()
+    return time.perf_counter() - began
+
+
+def throughput_through_stream(calls: int, database_url: str, redis_url: str, first: int) -> float:
+    """The webhooks' path since issue 10: each webhook's events one stream entry; `cityline worker --burst`
+    moves them into batched jobs (ivr.event_stream) and records them."""
+    redis = Redis.from_url(redis_url)
+    start = datetime.now(UTC)
+    pipe = redis.pipeline(transaction=False)
+    for number in range(first, first + calls):
+        events = call_events(number, start)
+        for webhook in (events[:2], *([e] for e in events[2:])):  # incoming carries started + first turn
+            event_stream.append(pipe, webhook)
+    pipe.execute()
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst"], cwd=ROOT, check=True,
+                   env=worker_env(database_url, redis_url))
     redis.close()
     return time.perf_counter() - began
 
@@ -163,9 +181,10 @@ def report(args: argparse.Namespace, database_url: str, redis_url: str) -> None:
     in_process = throughput_in_process(calls, database_url, first=0)
     worker = throughput_with_worker(calls, database_url, redis_url, first=calls, fork=False)
     forking = throughput_with_worker(calls, database_url, redis_url, first=2 * calls, fork=True)
-    print(f"database: {backend}; {calls} calls ({events} events) for each of three runs")
+    streamed = throughput_through_stream(calls, database_url, redis_url, first=3 * calls)
+    print(f"database: {backend}; {calls} calls ({events} events) for each of four runs")
     for label, seconds in (("in-process, no RQ", in_process), ("one worker process", worker),
-                           ("one worker, --fork", forking)):
+                           ("one worker, --fork", forking), ("stream, batched jobs", streamed)):
         print(f"{label:20s} {calls / seconds:8.1f} calls/s {events / seconds:8.1f} events/s"
               f"   time ratio to in-process {seconds / in_process:5.2f}")
     lags = sorted(hang_up_lag(args.lag_calls, database_url, redis_url, args.rate))

@@ -10,7 +10,6 @@ from functools import partial
 
 from flask import Flask, request
 from redis import Redis
-from rq import Queue
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -63,9 +62,8 @@ def build_services(settings: Settings) -> CityLine:
     context = make_context(settings, sessions, redis)
     handlers = build_registry(context)
     flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
     record_now = partial(_record_with, sessions, context.references)
-    events = CallEvents(queue, record_now, lambda: delivery_key(request.headers))
+    events = CallEvents(redis, record_now, lambda: delivery_key(request.headers))
     clock = partial(datetime.now, settings.office_hours.zone)
     router = context.router
     return CityLine(
@@ -76,9 +74,9 @@ def build_services(settings: Settings) -> CityLine:
     )
 
 
-def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, event: dict) -> bool:
+def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, events: list[dict]) -> int:
     jobs.bind(sessions, references)  # case numbers from this app's Redis, which may be the one that is down
-    return jobs.record_call_event(event)
+    return jobs.record_call_events(events)
 
 
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:

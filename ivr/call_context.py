@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from redis import Redis
+    from redis.client import Pipeline
 
     from flows.instructions import Turn
 
@@ -45,9 +46,15 @@ def _key(prefix: str, call_sid: str) -> str:
 
 def remember_turn(redis: Redis, prefix: str, call_sid: str, number: str | None, turn: Turn) -> None:
     """Add one webhook's turn (its visits, the values so far) to the call's context."""
+    pipe = redis.pipeline(transaction=False)
+    add_turn(pipe, prefix, call_sid, number, turn)
+    pipe.execute()
+
+
+def add_turn(pipe: Pipeline, prefix: str, call_sid: str, number: str | None, turn: Turn) -> None:
+    """The commands of `remember_turn` on a pipeline the caller sends with its other writes."""
     key = _key(prefix, call_sid)
     values = {name: str(turn.values[name]) for name in SHOWN_VALUES if turn.values.get(name)}
-    pipe = redis.pipeline(transaction=False)
     pipe.hset(key, mapping={"number": number or "", "language": turn.language, "values": json.dumps(values)})
     for visit in turn.visits:
         step = {"node": visit.node, "input": visit.input, "result": visit.result, "said": list(visit.said)}
@@ -55,7 +62,6 @@ def remember_turn(redis: Redis, prefix: str, call_sid: str, number: str | None, 
     pipe.ltrim(key + ":steps", -MAX_STEPS, -1)
     pipe.expire(key, CONTEXT_SECONDS)
     pipe.expire(key + ":steps", CONTEXT_SECONDS)
-    pipe.execute()
 
 
 def load(redis: Redis, prefix: str, call_sid: str) -> CallContext | None:

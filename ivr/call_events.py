@@ -1,9 +1,11 @@
 """Telling the background workers what happened on a call.
 
-A webhook only enqueues: it never waits on SQL while a caller listens.  If
-Redis is briefly unreachable the event is written synchronously instead (a
-slower webhook beats a lost call record), and if that fails too the whole
-event is logged so it can be recovered by hand.
+A webhook only hands its events on: it never waits on SQL while a caller
+listens.  Every event it records goes in one entry of a Redis stream, which
+the workers turn into RQ jobs (ivr.event_stream).  If Redis is
+briefly unreachable the events are written synchronously instead (a slower
+webhook beats a lost call record), and if that fails too each whole event is
+logged so it can be recovered by hand.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import RedisError
-from rq import Queue
 
 from flows import instructions
 from flows.instructions import CallState, Turn, Visit
-from ivr.jobs import CALL_JOB_OPTIONS, record_call_event
+from ivr import event_stream
 from ivr.twiml import queue_name
 from ivr.webhook_params import CallFacts
 
@@ -28,24 +31,32 @@ logger = logging.getLogger(__name__)
 
 
 class CallEvents:
-    def __init__(self, queue: Queue, record_now: Callable[[dict[str, Any]], object],
+    """Builds call events and hands them to the workers: one stream entry per webhook, one Redis round trip.
+
+    A webhook that records several events (a call's start and its first turn)
+    builds them with `started` and `turn` and sends them together, in the same
+    pipeline as its other writes (ivr.webhook_writes); the `call_*` and
+    `turn_taken` methods send a single event at once.
+    """
+
+    def __init__(self, redis: Redis, record_now: Callable[[list[dict[str, Any]]], object],
                  request_key: Callable[[], str]) -> None:
-        self.queue = queue
-        self.record_now = record_now
+        self.redis = redis
+        self.record_now = record_now  # writes events to SQL now (the fallback when Redis is unreachable)
         self.request_key = request_key  # identifies the webhook delivery, the same on Twilio's retries
 
-    def call_started(self, call: CallFacts) -> None:
-        self._emit(call, "started", {
+    def started(self, call: CallFacts) -> dict[str, Any]:
+        return self._event(call, "started", {
             "caller": call.caller.e164, "caller_withheld": call.caller.withheld,
             "caller_international": call.caller.international, "called": call.called,
             "direction": call.direction,
         })
 
-    def turn_taken(self, call: CallFacts, state: CallState | None, turn: Turn,
-                   network: dict[str, str] | None = None) -> None:
+    def turn(self, call: CallFacts, state: CallState | None, turn: Turn,
+             network: dict[str, str] | None = None) -> dict[str, Any]:
         """`network` carries what Twilio reported about a queue wait or a recording (QueueTime, ...)."""
         queued = next((i for i in turn.instructions if isinstance(i, instructions.Queue)), None)
-        self._emit(call, "turn", {
+        return self._event(call, "turn", {
             "from_node": state.node if state else None,
             "language": turn.language,
             "visits": [_visit(v) for v in turn.visits],
@@ -54,40 +65,61 @@ class CallEvents:
             "network": network or {},
         })
 
+    def call_started(self, call: CallFacts) -> None:
+        self.send([self.started(call)])
+
+    def turn_taken(self, call: CallFacts, state: CallState | None, turn: Turn,
+                   network: dict[str, str] | None = None) -> None:
+        self.send([self.turn(call, state, turn, network)])
+
     def agent_leg_ended(self, call: CallFacts, agent: str, dial_status: str, seconds: int) -> None:
         """The caller's conversation with an agent is over (or the agent never answered)."""
-        self._emit(call, "agent", {"agent": agent, "status": dial_status, "seconds": seconds})
+        self.send([self._event(call, "agent", {"agent": agent, "status": dial_status, "seconds": seconds})])
 
     def call_failed(self, call: CallFacts, state: CallState) -> None:
-        self._emit(call, "failed", {"node": state.node})
+        self.send([self._event(call, "failed", {"node": state.node})])
 
     def call_status(self, call: CallFacts, duration: int, sequence_number: str | None) -> None:
         sequence = f"{sequence_number or ''}:{call.status}"
-        self._emit(call, "status", {"status": call.status, "duration": duration}, sequence)
+        self.send([self._event(call, "status", {"status": call.status, "duration": duration}, sequence)])
 
     def wrap_up_chosen(self, call_sid: str, agent: str, code: str) -> None:
         """The agent's wrap-up code (disposition) for the call, on its SQL row; the latest chosen counts."""
-        self._emit_for(call_sid, "wrap_up", {"agent": agent, "code": code}, uuid.uuid4().hex)
+        self.send([self._event_for(call_sid, "wrap_up", {"agent": agent, "code": code}, uuid.uuid4().hex)])
 
-    def _emit(self, call: CallFacts, kind: str, data: dict[str, Any], sequence: str | None = None) -> None:
-        self._emit_for(call.call_sid, kind, data, sequence)
+    def send(self, events: list[dict[str, Any]]) -> None:
+        """Enqueue these events as one job, in one round trip; written synchronously if Redis is unreachable."""
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            self.enqueue(events, pipe)
+            pipe.execute()
+        except RedisError as error:
+            logger.warning("Redis unavailable (%s); recording call events synchronously", error)
+            self.record_synchronously(events)
 
-    def _emit_for(self, call_sid: str, kind: str, data: dict[str, Any], sequence: str | None = None) -> None:
-        event = {
+    def enqueue(self, events: list[dict[str, Any]], pipe: Pipeline) -> None:
+        """Add `events` to the stream the workers record from (ivr.event_stream), on a pipeline the caller
+        executes."""
+        event_stream.append(pipe, events)
+
+    def record_synchronously(self, events: list[dict[str, Any]]) -> None:
+        if not events:
+            return
+        try:
+            self.record_now(events)
+        except Exception:
+            for event in events:
+                logger.exception("CALL EVENT NOT STORED, recover it from this line: %s", json.dumps(event))
+
+    def _event(self, call: CallFacts, kind: str, data: dict[str, Any], sequence: str | None = None) -> dict[str, Any]:
+        return self._event_for(call.call_sid, kind, data, sequence)
+
+    def _event_for(self, call_sid: str, kind: str, data: dict[str, Any],
+                   sequence: str | None = None) -> dict[str, Any]:
+        return {
             "call_sid": call_sid, "kind": kind, "sequence": sequence or self.request_key(),
             "at": datetime.now(UTC).isoformat(), "data": data,
         }
-        try:
-            self.queue.enqueue(record_call_event, event, **CALL_JOB_OPTIONS)
-        except RedisError as error:
-            logger.warning("Redis unavailable (%s); recording call event synchronously", error)
-            self._record_synchronously(event)
-
-    def _record_synchronously(self, event: dict[str, Any]) -> None:
-        try:
-            self.record_now(event)
-        except Exception:
-            logger.exception("CALL EVENT NOT STORED, recover it from this line: %s", json.dumps(event))
 
 
 def _visit(visit: Visit) -> dict[str, Any]:

@@ -27,7 +27,8 @@ from ivr.conference import conference_name
 from ivr.floor import voice_hooks
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
-from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, WaitingCall
+from routing.announcements import position_and_wait
+from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, Ticket, WaitingCall
 from routing.exceptions import RoutingError
 from routing.router import Router
 
@@ -168,11 +169,13 @@ class ContactCenter:
         if unstaffed.nobody_can_take(self.router, call):  # every agent away: say so, offer a callback or message
             self._broadcasts(response, call_sid, skill, language)
             return unstaffed.unstaffed_hold(self.flow, caller, call, self.hold_music_url, response)
-        announcement = self._announcement(call_sid, language, twilio_position)
+        ticket = self._ticket(call)  # once: the announcement and the callback offer both come from it
+        announcement = self._announcement(ticket, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
         self._broadcasts(response, call_sid, skill, language)
-        if caller.e164 and self._wait_is_long(call_sid):
+        if caller.e164 and ticket is not None and ticket.estimate is not None \
+                and ticket.estimate.seconds >= CALLBACK_OFFER_AFTER:
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
             self._say(gather, PHRASES[language]["callback_offer"], language)
             gather.play(self.hold_music_url)
@@ -215,22 +218,23 @@ class ContactCenter:
                        skill, language)
         return self._call(call_sid)
 
-    def _announcement(self, call_sid: str, language: str, twilio_position: int | None) -> str:
-        """The router's position and wait; without it, the position Twilio reports (or nothing)."""
+    def _ticket(self, call: WaitingCall | None) -> Ticket | None:
+        """The router's position and estimate for a caller on hold (None: routing does not know or is away)."""
+        if call is None:
+            return None
         try:
-            return self.router.announcement(call_sid, language)
+            return self.router.ticket_of(call)
         except (RoutingError, RedisError) as error:
-            logger.warning("no hold announcement from routing for %s: %s", call_sid, error)
+            logger.warning("no hold announcement from routing for %s: %s", call.sid, error)
+            return None
+
+    def _announcement(self, ticket: Ticket | None, language: str, twilio_position: int | None) -> str:
+        """The router's position and wait; without it, the position Twilio reports (or nothing)."""
+        if ticket is not None:
+            return position_and_wait(max(ticket.position, 1), ticket.estimate, language)
         if twilio_position is None:
             return ""
         return self.flow.message("hold_position", language).format(position=twilio_position)
-
-    def _wait_is_long(self, call_sid: str) -> bool:
-        try:
-            ticket = self.router.ticket(call_sid)
-        except (RoutingError, RedisError):
-            return False
-        return ticket.estimate is not None and ticket.estimate.seconds >= CALLBACK_OFFER_AFTER
 
     def take_callback(self, call_sid: str, caller: CallerNumber, language: str) -> VoiceResponse:
         """The caller pressed 1 on hold: keep their place as a callback and let them go."""

@@ -13,6 +13,7 @@ from rq import Queue
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from ivr import event_stream
 from ivr.jobs import CALLS_QUEUE
 from ivr.routing_jobs import ROUTING_QUEUE
 from ivr.texts import TEXTS_QUEUE
@@ -37,7 +38,7 @@ def queue_status(redis: Redis) -> QueueStatus:
     """Jobs across all the workers' queues."""
     queues = _queues(redis)
     return QueueStatus(
-        queued=sum(queue.count for queue in queues),
+        queued=sum(queue.count for queue in queues) + event_stream.backlog(redis),  # webhooks not in a job yet
         started=sum(StartedJobRegistry(queue=queue).count for queue in queues),
         scheduled=sum(ScheduledJobRegistry(queue=queue).count for queue in queues),
         failed=sum(FailedJobRegistry(queue=queue).count for queue in queues),

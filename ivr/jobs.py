@@ -13,7 +13,7 @@ from typing import Any
 
 from rq import Retry
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import agent_notes, db
@@ -78,12 +78,69 @@ def _reference_allocator() -> ReferenceAllocator:
 
 def record_call_event(event: dict[str, Any]) -> bool:
     """Store one call event and bring the call's row up to date; False when it was already stored."""
+    return record_call_events([event]) == 1
+
+
+def record_call_events(events: list[dict[str, Any]]) -> int:
+    """Store a batch of call events (what the webhooks of the last moment recorded, ivr.event_stream) in one
+    transaction; returns how many were new.  Each call touched is rebuilt once, after all its new events.
+
+    A call whose events cannot be recorded does not hold the others back: its savepoint is rolled back, the
+    rest commit, and its events go to a job of their own, retried and kept among the failed jobs like any
+    other.  A batch of one call (and the in-request fallback) simply raises.
+    """
+    by_call: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        by_call.setdefault(event["call_sid"], []).append(event)
+    try:
+        with db.unit_of_work(_session_factory()) as session:
+            return _record_batch(session, events)
+    except Exception:
+        if len(by_call) <= 1:
+            raise
+        logger.warning("a batch of %d calls' events failed; recording them call by call", len(by_call))
+    new, broken = 0, []
     with db.unit_of_work(_session_factory()) as session:
-        if not _store_event(session, event):
-            return False
-        call, values = rebuild_call(session, event["call_sid"])
+        for call_sid, own in by_call.items():
+            try:
+                with session.begin_nested():
+                    new += _record_batch(session, own)
+            except Exception:
+                logger.exception("call %s: events not recorded with their batch; they get a job of their own",
+                                 call_sid)
+                broken.append(own)
+    for own in broken:
+        _enqueue_alone(own)
+    return new
+
+
+def _record_batch(session: Session, events: list[dict[str, Any]]) -> int:
+    """The whole batch in one go: one INSERT for every event, then each call with new events rebuilt once."""
+    new = _store_events(session, events)
+    for call_sid in dict.fromkeys(new):
+        call, values = rebuild_call(session, call_sid)
         _open_cases_or_defer(session, call, values)
-    return True
+    return len(new)
+
+
+def _store_events(session: Session, events: list[dict[str, Any]]) -> list[str]:
+    """Insert the events not stored yet (one statement); returns the call of each new one."""
+    rows = [{"call_sid": e["call_sid"], "kind": e["kind"], "sequence": e["sequence"],
+             "occurred_at": datetime.fromisoformat(e["at"]), "data": e["data"]} for e in events]
+    unique = {(r["call_sid"], r["kind"], r["sequence"]): r for r in rows}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(CallEvent).on_conflict_do_nothing(index_elements=["call_sid", "kind", "sequence"])
+    stored = session.execute(statement.returning(CallEvent.call_sid), list(unique.values())).scalars().all()
+    return list(stored)
+
+
+def _enqueue_alone(events: list[dict[str, Any]]) -> None:
+    from rq import Queue, get_current_job
+
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("call events could not be recorded")
+    Queue(job.origin, connection=job.connection).enqueue(record_call_events, events, **CALL_JOB_OPTIONS)
 
 
 def _open_cases_or_defer(session: Session, call: Call, values: dict[str, Any]) -> None:
@@ -108,26 +165,6 @@ def _open_cases(session: Session, call: Call, values: dict[str, Any], references
     _open_case_for_message(session, call, values, references)
     _open_case_for_agent_call(session, call, values, references)
     agent_notes.file_pending(session, call.call_sid)  # notes the agent saved before the case existed
-
-
-def _store_event(session: Session, event: dict[str, Any]) -> bool:
-    key = (event["call_sid"], event["kind"], event["sequence"])
-    if _already_stored(session, *key):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(CallEvent(call_sid=key[0], kind=key[1], sequence=key[2],
-                                  occurred_at=datetime.fromisoformat(event["at"]), data=event["data"]))
-    except IntegrityError:  # another worker stored it between our check and insert
-        return False
-    return True
-
-
-def _already_stored(session: Session, call_sid: str, kind: str, sequence: str) -> bool:
-    query = select(CallEvent.id).where(
-        CallEvent.call_sid == call_sid, CallEvent.kind == kind, CallEvent.sequence == sequence
-    )
-    return session.scalar(query) is not None
 
 
 def _open_case_for_message(session: Session, call: Call, values: dict[str, Any],

@@ -8,6 +8,7 @@ number", never a number to call back or text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -44,8 +45,14 @@ _KINDS = {
 }
 
 
+#: Numbers parsed recently, per process: every webhook of a call carries the same From (parsing costs more
+#: than the rest of reading the webhook), and a storm brings the same few numbers over and over.
+PARSED_NUMBERS_KEPT = 4096
+
+
+@lru_cache(maxsize=PARSED_NUMBERS_KEPT)
 def parse_caller(raw: str | None, home_region: str = "US") -> CallerNumber:
-    """Parse a From/To value as Twilio sends it; never raises."""
+    """Parse a From/To value as Twilio sends it; never raises (the answer is immutable, so it is cached)."""
     text = (raw or "").strip()
     if text.lower() in WITHHELD or text.replace(" ", "") in WITHHELD:
         return CallerNumber(raw=text, e164=None, withheld=True)

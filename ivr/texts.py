@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
@@ -38,6 +39,12 @@ class AnswerTexts:
             self.redis.set(ANSWER_KEY + call_sid, " ".join(sentences)[:MAX_TEXT], ex=KEEP_SECONDS)
         except RedisError as error:
             logger.warning("answer for %s not kept for texting: %s", call_sid, error)
+
+    @staticmethod
+    def keep(pipe: Pipeline, call_sid: str, sentences: list[str]) -> None:
+        """`remember` on a pipeline the webhook sends with its other writes."""
+        if sentences:
+            pipe.set(ANSWER_KEY + call_sid, " ".join(sentences)[:MAX_TEXT], ex=KEEP_SECONDS)
 
     def has_answer(self, call_sid: str) -> bool:
         try:

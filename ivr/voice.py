@@ -30,6 +30,7 @@ from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
 from ivr.twiml import Renderer, twiml_response
 from ivr.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
+from ivr.webhook_writes import WebhookWrites
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -57,11 +58,22 @@ def _renderer() -> Renderer:
     return Renderer(_services().flow.voices, step_url, hold_url)
 
 
-def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None) -> Response:
-    _remember_context(turn, call)  # before queueing: an agent may be offered the call at once
-    turn = _join_queues(turn, call)
-    _log_turn(turn, call, state)
-    _services().texts.remember(call.call_sid, [s for visit in turn.visits for s in visit.said])
+def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
+                started: bool = False) -> Response:
+    """Answer with the turn; everything the webhook records goes to Redis in one round trip (one more when
+    the caller joins a queue: the path for agents must be there before an agent can be offered the call)."""
+    services = _services()
+    writes = WebhookWrites(services.redis, services.events, services.router.ctx.keys.prefix)
+    if started:
+        writes.record(services.events.started(call))
+    if any(isinstance(i, Queue) for i in turn.instructions):
+        _remember_context(turn, call)
+        turn = _join_queues(turn, call)
+    else:
+        writes.remember_turn(call.call_sid, call.caller.e164, turn)
+    writes.record(services.events.turn(call, state, turn, read_network(request.form)))
+    writes.keep_answer(call.call_sid, [s for visit in turn.visits for s in visit.said])
+    writes.send()
     return twiml_response(_renderer().render(turn.instructions))
 
 
@@ -105,15 +117,19 @@ def bad_webhook(error: BadWebhook) -> Response:
 def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
-    _services().events.call_started(call)
     services = _services()
     closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language)
     if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
+        services.events.call_started(call)
         return twiml_response(closed)
-    turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+    try:
+        turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+    except Exception:
+        services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
+        raise
     turn = voice_hooks.with_greeting_announcement(turn, services.redis, services.router.ctx.prefix,
                                                   services.flow.default_language)
-    return _reply_with(turn, call)
+    return _reply_with(turn, call, started=True)
 
 
 @bp.post("/step")

@@ -101,10 +101,15 @@ def ticket(ctx: RoutingContext, sid: str, now: float) -> Ticket:
     call = load_call(ctx, sid)
     if call is None:
         raise UnknownCall(sid)
+    return ticket_of(ctx, call, now)
+
+
+def ticket_of(ctx: RoutingContext, call: WaitingCall, now: float) -> Ticket:
+    """The ticket of an entry already loaded (the hold loop has it): no second read of the entry."""
     load = queue_load(ctx, call.skill, call.language, call.score, waited=max(now - call.entered, 0.0), now=now)
-    waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), sid) is not None
+    waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), call.sid) is not None
     estimate = estimate_wait(load, ctx.config.estimates) if waiting else None
-    return Ticket(sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
+    return Ticket(call.sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
 
 
 def announcement(ctx: RoutingContext, sid: str, language: str, now: float) -> str:

@@ -68,6 +68,10 @@ class Router:
     def ticket(self, sid: str, now: float | None = None) -> Ticket:
         return queues.ticket(self.ctx, sid, self._now(now))
 
+    def ticket_of(self, call: WaitingCall, now: float | None = None) -> Ticket:
+        """The ticket of an entry the caller already loaded (the hold loop): the entry is not read again."""
+        return queues.ticket_of(self.ctx, call, self._now(now))
+
     def announcement(self, sid: str, language: str, now: float | None = None) -> str:
         return queues.announcement(self.ctx, sid, language, self._now(now))
 

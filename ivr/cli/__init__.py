@@ -47,9 +47,9 @@ def run(host: str, web_workers: int) -> None:
 def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
     from redis import Redis
-    from rq import SimpleWorker, Worker
+    from rq import Queue, SimpleWorker, Worker
 
-    from ivr import db, jobs
+    from ivr import db, event_stream, jobs
     from ivr.app import FALLBACK_REDIS_URL
     from ivr.job_registry import WORK_QUEUES
     from ivr.sweeper import start_sweeper
@@ -60,12 +60,18 @@ def worker(burst: bool, fork: bool) -> None:
     db.check_schema(engine)
     jobs.bind(db.make_session_factory(engine))
     worker_class = Worker if fork else SimpleWorker
+    calls = Queue(jobs.CALLS_QUEUE, connection=connection)
+    if burst:  # the webhooks' events still in the stream become jobs first, so this run records them
+        event_stream.drain(connection, calls)
     sweeper = None if burst else start_sweeper(settings, connection)
+    mover = None if burst else event_stream.EventMover(connection, calls).start()
     daily = None if burst else _daily_retention(settings, connection, engine)
     try:
         worker_class(list(WORK_QUEUES), connection=connection).work(
             burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
+        if mover is not None:
+            mover.stop()
         if sweeper is not None:
             sweeper.stop()
         if daily is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,7 +10,7 @@ import pytest
 from rq import Queue
 
 from flows.handlers import FunctionHandler, HandlerRequest, HandlerResult
-from ivr import jobs
+from ivr import event_stream, jobs
 from tests.conftest import CALL_SID
 from tests.voice_responses import heard, twiml
 
@@ -247,8 +248,10 @@ class TestEventsForTheCallLog:
         twilio.post("/voice/incoming")
         step(twilio, "language", Digits="1")
         twilio.post("/voice/status", {"CallStatus": "completed", "CallDuration": "42", "SequenceNumber": "2"})
-        queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-        events = [job.args[0] for job in queue.get_jobs()]
+        webhooks = [json.loads(fields[b"events"]) for _, fields in redis.xrange(event_stream.STREAM)]
+        assert Queue(jobs.CALLS_QUEUE, connection=redis).count == 0  # jobs are the workers' to make
+        assert [[e["kind"] for e in events] for events in webhooks] == [["started", "turn"], ["turn"], ["status"]]
+        events = [event for events in webhooks for event in events]
         assert [e["kind"] for e in events] == ["started", "turn", "turn", "status"]
         assert {e["call_sid"] for e in events} == {CALL_SID}
         assert events[0]["data"]["caller"] == "+13125550199"

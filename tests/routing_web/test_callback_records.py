@@ -6,7 +6,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import db, jobs
+from ivr import db, event_stream, jobs
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.callback import CallbackPromise
@@ -26,6 +26,7 @@ def city(app, redis):  # type: ignore[no-untyped-def]
 
 
 def write_call_log(redis) -> None:  # type: ignore[no-untyped-def]
+    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
     SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
 
 

@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import db, jobs
+from ivr import db, event_stream, jobs
 from ivr.app import create_app
 from ivr.models.agent import Agent
 from ivr.models.call import Call
@@ -61,6 +61,7 @@ def sweep(city) -> object:  # type: ignore[no-untyped-def]
 
 def write_call_log(city) -> None:  # type: ignore[no-untyped-def]
     redis = city.extensions["cityline"].redis
+    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
     SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
 
 

@@ -1,0 +1,130 @@
+"""What a webhook records reaches Redis in one round trip, its events in one stream entry (issue 10)."""
+
+from __future__ import annotations
+
+import json
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from redis import Redis
+from redis.connection import Connection
+
+from ivr import event_stream
+from tests.conftest import CALL_SID
+
+OTHER_CALL = "CA" + "fedcba9876543210" * 2
+
+
+def stream_entries(redis: Redis) -> list[list[dict]]:
+    return [json.loads(fields[b"events"]) for _, fields in redis.xrange(event_stream.STREAM)]
+
+
+class Trips(list):
+    """The requests sent to Redis by this process (a command, a pipeline or a MULTI/EXEC: one each)."""
+
+    @property
+    def writes(self) -> list[bytes]:
+        return [trip for trip in self if trip.split(b"\r\n")[2] not in READS]
+
+    def count(self, command: bytes) -> int:  # type: ignore[override]
+        return sum(1 for trip in self if trip.split(b"\r\n")[2] == command)
+
+
+#: What reading the supervisor's switches and the caller's routing state sends (ivr/floor, routing/).
+READS = {b"GET", b"HGETALL", b"ZCOUNT", b"ZSCORE", b"HMGET", b"SMEMBERS"}
+
+
+@contextmanager
+def round_trips() -> Iterator[Trips]:
+    sent = Trips()
+    original = Connection.send_packed_command
+
+    def counting(self, command, check_health=True):  # type: ignore[no-untyped-def]
+        sent.append(b"".join(command) if isinstance(command, list) else command)
+        return original(self, command, check_health)
+
+    Connection.send_packed_command = counting  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        Connection.send_packed_command = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def warm(twilio):  # type: ignore[no-untyped-def]
+    """One call first: RQ asks the server's version once per process, and connections are opened."""
+    twilio.post("/voice/incoming", {"CallSid": OTHER_CALL})
+    twilio.post("/voice/step?node=language&lang=en", {"CallSid": OTHER_CALL, "Digits": "1"})
+    return twilio
+
+
+def test_a_new_call_is_answered_after_one_round_trip_to_redis(warm, redis):
+    with round_trips() as sent:
+        response = warm.post("/voice/incoming")
+    assert response.status_code == 200 and b"<Gather" in response.data
+    assert len(sent.writes) == 1 and sent.count(b"MULTI") == 1  # everything it records, in one trip
+    assert len(sent) <= 3  # and the supervisor's closure switch and greeting broadcast, read (ivr/floor)
+    [events] = [events for events in stream_entries(redis) if events[0]["call_sid"] == CALL_SID]
+    assert [event["kind"] for event in events] == ["started", "turn"]
+    assert redis.exists(f"cityline:callctx:{CALL_SID}:steps")  # the path for agents went in the same trip
+
+
+def test_a_menu_key_press_costs_one_round_trip_and_an_answer_is_kept_for_texting_in_it(warm, redis):
+    warm.post("/voice/incoming")
+    warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+    with round_trips() as sent:
+        response = warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "2"})
+    assert response.status_code == 200 and b"pothole" in response.data
+    assert len(sent) == 1 and sent.count(b"MULTI") == 1
+
+
+def test_a_hold_announcement_reads_the_ticket_once(warm, redis):
+    warm.post("/voice/incoming")
+    warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+    assert b"<Enqueue" in warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"}).data
+    with round_trips() as sent:
+        response = warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
+    assert b"You are next in line." in response.data and b"<Play>" in response.data
+    assert sent.count(b"HGETALL") == 1  # the caller's entry is read once, for the announcement and the offer
+    # entry, queue load, place in line, the supervisor's two switches; without Twilio, three for the local network
+    assert len(sent) <= 8
+
+
+def test_the_started_event_is_kept_even_when_the_flow_fails_to_begin(app, twilio, redis, monkeypatch):
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("flow broke")
+
+    monkeypatch.setattr(app.extensions["cityline"].engine, "begin", broken)
+    app.testing = False  # a real 500, as Twilio would get it
+    assert twilio.post("/voice/incoming").status_code == 500
+    [events] = stream_entries(redis)
+    assert [event["kind"] for event in events] == ["started"]
+
+
+@contextmanager
+def sql_statements(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    engine, statements = app.extensions["cityline"].sql, []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_webhooks_whose_answer_needs_no_data_run_no_sql(app, warm):
+    with sql_statements(app) as statements:
+        warm.post("/voice/incoming")
+        warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+        warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "4"})  # office hours, from the flow
+        warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"})  # to the queue
+        warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
+        warm.post("/voice/status", {"CallStatus": "completed", "CallDuration": "30", "SequenceNumber": "1"})
+    assert statements == []
