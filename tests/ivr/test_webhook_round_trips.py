@@ -80,7 +80,12 @@ def test_a_menu_key_press_costs_one_round_trip_and_an_answer_is_kept_for_texting
     assert len(sent) == 1 and sent.count(b"MULTI") == 1
 
 
-def test_a_hold_announcement_reads_the_ticket_once(warm, redis):
+def test_a_hold_announcement_reads_the_ticket_once(app, warm, redis):
+    from routing.agents import AgentProfile, AgentState
+
+    router = app.extensions["cityline"].router  # someone staffs the line (nobody: tests/routing_web/test_unstaffed_hold)
+    router.register_agent(AgentProfile("zoe", "Zoe", {"general": 5}, ("en",)))
+    router.set_agent_state("zoe", AgentState.AVAILABLE)
     warm.post("/voice/incoming")
     warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
     assert b"<Enqueue" in warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"}).data
