@@ -60,8 +60,7 @@ def _reference_allocator() -> ReferenceAllocator:
     """Case numbers come from the same Redis counter the IVR and the web use, never from SQL alone."""
     global _references
     if _references is None:
-        from redis import Redis
-
+        from ivr import redis_connection
         from ivr.cases.service import highest_sequence
         from ivr.settings import Settings
 
@@ -71,7 +70,7 @@ def _reference_allocator() -> ReferenceAllocator:
             with sessions() as session:
                 return highest_sequence(session, year)
 
-        redis = Redis.from_url(Settings.from_env().redis_url or "redis://127.0.0.1:6379/0")
+        redis = redis_connection.connect(Settings.from_env())  # the plain URL or Sentinel's primary
         _references = ReferenceAllocator(redis, highest_in_sql)
     return _references
 

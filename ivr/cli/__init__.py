@@ -45,16 +45,14 @@ def run(host: str, web_workers: int) -> None:
               help="Run each job in a forked child (isolation at about 20x the cost per job; see bench/).")
 def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
-    from redis import Redis
     from rq import SimpleWorker, Worker
 
-    from ivr import db, jobs
-    from ivr.app import FALLBACK_REDIS_URL
+    from ivr import db, jobs, redis_connection
     from ivr.job_registry import WORK_QUEUES
     from ivr.sweeper import start_sweeper
 
     settings = _settings()
-    connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
+    connection = redis_connection.connect(settings)  # RQ follows Sentinel's primary too, when configured
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)
     jobs.bind(db.make_session_factory(engine))
@@ -264,17 +262,14 @@ def flows() -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def flows_validate(files: tuple[Path, ...]) -> None:
     """Check flow files (default: the configured flow) and list every problem."""
-    from redis import Redis
-
     from flows.exceptions import FlowError
     from flows.loader import DEFAULT_FLOW_FILE, load_flow
-    from ivr import db
-    from ivr.app import FALLBACK_REDIS_URL
+    from ivr import db, redis_connection
     from ivr.self_service import build_registry, make_context
 
     settings = _settings()
     sessions = db.make_session_factory(db.make_engine(settings.database_url))
-    redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)  # not contacted: handlers are only named
+    redis = redis_connection.connect(settings)  # not contacted: handlers are only named
     handlers = build_registry(make_context(settings, sessions, redis))
     failed = False
     for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):
