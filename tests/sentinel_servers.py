@@ -96,9 +96,9 @@ class SentinelSet:
         self._wait(lambda: _info(port, "server") != {}, f"redis-server on port {port}")
 
     def _spawn(self, port: int, arguments: list[str]) -> None:
-        log = (self.workdir / f"redis-{port}.log").open("wb")
-        self.processes[port] = subprocess.Popen([find_redis_server(), *arguments], stdout=log,
-                                                stderr=subprocess.STDOUT, cwd=self.workdir)
+        with (self.workdir / f"redis-{port}.log").open("wb") as log:  # the child keeps its own copy
+            self.processes[port] = subprocess.Popen([find_redis_server(), *arguments], stdout=log,
+                                                    stderr=subprocess.STDOUT, cwd=self.workdir)
 
     def _wait(self, condition, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout

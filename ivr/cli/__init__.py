@@ -50,6 +50,7 @@ def worker(burst: bool, fork: bool) -> None:
     from ivr import db, jobs, redis_connection
     from ivr.job_registry import WORK_QUEUES
     from ivr.sweeper import start_sweeper
+    from ivr.worker_loop import work_until_stopped
 
     settings = _settings()
     connection = redis_connection.connect(settings)  # RQ follows Sentinel's primary too, when configured
@@ -58,9 +59,9 @@ def worker(burst: bool, fork: bool) -> None:
     jobs.bind(db.make_session_factory(engine))
     worker_class = Worker if fork else SimpleWorker
     sweeper = None if burst else start_sweeper(settings, connection)
-    try:
-        worker_class(list(WORK_QUEUES), connection=connection).work(
-            burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    try:  # a new RQ worker whenever one quits on a lost Redis (a Sentinel failover, a restart)
+        work_until_stopped(lambda: worker_class(list(WORK_QUEUES), connection=connection), burst=burst,
+                           with_scheduler=True, logging_level=settings.log_level)
     finally:
         if sweeper is not None:
             sweeper.stop()
