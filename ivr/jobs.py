@@ -25,6 +25,7 @@ from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case, case_calls
 from ivr.routing_records import keep_change
+from ivr.sql_retry import retry_on_disconnect
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ def _reference_allocator() -> ReferenceAllocator:
     return _references
 
 
+@retry_on_disconnect  # a connection dropped by a database failover: once more, at once
 def record_call_event(event: dict[str, Any]) -> bool:
     """Store one call event and bring the call's row up to date; False when it was already stored."""
     with db.unit_of_work(_session_factory()) as session:
@@ -198,6 +200,7 @@ class CaseNotOpenYet(RuntimeError):
 NOTE_JOB_OPTIONS: dict[str, Any] = {**CALL_JOB_OPTIONS, "retry": Retry(max=6, interval=[2, 5, 10, 30, 120, 600])}
 
 
+@retry_on_disconnect  # a connection dropped by a database failover: once more, at once
 def add_agent_note(call_sid: str, agent_login: str, text: str, at: str) -> bool:
     """Attach an agent's private note to the case of the call they took; False if it was already there."""
     written = datetime.fromisoformat(at)
