@@ -17,9 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from limits import RateLimitItemPerMinute
+from redis import Redis
+from redis.sentinel import SentinelConnectionPool
 from sqlalchemy import func, select
 
+from agents import push_http
 from ivr import db
+from ivr.app import create_app
+from ivr.limits import limiter
 from ivr.local_caller import CallTranscript
 from ivr.models.call import Call
 from tests.e2e.conftest import ROOT, LiveServer, start_server, stop_server
@@ -63,6 +69,23 @@ def sentinel_server(server_env, sentinels, tmp_path_factory) -> Iterator[LiveSer
     stop_server(live)
 
 
+def test_every_client_the_app_makes_goes_through_the_sentinels(sentinels, env):
+    """Routing, jobs, rate limits and pushed pages alike: nothing falls back to REDIS_URL's host."""
+    app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_SENTINELS": sentinels.sentinels})
+    services = app.extensions["cityline"]
+    for client in (services.redis, app.extensions[push_http.EXTENSION].redis):
+        assert isinstance(client.connection_pool, SentinelConnectionPool)
+        client.set("cityline:probe", "seen")
+    with app.app_context():
+        assert limiter.limiter.hit(RateLimitItemPerMinute(5), "sentinel-probe")
+    with Redis(port=sentinels.primary_port()) as primary:
+        assert primary.get("cityline:probe") == b"seen"
+        assert any(b"sentinel-probe" in key for key in primary.keys("*"))
+        primary.flushdb()
+    services.sql.dispose()
+    services.redis.close()
+
+
 @dataclass
 class Callers:
     """Callers ringing back to back from two lines until told to stop."""
@@ -99,17 +122,17 @@ def test_callers_are_answered_and_every_call_is_recorded_once_across_two_failove
     deadline = started + BUDGET_SECONDS - 10  # leaves time to reconcile
     callers = Callers(sentinel_server)
     threads = callers.start()
-    callers.wait_for(4, deadline)
+    callers.wait_for(6, deadline)
 
     switched_at = time.monotonic()
     first = sentinels.failover()  # an operator's switch: the old primary is demoted (READONLY) under the clients
     switch_seconds = time.monotonic() - switched_at
-    callers.wait_for(4, deadline)
+    callers.wait_for(6, deadline)
 
     killed_at = time.monotonic()
     second = sentinels.kill_primary()  # the primary dies; the sentinels promote the replica
     kill_seconds = time.monotonic() - killed_at
-    callers.wait_for(4, deadline)
+    callers.wait_for(6, deadline)
     callers.stop.set()
     for thread in threads:
         thread.join(timeout=max(1.0, deadline - time.monotonic()))
