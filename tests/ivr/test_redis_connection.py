@@ -38,3 +38,24 @@ def test_sentinels_name_the_primary_and_the_url_gives_only_its_database_and_pass
 def test_a_malformed_sentinel_list_stops_start_up_naming_the_variable(value):
     with pytest.raises(ConfigError, match="REDIS_SENTINELS"):
         Settings.from_env({"REDIS_SENTINELS": value})
+
+
+def test_with_no_sentinel_answering_callers_are_still_answered_at_once(env):
+    """Sentinels all down (or no primary named mid-failover): the outage paths answer, without dead air."""
+    import time
+
+    from ivr.app import create_app
+    from tests.conftest import TwilioClient
+    from tests.voice_responses import heard, twiml
+
+    app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0",
+                      "REDIS_SENTINELS": "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3"})
+    twilio = TwilioClient(app.test_client())
+    started = time.monotonic()
+    greeting = twiml(twilio.post("/voice/incoming", {"CallStatus": "ringing"}))
+    ended = twilio.post("/voice/status", {"CallStatus": "completed", "CallDuration": "9"})
+    seconds = time.monotonic() - started
+    assert "If this is an emergency, hang up and dial 9-1-1." in " ".join(heard(greeting))
+    assert ended.status_code in (200, 204)
+    assert seconds < 3, f"{seconds:.1f} s with the sentinels away"
+    app.extensions["cityline"].sql.dispose()
