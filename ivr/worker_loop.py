@@ -28,15 +28,16 @@ def work_until_stopped(make_worker: Callable[[], Worker], *, burst: bool, pause:
                        **work_options: Any) -> None:
     """Run `make_worker()`'s loop, and a new one whenever the last quit without being asked to."""
     while True:
-        worker = make_worker()
+        worker = None
         try:
+            worker = make_worker()  # RQ asks Redis for this client's address: it can fail too
             worker.work(burst=burst, **work_options)
         except RedisError as error:
             if burst:
                 raise
             logger.warning("worker lost Redis (%s); starting a new worker in %.0f s", error, pause)
         else:
-            if burst or _stop_requested(worker):
+            if burst or (worker is not None and _stop_requested(worker)):
                 return
             logger.warning("worker quit without being asked (Redis lost?); starting a new worker in %.0f s", pause)
         time.sleep(pause)

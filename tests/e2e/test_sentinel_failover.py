@@ -35,7 +35,9 @@ pytestmark = pytest.mark.e2e
 
 BUDGET_SECONDS = 60
 #: Whole calls of two shapes: self-service (office hours, goodbye) and a caller who waits in a queue and hangs up.
-SCRIPTS = ("press 1\npress 4\npress 2\n", "press 1\npress 7\nsilence\nsay banana bread\nwait\nhangup\n")
+#: Keys only: the first spoken answer trains the intent classifier in each web process (4-14 s on a loaded
+#: machine), which would be measured here as a slow webhook having nothing to do with Redis.
+SCRIPTS = ("press 1\npress 4\npress 2\n", "press 1\npress 2\npress 1\nwait\nhangup\n")
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +149,7 @@ def test_callers_are_answered_and_every_call_is_recorded_once_across_two_failove
     assert all(t.heard[-1].startswith(("Thank you for calling", "You are next in line", "Please hold"))
                or t.status == "completed" for t in placed)
 
+    assert sum(1 for t in placed if t.requests_to("/voice/hold")) >= len(placed) // 3  # callers were in queues too
     sids = {t.call_sid for t in placed}
     assert len(sids) == len(placed)
     engine = db.make_engine(sentinel_server.env["DATABASE_URL"])
