@@ -44,5 +44,7 @@ def work_until_stopped(make_worker: Callable[[], Worker], *, burst: bool, pause:
 
 
 def _stop_requested(worker: Worker) -> bool:
-    """RQ records a warm shutdown (SIGTERM, SIGINT) on the worker; it has no public accessor for it."""
-    return bool(getattr(worker, "_stop_requested", False))
+    """RQ records a warm shutdown (SIGTERM, SIGINT) on the worker, with no public accessor: the date it was
+    asked (an idle worker), or a flag (a busy one, which stops after its job)."""
+    return getattr(worker, "_shutdown_requested_date", None) is not None or bool(
+        getattr(worker, "_stop_requested", False))
