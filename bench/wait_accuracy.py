@@ -8,7 +8,10 @@ enqueued (and told its estimate), agents accept offers at once, calls end
 after their handle time.  For answered callers it compares, side by side,
 what was announced (upper quantile rounded up to whole minutes), the raw
 upper quantile, the model's mean, and the queue-length estimator
-(n+1)/(s*mu) with the same recent mean handle time.
+(n+1)/(s*mu) with the same recent mean handle time, the same estimator told the true mean
+handle time (the oracle), and Asterisk's app_queue estimate (a moving average
+of recent answered waits, new = (3 old + wait) / 4).  It prints the ratio of
+the model mean's root-mean-square error to the oracle's and to Asterisk's.
 
     python bench/wait_accuracy.py [--redis-url redis://127.0.0.1:6379/9]
 """
@@ -16,6 +19,7 @@ upper quantile, the model's mean, and the queue-length estimator
 from __future__ import annotations
 
 import heapq
+import os
 import math
 import random
 import time
@@ -45,6 +49,7 @@ CONFIG = config_from_mapping({
     "languages": ["en"],
     "queues": {"general": {"wrap_up": 0, "max_size": 100_000, "max_wait": 86_400, "reservation_timeout": 3_600}},
     "estimates": {"quantile": 0.8, "default_handle_time": 300.0, "min_samples": 20},
+    "records": {"handle_window": int(os.environ.get("HANDLE_WINDOW", "1000"))},
 })
 
 
@@ -70,6 +75,8 @@ class Caller:
     quantile: float | None
     mean: float | None
     reference: float | None
+    oracle: float | None  # the queue-length estimator told the true mean handle time
+    asterisk: float | None  # Asterisk app_queue: a moving average of recent answered waits
     answered: float | None = None
     abandoned: bool = False
 
@@ -82,6 +89,7 @@ class Simulation:
     callers: dict[str, Caller] = field(default_factory=dict)
     events: list[tuple[float, int, str, str]] = field(default_factory=list)
     sequence: int = 0
+    average_wait: float | None = None  # Asterisk's holdtime: (3 * old + new) / 4 at each answer
 
     def at(self, moment: float, kind: str, sid: str = "") -> None:
         self.sequence += 1
@@ -95,13 +103,16 @@ class Simulation:
 
     def arrive(self, now: float, day_end: float) -> None:
         sid = f"CA{len(self.callers)}"
-        load = queue_load(self.router.ctx, "general", "en", math.inf)
+        load = queue_load(self.router.ctx, "general", "en", math.inf, now=now)
         ticket = self.router.enqueue(CallRequest(sid, "general", "en"), now=now)
         mean_handle, _ = handle_time_profile(load.handle_times, CONFIG.estimates)
         estimate = ticket.estimate
+        ahead = ticket.position - 1
         self.callers[sid] = Caller(
             now, max(estimate.minutes, 1) * 60.0 if estimate else None, estimate.seconds if estimate else None,
-            estimate.expected if estimate else None, reference_wait(ticket.position - 1, load.staffed, mean_handle))
+            estimate.expected if estimate else None, reference_wait(ahead, load.staffed, mean_handle),
+            0.0 if ticket.offer is not None else reference_wait(ahead, AGENTS, MEAN_HANDLE),
+            0.0 if ticket.offer is not None else self.average_wait)
         if ticket.offer is not None:
             self.start([ticket.offer], now)
         elif self.scenario.abandons:
@@ -113,7 +124,10 @@ class Simulation:
     def start(self, offers: list[Reservation], now: float) -> None:
         for offer in offers:
             self.router.accept(offer.id, now=now)
-            self.callers[offer.call_sid].answered = now
+            caller = self.callers[offer.call_sid]
+            caller.answered = now
+            waited = now - caller.arrived
+            self.average_wait = waited if self.average_wait is None else (3 * self.average_wait + waited) / 4
             self.at(now + self.handle_time(), "complete", offer.call_sid)
 
     def step(self, day_end: float) -> None:
@@ -141,6 +155,12 @@ def simulate(client: Redis, prefix: str, scenario: Scenario, seed: int, days: in
     return list(simulation.callers.values())
 
 
+def rms_error(callers: list[Caller], figure: Callable[[Caller], float | None]) -> float:
+    errors = [told - (caller.answered - caller.arrived) for caller in callers
+              if (told := figure(caller)) is not None and caller.answered is not None]
+    return math.sqrt(fmean(e * e for e in errors))
+
+
 def error_row(label: str, callers: list[Caller], figure: Callable[[Caller], float | None]) -> str:
     pairs = [(figure(caller), caller.answered - caller.arrived) for caller in callers
              if figure(caller) is not None and caller.answered is not None]
@@ -161,6 +181,12 @@ def report(scenario: Scenario, callers: list[Caller], days: int) -> None:
     print(error_row("80% quantile, unrounded", answered, lambda caller: caller.quantile))
     print(error_row("model mean", answered, lambda caller: caller.mean))
     print(error_row("(n+1)/(s*mu) reference", answered, lambda caller: caller.reference))
+    print(error_row("oracle: (n+1)/(s*mu), true mu", answered, lambda caller: caller.oracle))
+    print(error_row("Asterisk moving average", answered, lambda caller: caller.asterisk))
+    model = rms_error(answered, lambda caller: caller.mean)
+    print(f"  rms ratio model mean / oracle: {model / rms_error(answered, lambda caller: caller.oracle):.2f}; "
+          f"model mean / Asterisk: {model / rms_error(answered, lambda caller: caller.asterisk):.2f} "
+          "(below 1: the model is the more accurate)")
 
 
 def main() -> None:

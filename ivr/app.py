@@ -20,7 +20,8 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import db, health, jobs, limits, open311, redis_connection, security, voice, web
+from ivr import (conference_views, db, health, jobs, limits, open311, redis_connection, security, voice, web,
+                 webhook_metrics)
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -93,6 +94,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
     app.register_blueprint(voice.bp)
+    app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
     push_http.init_app(app, partial(redis_connection.connect, settings), app.extensions["cityline"].router.ctx.prefix,
@@ -101,4 +103,5 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(web.bp)
     app.register_blueprint(sms_blueprint)
     security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
+    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
     return app

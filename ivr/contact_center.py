@@ -22,6 +22,8 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from flows.model import Flow
 from ivr.cases.reference import spoken as spoken_reference
+from ivr.conference import conference_name
+from ivr.floor import voice_hooks
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
 from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, WaitingCall
@@ -165,6 +167,9 @@ class ContactCenter:
         announcement = self._announcement(call_sid, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
+        for notice, spoken in voice_hooks.on_hold(self.router.ctx.connection, self.router.ctx.prefix, call_sid,
+                                                  f"{skill}-{language}", language):  # a supervisor's broadcast
+            self._say(response, notice, spoken)
         if caller.e164 and self._wait_is_long(call_sid):
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
             self._say(gather, PHRASES[language]["callback_offer"], language)
@@ -255,7 +260,7 @@ class ContactCenter:
             response.hangup()
             return response
         if call is not None and call.agent and call.status in (CallStatus.ANSWERED, CallStatus.OFFERED):
-            return self.connect(call.agent, language)
+            return self.conference(call_sid, call.agent, language)
         if call is not None and call.status is CallStatus.OVERFLOWED:
             response = VoiceResponse()
             response.redirect(overflow_url(call.skill, language), method="POST")
@@ -269,6 +274,29 @@ class ContactCenter:
         dial = Dial(action=_url("/voice/agent-done", agent=agent_id, lang=language), timeout=AGENT_RING_SECONDS)
         dial.client(agent_id)
         response.append(dial)
+        return response
+
+    def conference(self, call_sid: str, agent_id: str, language: str) -> VoiceResponse:
+        """Bridge the caller into the call's own conference, where the agent's softphone is added.
+
+        A conference (not a plain <Dial><Client>) is what lets agents hold, mute, transfer and bring in an
+        interpreter (ivr/conference).  The caller's leaving ends it for everyone; its end posts the <Dial>
+        action, which completes the call.
+        """
+        response = VoiceResponse()
+        self._say(response, PHRASES[language]["connecting"], language)
+        dial = Dial(action=_url("/voice/conference-done", agent=agent_id, lang=language))
+        dial.conference(conference_name(call_sid), start_conference_on_enter=True, end_conference_on_exit=True,
+                        beep="false", wait_url=self.hold_music_url, wait_method="GET")
+        response.append(dial)
+        return response
+
+    def conference_done(self, call_sid: str, language: str) -> VoiceResponse:
+        """The caller's conference ended (the agent hung up, or everyone left): the call is complete."""
+        self._complete(call_sid)
+        response = VoiceResponse()
+        self._say(response, PHRASES[language]["goodbye"], language)
+        response.hangup()
         return response
 
     def agent_done(self, call_sid: str, dial_status: str, language: str) -> VoiceResponse:

@@ -2,8 +2,8 @@
 
 Each scrape builds a fresh registry from Redis and SQL, so every gunicorn worker
 answers the same numbers and no worker's memory holds state (no multiprocess
-directory to manage).  Figures that would need per-request counting (webhook
-latency histograms) are not exported yet.
+directory to manage).  Webhook latency histograms are counted per request in
+Redis (ivr.webhook_metrics) and read here like everything else.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ivr.job_registry import queue_status
 from ivr.models.call import Call
+from ivr.webhook_metrics import WebhookLatency
 from routing.agents import AgentState
 
 
@@ -26,6 +27,7 @@ def scrape(services: Any) -> bytes:
     _agents(registry, services.router)
     _jobs(registry, services.redis)
     _calls(registry, services.sessions)
+    registry.register(WebhookLatency(services.redis, services.router.ctx.prefix))
     return generate_latest(registry)
 
 

@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ivr.retention.policy import InvalidRetention, RetentionPolicy, parse_policy
 from routing.office_hours import OfficeHours, parse_closed_days, parse_weekly_hours
 
 #: Signs webhooks between `cityline call` and a development server; never valid in production.
@@ -64,10 +65,16 @@ class Settings:
     trusted_proxies: int = 0  # proxies in front whose X-Forwarded-* headers are believed
     #: the local adapter's answer to "what kind of line is this number?" (LOCAL_LINE_TYPES); others are mobile
     local_line_types: Mapping[str, str] = field(default_factory=dict)
+    interpreter_number: str = ""  # the language line agents add to a call (E.164); empty: no interpreter button
+    interpreter_access_code: str = ""  # digits played to the language line once it answers (the city's account)
     intents_file: Path | None = None  # None: flows/library/intents.yaml, the shipped examples
     intents_learned_file: Path = Path("var/intents-learned.tsv")  # phrases `cityline intents train` learned
     intent_confirm_below: float | None = None  # None: the intents file's confirm_below
     collection_warn_days: int = 30  # warn when a published pickup calendar ends within this many days
+    retention: RetentionPolicy = RetentionPolicy()  # days each kind of personal data is kept (RETENTION)
+    open311_read_limit: str = "300/minute"  # every Open311 request, per client address
+    open311_write_limit: str = "30/minute;1000/day"  # creating requests, per API key
+    web_report_limit: str = "10/minute;100/day"  # residents' web reports, per address
     #: Redis Sentinel: (host, port) of each sentinel; empty means REDIS_URL names the server itself
     redis_sentinels: tuple[tuple[str, int], ...] = ()
     redis_sentinel_service: str = "mymaster"  # the name the sentinels monitor the primary under
@@ -221,6 +228,14 @@ def _read(env: _Env) -> Settings:
                                     "pairs like '+13125550100=landline, +13125550101=mobile'"),
         **_intents(env),
         collection_warn_days=env.parsed("COLLECTION_WARN_DAYS", "30", _warn_days, "a number of days from 0 to 366"),
+        retention=_retention(env),
+        open311_read_limit=env.parsed("OPEN311_READ_LIMIT", "300/minute", _rate_limit, "limits like '300/minute'"),
+        open311_write_limit=env.parsed("OPEN311_WRITE_LIMIT", "30/minute;1000/day", _rate_limit,
+                                       "limits like '30/minute;1000/day'"),
+        web_report_limit=env.parsed("WEB_REPORT_LIMIT", "10/minute;100/day", _rate_limit,
+                                    "limits like '10/minute;100/day'"),
+        interpreter_number=env.text("INTERPRETER_NUMBER") or "",
+        interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
         **_sentinel(env),
     )
     if production:
@@ -238,6 +253,21 @@ def _refuse_development_secrets(settings: Settings) -> None:
     if settings.twilio_auth_token.lower() in KNOWN_SECRETS:
         raise ConfigError("TWILIO_AUTH_TOKEN is the development token; in production set it to the account's "
                           "auth token from the Twilio console")
+
+
+def _rate_limit(raw: str) -> str:
+    """Flask-Limiter's notation, checked now so a typo stops start-up instead of disabling the limit."""
+    from limits import parse_many
+
+    parse_many(raw)
+    return raw
+
+
+def _retention(env: _Env) -> RetentionPolicy:
+    try:
+        return parse_policy(env.value("RETENTION", ""))
+    except InvalidRetention as error:
+        raise ConfigError(f"RETENTION: {error}") from None
 
 
 def _warn_days(raw: str) -> int:

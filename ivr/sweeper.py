@@ -27,6 +27,8 @@ from agents.presence import log_out_absent
 from ivr import db, jobs
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import overflow_url
+from ivr.floor.handlings import copy_handlings
+from ivr.floor.publish import publish_wallboard
 from ivr.routing_jobs import RoutingServices, copy_waits, file_kept_message, services_from
 from ivr.routing_records import RoutingRecords
 from ivr.settings import Settings
@@ -109,6 +111,11 @@ def sweep_once(services: RoutingServices) -> SweepResult:
         result.waits_copied = copy_waits(services.router, services.sessions)
     except (RedisError, SQLAlchemyError):
         logger.exception("copying waits to SQL failed; the next sweep resumes after the last copied wait")
+    try:
+        copy_handlings(services.router, services.sessions)
+    except (RedisError, SQLAlchemyError):
+        logger.exception("copying handled calls to SQL failed; the next sweep resumes after the last one")
+    publish_wallboard(services.router, services.sessions, services.zone)  # the supervisors' wallboard
     return result
 
 

@@ -24,6 +24,7 @@ from ivr import call_context
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
+from ivr.floor import voice_hooks
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
@@ -105,7 +106,14 @@ def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
     _services().events.call_started(call)
-    return _reply_with(_services().engine.begin(caller=call.caller.e164, call_sid=call.call_sid), call)
+    services = _services()
+    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language)
+    if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
+        return twiml_response(closed)
+    turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+    turn = voice_hooks.with_greeting_announcement(turn, services.redis, services.router.ctx.prefix,
+                                                  services.flow.default_language)
+    return _reply_with(turn, call)
 
 
 @bp.post("/step")

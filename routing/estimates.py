@@ -42,6 +42,7 @@ class QueueLoad:
     wrap_up_left: Sequence[float] = ()  # seconds until each staffed agent in wrap-up is free again
     capacity: float | None = None  # the staffed agents' share of time for this queue; None: all of it
     escalation: Sequence[EscalationCapacity] = ()  # agents who join when later escalation steps open
+    call_ages: Sequence[float] = ()  # seconds each staffed agent on a call has been on it
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,31 @@ def estimate_wait(load: QueueLoad, config: EstimateConfig) -> WaitEstimate | Non
     expected = time_to_finishes(finishes, mean_handle, servers, load.escalation)
     if math.isinf(expected):
         return None
+    if load.call_ages and not load.escalation and finishes >= 1:
+        # The first finish comes from the calls in progress: how long each has run says how long it has left.
+        # Shared agents give this queue only their share of those finishes (see time_shares).
+        share = servers / max(load.staffed, 1)
+        first = first_finish(load.call_ages, load.handle_times, mean_handle, config.min_samples) / share
+        expected = max(expected - mean_handle / servers + first, 0.0)
     if expected <= 0:
         return WaitEstimate(seconds=0.0, expected=0.0, minutes=0)
     gap = expected / finishes  # the mean time between the finishes this caller waits for
     variance = gap * gap * (min(finishes, 1.0) + max(finishes - 1.0, 0.0) * cv2)
     seconds = gamma_quantile(expected, variance, config.quantile)
     return WaitEstimate(seconds=seconds, expected=expected, minutes=announced_minutes(seconds))
+
+
+def mean_residual(age: float, handle_times: Sequence[float], mean_handle: float, min_samples: int) -> float:
+    """Mean time left on a call that has lasted `age` seconds: the recent calls that lasted longer, less `age`
+    (the mean handle time until enough calls lasted that long to say)."""
+    longer = [handle - age for handle in handle_times if handle > age]
+    return fmean(longer) if len(longer) >= min_samples else mean_handle
+
+
+def first_finish(ages: Sequence[float], handle_times: Sequence[float], mean_handle: float, min_samples: int) -> float:
+    """Mean time until the first of the calls in progress ends (each treated as ending at the rate 1/residual)."""
+    rate = sum(1.0 / max(mean_residual(age, handle_times, mean_handle, min_samples), 1.0) for age in ages)
+    return 1.0 / rate
 
 
 def time_to_finishes(finishes: float, mean_handle: float, servers: float,

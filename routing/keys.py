@@ -77,6 +77,11 @@ class Keys:
     def waits(self) -> str:
         return self._key("waits")
 
+    @property
+    def handles(self) -> str:
+        """One record per handled call (answered, wrap-up ended), written by the state script, copied to SQL."""
+        return self._key("handles")
+
     def handle_times(self, skill: str, language: str) -> str:
         return self._key("stats", skill, language, "handle")
 

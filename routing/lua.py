@@ -111,7 +111,8 @@ return "ok"
 # KEYS: agent, wrapups.  ARGV: prefix, id, target state, now, allowed current states (comma list), window
 SET_AGENT_STATE = PRELUDE + r"""
 local id, target, now = ARGV[2], ARGV[3], ARGV[4]
-local f = redis.call("HMGET", KEYS[1], "state", "reservation", "answered_at", "last_queue")
+local f = redis.call("HMGET", KEYS[1], "state", "reservation", "answered_at", "last_queue", "call",
+                     "last_call_ended")
 if not f[1] then return "unknown" end
 if f[2] and f[2] ~= "" then return "reserved" end
 if f[1] == target then return "same" end
@@ -123,6 +124,9 @@ if f[1] == "wrap_up" then
     local list = P .. "stats:" .. f[4] .. ":handle"
     redis.call("LPUSH", list, fmt(tonumber(now) - tonumber(f[3])))
     redis.call("LTRIM", list, 0, tonumber(ARGV[6]) - 1)
+    -- one record per handled call (talk + hold + wrap-up), copied to SQL for the floor's AHT
+    redis.call("XADD", P .. "handles", "MAXLEN", "~", 100000, "*", "sid", f[5] or "", "agent", id,
+               "queue", f[4], "answered", f[3], "call_ended", f[6] or now, "ended", now)
   end
 end
 redis.call("HSET", KEYS[1], "state", target, "since", now, "reason", "")
@@ -191,6 +195,12 @@ redis.call("ZREM", key("reservations"), rid)
 redis.call("HSET", key("agent", r[3]), "state", "on_call", "since", now, "reason", "", "reservation", "",
            "call", r[2], "answered_at", now, "last_queue", r[6] .. ":" .. r[7])
 sync_agent(r[3])
+if r[5] == "transfer" then
+  -- A call handed over by another agent: the receiving agent now has it; the one handing it over stays
+  -- on the line (a warm transfer) until they leave, and the caller's wait was recorded long ago.
+  redis.call("HSET", key("call", r[2]), "agent", r[3], "reservation", rid)
+  return "ok"
+end
 if r[5] == "callback" then
   redis.call("HSET", key("call", r[2]), "status", "dialing")
   return "ok"
@@ -212,6 +222,14 @@ if ARGV[6] == "1" and tonumber(now) < tonumber(r[4]) then return "not_expired" e
 close_reservation(ARGV[2], ARGV[4], now, ARGV[7])
 redis.call("HSET", key("agent", r[3]), "state", ARGV[5], "since", now, "reason", ARGV[4], "reservation", "")
 sync_agent(r[3])
+local kind = redis.call("HMGET", KEYS[1], "kind", "from")
+if kind[1] == "transfer" then
+  -- A transfer offer declined: the call stays with the agent handing it over; tell their console.
+  redis.call("HSET", key("call", r[2]), "transfer", "")
+  redis.call("XADD", P .. "push:agent:" .. kind[2], "MAXLEN", "~", 1000, "*", "kind", "call",
+             "data", cjson.encode({transfer = ARGV[4], call = r[2]}))
+  return "ok"
+end
 requeue(r[2])
 return "ok"
 """
@@ -404,5 +422,44 @@ sync_agent(id)
 redis.call("HSET", KEYS[3], "sid", sid, "kind", "call", "skill", ARGV[7], "language", ARGV[8], "priority", 0,
            "entered", ARGV[9], "score", ARGV[10], "number", "", "attempts", 0, "reservation", "",
            "agent", id, "position", "", "estimate", "", "status", "answered", "answered", ARGV[9])
+return "ok"
+"""
+
+# KEYS: call, receiving agent, reservation, reservations.
+# ARGV: prefix, sid, from agent, to agent, reservation id, now, expires
+# An agent on a call offers it to one named, free colleague (a transfer); the call stays answered by the
+# first agent until the colleague accepts.  Refused ("call") unless the call is answered by `from` with no
+# transfer pending, ("agent") unless the colleague is available with no offer.
+TRANSFER_OFFER = PRELUDE + r"""
+local sid, from, to, rid = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local c = redis.call("HMGET", KEYS[1], "status", "agent", "skill", "language", "number", "transfer")
+if c[1] ~= "answered" or c[2] ~= from or (c[6] and c[6] ~= "") then return "call" end
+local a = redis.call("HMGET", KEYS[2], "state", "reservation")
+if a[1] ~= "available" or (a[2] and a[2] ~= "") then return "agent" end
+redis.call("HSET", KEYS[3], "id", rid, "call", sid, "agent", to, "kind", "transfer", "skill", c[3],
+           "language", c[4], "number", c[5] or "", "offered", ARGV[6], "expires", ARGV[7],
+           "status", "pending", "offered_seq", next_seq(), "from", from)
+redis.call("ZADD", KEYS[4], ARGV[7], rid)
+redis.call("HSET", KEYS[1], "transfer", rid)
+redis.call("HSET", KEYS[2], "reservation", rid)
+sync_agent(to)
+return "ok"
+"""
+
+# KEYS: agent, wrapups, call.  ARGV: prefix, id, sid, now, city-local date, wrap-up ends at
+# An agent leaves a call someone else now has (after a transfer), or that is over: they wrap up.
+LEAVE_CALL = PRELUDE + r"""
+local id, sid, now = ARGV[2], ARGV[3], ARGV[4]
+local a = redis.call("HMGET", KEYS[1], "state", "call", "calls_today", "calls_day")
+if not a[1] then return "unknown" end
+if a[1] ~= "on_call" or a[2] ~= sid then return "not_on_call" end
+local c = redis.call("HMGET", KEYS[3], "status", "agent")
+if c[1] == "answered" and c[2] == id then return "owner" end
+local calls = (a[4] == ARGV[5]) and (tonumber(a[3]) + 1) or 1
+redis.call("HSET", KEYS[1], "state", "wrap_up", "since", now, "last_call_ended", now,
+           "calls_today", calls, "calls_day", ARGV[5])
+redis.call("ZADD", KEYS[2], ARGV[6], id)
+redis.call("HSET", KEYS[3], "transfer", "")
+sync_agent(id)
 return "ok"
 """

@@ -10,6 +10,7 @@ complete -> the agent wraps up, then is free again (after the queue's
 
 from __future__ import annotations
 
+from routing import transfers
 from routing.agents import AgentState
 from routing.context import RoutingContext
 from routing.dispatcher import offer_agent, offer_call
@@ -61,6 +62,7 @@ def complete(ctx: RoutingContext, sid: str, now: float) -> list[Reservation]:
         raise UnknownCall(sid)
     if result != "ok":
         raise StateConflict(f"call {sid}", result, "answered")
+    _wrap_up_whoever_handed_it_over(ctx, sid, now)
     if wrap_up == 0:
         return end_wrap_up(ctx, agent_id, now)
     return []
@@ -68,7 +70,7 @@ def complete(ctx: RoutingContext, sid: str, now: float) -> list[Reservation]:
 
 def end_wrap_up(ctx: RoutingContext, agent_id: str, now: float) -> list[Reservation]:
     """Wrap-up time is over: the agent is free (unless it already moved on) and gets the next call."""
-    window = ctx.config.records.stats_window
+    window = ctx.config.records.handle_window
     result = ctx.scripts.set_agent_state(agent_id, AgentState.AVAILABLE, now, [AgentState.WRAP_UP], window)
     return offer_agent(ctx, agent_id, now) if result == "ok" else []
 
@@ -78,3 +80,10 @@ def _raise_unless_ok(result: str, reservation_id: str, wanted: str) -> None:
         raise UnknownReservation(reservation_id)
     if result != "ok":
         raise StateConflict(f"reservation {reservation_id}", result, wanted)
+
+
+def _wrap_up_whoever_handed_it_over(ctx: RoutingContext, sid: str, now: float) -> None:
+    """A call that ends during a warm transfer ends for the agent who handed it over too."""
+    previous = transfers.handed_over_by(ctx, sid)
+    if previous:
+        transfers.leave_call(ctx, previous, sid, now)

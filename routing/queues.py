@@ -67,7 +67,7 @@ def add_entry(ctx: RoutingContext, entry: Entry, max_size: int, now: float, due:
     """
     entered = now if entered is None else entered
     score = queue_score(entry.priority, entered)
-    load = queue_load(ctx, entry.skill, entry.language, score, waited=max(now - entered, 0.0))
+    load = queue_load(ctx, entry.skill, entry.language, score, waited=max(now - entered, 0.0), now=now)
     estimate = estimate_wait(load, ctx.config.estimates)
     fields = {"sid": entry.sid, "kind": entry.kind.value, "skill": entry.skill, "language": entry.language,
               "priority": entry.priority, "entered": f"{entered:.6f}", "score": f"{score:.6f}",
@@ -101,7 +101,7 @@ def ticket(ctx: RoutingContext, sid: str, now: float) -> Ticket:
     call = load_call(ctx, sid)
     if call is None:
         raise UnknownCall(sid)
-    load = queue_load(ctx, call.skill, call.language, call.score, waited=max(now - call.entered, 0.0))
+    load = queue_load(ctx, call.skill, call.language, call.score, waited=max(now - call.entered, 0.0), now=now)
     waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), sid) is not None
     estimate = estimate_wait(load, ctx.config.estimates) if waiting else None
     return Ticket(sid, call.queue, load.ahead + 1 if waiting else 0, estimate)

@@ -29,11 +29,12 @@ class Reservation:
     agent_id: str
     skill: str
     language: str
-    kind: str  # 'call' or 'callback'
+    kind: str  # 'call', 'callback' or 'transfer' (a colleague hands over a call they are on)
     offered: float
     expires: float
     status: ReservationStatus = ReservationStatus.PENDING
     number: str = ""  # for a callback: whom to call
+    from_agent: str = ""  # for a transfer: who is handing the call over
 
     @property
     def queue(self) -> str:

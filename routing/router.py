@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from routing import callbacks, offers, queues, staffing, sweeps, waits
+from routing import callbacks, offers, queues, staffing, sweeps, transfers, waits
 from routing.agents import Agent, AgentProfile, AgentState
 from routing.calls import CallbackRequest, CallRequest, Ticket, WaitingCall
 from routing.config import RoutingConfig
@@ -103,6 +103,13 @@ class Router:
 
     def complete(self, sid: str, now: float | None = None) -> list[Reservation]:
         return offers.complete(self.ctx, sid, self._now(now))
+
+    # -- transfers between agents ----------------------------------------------------------------
+    def offer_transfer(self, sid: str, from_agent: str, to_agent: str, now: float | None = None) -> Reservation:
+        return transfers.offer_transfer(self.ctx, sid, from_agent, to_agent, self._now(now))
+
+    def leave_call(self, agent_id: str, sid: str, now: float | None = None) -> bool:
+        return transfers.leave_call(self.ctx, agent_id, sid, self._now(now))
 
     # -- callbacks ------------------------------------------------------------------------------
     def request_callback(self, request: CallbackRequest, now: float | None = None,

@@ -43,6 +43,8 @@ class Scripts:
         self._band_heads = connection.register_script(lua.BAND_HEADS)
         self._release_agent = connection.register_script(lua.RELEASE_AGENT)
         self._restore_on_call = connection.register_script(lua.RESTORE_ON_CALL)
+        self._transfer_offer = connection.register_script(lua.TRANSFER_OFFER)
+        self._leave_call = connection.register_script(lua.LEAVE_CALL)
 
     def _args(self, *args: Any) -> list[Any]:
         return [self.keys.prefix, *args]
@@ -132,3 +134,13 @@ class Scripts:
         args = self._args(profile["id"], profile["name"], profile["skills"], profile["languages"], call["sid"],
                           call["skill"], call["language"], call["answered"], call["score"], now)
         return text(self._restore_on_call(keys, args))
+
+    def transfer_offer(self, sid: str, from_agent: str, to_agent: str, reservation_id: str, now: float,
+                       expires: float) -> str:
+        keys = [self.keys.call(sid), self.keys.agent(to_agent), self.keys.reservation(reservation_id),
+                self.keys.reservations]
+        return text(self._transfer_offer(keys, self._args(sid, from_agent, to_agent, reservation_id, now, expires)))
+
+    def leave_call(self, agent_id: str, sid: str, now: float, day: str, wrap_up_ends: float) -> str:
+        keys = [self.keys.agent(agent_id), self.keys.wrap_ups, self.keys.call(sid)]
+        return text(self._leave_call(keys, self._args(agent_id, sid, now, day, wrap_up_ends)))

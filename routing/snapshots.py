@@ -61,6 +61,7 @@ def reservation_from_fields(fields: Mapping[str, str]) -> Reservation:
         id=fields["id"], call_sid=fields["call"], agent_id=fields["agent"], skill=fields["skill"],
         language=fields["language"], kind=fields["kind"], offered=float(fields["offered"]),
         expires=float(fields["expires"]), status=ReservationStatus(fields["status"]), number=fields.get("number", ""),
+        from_agent=fields.get("from", ""),
     )
 
 
@@ -142,7 +143,8 @@ def eligible_heads(ctx: RoutingContext, agent: Agent, now: float) -> list[Head]:
     return [Head(*queues[index], sid, score) for index, sid, score in ctx.scripts.first_eligible(keys, cutoffs)]
 
 
-def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0) -> QueueLoad:
+def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, waited: float = 0.0,
+               now: float | None = None) -> QueueLoad:
     """What the wait estimate needs for an entry with this queue score that has waited `waited` seconds:
     entries ahead of it, staffing (and the share of it other queues leave this one), free agents and those
     finishing wrap-up, the escalation steps still to open, recent handle times and abandons (one round trip)."""
@@ -154,22 +156,33 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     pipe.lrange(ctx.keys.handle_times(skill, language), 0, -1)
     pipe.lrange(ctx.keys.outcomes(skill, language), 0, -1)
     pipe.zrange(ctx.keys.wrap_ups, 0, -1, withscores=True)
+    # Each staffed agent's state and since, in the same round trip (SORT ... GET reads the agents' hashes).
+    agent_key = ctx.keys.agent("*")
+    pipe.sort(ctx.keys.staffed(language, skill), by="nosort", get=[f"{agent_key}->state", f"{agent_key}->since"])
     for queue_skill, queue_language in others:
         pipe.smembers(ctx.keys.staffed(queue_language, queue_skill))
         pipe.zcard(ctx.keys.queue(queue_skill, queue_language))
         pipe.zrange(ctx.keys.pool(queue_language, queue_skill), 0, -1)
-    ahead, available, handles, outcomes, wrapups, *per_queue = pipe.execute()
+    ahead, available, handles, outcomes, wrapups, states, *per_queue = pipe.execute()
     staffed_by = {queue: {text(a) for a in per_queue[3 * i]} for i, queue in enumerate(others)}
     waiting_by = {queue: int(per_queue[3 * i + 1]) for i, queue in enumerate(others)}
     free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
     staffed = staffed_by.get(own, set())
     rate, counted = abandon_share([text(item) for item in outcomes], ctx.config.estimates.short_abandon)
-    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, ctx.now())
+    now = ctx.now(now)
+    wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, now)
     steps = _escalation_capacity(ctx.config.queue(skill, language), own, waited, staffed_by, waiting_by, free_by)
     return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
                      wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
-                     escalation=steps)
+                     escalation=steps, call_ages=_call_ages(states, now))
+
+
+def _call_ages(states: list[Any], now: float) -> tuple[float, ...]:
+    """From SORT's flat [state, since, state, since, ...]: how long each agent on a call has been on it."""
+    pairs = zip(states[0::2], states[1::2], strict=True)
+    return tuple(max(now - float(since), 0.0) for state, since in pairs
+                 if text(state) == "on_call" and since not in (None, b""))
 
 
 def _escalation_capacity(queue: QueueConfig, own: tuple[str, str], waited: float,

@@ -45,7 +45,7 @@ def set_agent_state(ctx: RoutingContext, agent_id: str, state: AgentState, now: 
     """Move an agent (available, break, offline, ...); offers made when it becomes available are returned."""
     state = AgentState(state)
     allowed = sorted(allowed_from(state))
-    result = ctx.scripts.set_agent_state(agent_id, state, now, allowed, ctx.config.records.stats_window)
+    result = ctx.scripts.set_agent_state(agent_id, state, now, allowed, ctx.config.records.handle_window)
     if result == "unknown":
         raise UnknownAgent(agent_id)
     if result == "reserved":

@@ -24,6 +24,7 @@ from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
 from ivr.models.case import Case
+from ivr.models.sms_contact import SmsContact
 from ivr.models.outbox import OutboxEntry
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
@@ -111,6 +112,7 @@ def _empty(factory: sessionmaker[Session]) -> None:
         session.execute(sa.delete(CallEvent))
         session.execute(sa.delete(OutboxEntry))
         session.execute(sa.delete(CallbackPromise))
+        session.execute(sa.delete(SmsContact))
 
 
 @pytest.fixture

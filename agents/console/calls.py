@@ -1,7 +1,7 @@
-"""On the call: the city directory an agent reads numbers from (and, later, transfers to).
+"""On the call: the city directory an agent reads numbers from (and transfers callers to).
 
-Call controls through the telephony port (hold, mute, transfers, interpreter)
-are not built yet; see docs/agents.md "During a call".
+The call controls themselves (hold, mute, transfers, interpreter) are
+agents/console/call_controls.py; see docs/agents.md "During a call".
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -25,8 +24,10 @@ from werkzeug.exceptions import HTTPException
 from agents import presence, push, push_http
 from agents.access import console_login
 from agents.console.about import REASONS, about, wrap_up_ends
+from agents.console.call_controls import controls_for
 from agents.json_body import json_object, text_field
 from ivr import jobs
+from ivr.conference.controls import Refused
 from ivr.models.agent import Agent as AgentRow
 from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
@@ -184,14 +185,19 @@ def _own_offer(reservation_id: str) -> Reservation:
 def accept(reservation_id: str) -> ResponseReturnValue:
     services = _services()
     offer = _own_offer(reservation_id)
+    if offer.kind == "transfer":  # a colleague hands over a call they are on: join its conference
+        try:
+            controls_for(services).take_transfer(offer, g.login)
+        except Refused as error:
+            return _error(error.message, error.status)
+        return me()
     services.router.accept(reservation_id)
     if offer.kind == CallKind.CALLBACK:
         job = enqueue_place_callback(services.redis, offer.call_sid)  # the worker dials the resident
         logger.info("agent %s accepted callback %s; job %s places the call", g.login, offer.call_sid, job.id)
         return me()
-    url = "/voice/agent-connect?" + urlencode({"agent": g.login, "lang": offer.language})
     try:
-        services.telephony.connect_to_agent(offer.call_sid, offer.queue, url)
+        controls_for(services).bridge(offer.call_sid, offer.queue, g.login, offer.language)
     except TelephonyError as error:
         logger.error("accepted offer %s but could not connect the caller: %s", reservation_id, error)
         _give_back(offer)

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from agents.access import SUPERVISOR, require_role
 from ivr.floor.history import INTERVAL_MINUTES, interval_figures
-from routing.metrics import DEFAULT_SHORT_ABANDON_SECONDS, DEFAULT_THRESHOLD_SECONDS, DEFINITIONS
+from routing.metrics import DEFAULT_THRESHOLD_SECONDS, DEFINITIONS
 
 bp = Blueprint("supervisor_exports", __name__, url_prefix="/agents")
 
 PERIODS = {"today": (0, 1), "yesterday": (1, 0), "7d": (6, 1), "28d": (27, 1)}  # days back, days after today
 
 
-def _period(name: str) -> tuple[datetime, datetime]:
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def _period(name: str, zone: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The period's first and last moment (UTC), in whole days of the city (`zone`): a supervisor's 'today'."""
+    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     back, after = PERIODS[name]
-    return today - timedelta(days=back), today + timedelta(days=after)
+    return ((today - timedelta(days=back)).astimezone(UTC), (today + timedelta(days=after)).astimezone(UTC))
 
 
 @bp.get("/api/floor/intervals")
@@ -33,13 +34,20 @@ def intervals() -> ResponseReturnValue:
     if period not in PERIODS or not minutes.isdigit() or int(minutes) not in INTERVAL_MINUTES or \
             output not in ("json", "csv"):
         return jsonify(error="period is today, yesterday, 7d or 28d; minutes 15, 30 or 60; format json or csv"), 400
-    since, until = _period(period)
+    since, until = _period(period, current_app.extensions["cityline"].settings.office_hours.zone)
+    queue = request.args.get("queue") or None
+    config = current_app.extensions["cityline"].router.ctx.config
+    threshold, short_abandon = float(DEFAULT_THRESHOLD_SECONDS), config.estimates.short_abandon
+    if queue is not None:
+        skill, _, language = queue.rpartition("-")
+        if skill not in config.queues or language not in config.languages:
+            return jsonify(error="queue must be one of the floor's queues, like potholes-en"), 400
+        threshold = float(config.queues[skill].service_level.threshold)
     with current_app.extensions["cityline"].sessions() as session:
         rows = [{"start": start.isoformat(), **figures.as_dict()} for start, figures in interval_figures(
-            session, since, until, int(minutes), DEFAULT_THRESHOLD_SECONDS, DEFAULT_SHORT_ABANDON_SECONDS,
-            request.args.get("queue") or None)]
-    meta = {"period": period, "minutes": int(minutes), "threshold_seconds": DEFAULT_THRESHOLD_SECONDS,
-            "short_abandon_seconds": DEFAULT_SHORT_ABANDON_SECONDS}
+            session, since, until, int(minutes), threshold, short_abandon, queue)]
+    meta = {"period": period, "minutes": int(minutes), "queue": queue or "all", "threshold_seconds": threshold,
+            "short_abandon_seconds": short_abandon}
     if output == "json":
         return jsonify(**meta, definitions=DEFINITIONS, rows=rows)
     return Response(_csv(meta, rows), mimetype="text/csv",

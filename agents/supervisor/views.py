@@ -13,9 +13,12 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
+from agents import push, push_http
 from agents.access import SUPERVISOR, require_role
 from flows.numbers import whole_number
+from ivr.floor.wallboard import wallboard as build_wallboard
 from ivr.reports import REPORTS, run_report
+from routing.floor import live_floor
 
 bp = Blueprint("supervisor", __name__, url_prefix="/agents", template_folder="templates",
                static_folder="static", static_url_path="/static/supervisor")
@@ -34,16 +37,35 @@ def supervisor() -> ResponseReturnValue:
 @bp.get("/api/queues")
 @require_role(SUPERVISOR)
 def queues() -> ResponseReturnValue:
-    """Live statistics per queue, for supervisors."""
+    """Live statistics per queue, for supervisors: a caller ringing at an agent still counts as waiting."""
     router = _services().router
+    live = live_floor(router.ctx, router.ctx.now())
     rows: list[dict[str, Any]] = []
     for skill in router.ctx.config.skills:
         for language in router.ctx.config.languages:
-            stats = router.queue_stats(skill, language)
-            rows.append({"queue": f"{skill}-{language}", **asdict(stats)})
-    agents = [{"login": a.id, "name": a.profile.name, "state": a.state.value, "since": a.since,
-               "calls_today": a.calls_today} for a in router.agents()]
+            stats = asdict(router.queue_stats(skill, language))
+            line = live.queues[f"{skill}-{language}"]
+            stats.update(waiting=line.waiting, offered=line.offered, available=line.available)
+            rows.append({"queue": f"{skill}-{language}", **stats})
+    agents = [{"login": a.login, "name": a.name, "state": a.state, "reason": a.reason,
+               "since": router.ctx.now() - a.seconds_in_state, "call": a.call, "calls_today": a.calls_today}
+              for a in live.agents]
     return jsonify(queues=rows, agents=agents)
+
+
+@bp.get("/api/floor/wallboard")
+@require_role(SUPERVISOR)
+def wallboard() -> ResponseReturnValue:
+    """Every wallboard figure now, with definitions; the page loads this, then follows /api/floor/events."""
+    services = _services()
+    return jsonify(build_wallboard(services.router, services.sessions, services.settings.office_hours.zone))
+
+
+@bp.get("/api/floor/events")
+@require_role(SUPERVISOR)
+def events() -> ResponseReturnValue:
+    """The floor's push topic as server-sent events: a `wallboard` event whenever the figures are published."""
+    return push_http.event_stream([push.FLOOR_TOPIC])
 
 
 @bp.get("/api/reports/<name>")

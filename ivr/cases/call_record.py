@@ -42,7 +42,7 @@ def rebuild_call(session: Session, call_sid: str) -> tuple[Call, dict[str, Any]]
     if values.get("agent_login"):
         fresh.agent_id = session.scalar(select(Agent.id).where(Agent.login == values["agent_login"]))
     for column in Call.__table__.columns:
-        if column.key not in ("id", "call_sid"):
+        if column.key not in ("id", "call_sid", "details_removed"):  # the retention job's mark outlives rebuilds
             setattr(call, column.key, getattr(fresh, column.key))
     session.flush()
     return call, values
@@ -63,6 +63,7 @@ def _locked_row(session: Session, call_sid: str) -> Call:
 
 def _fold(call: Call, events: Iterable[CallEvent]) -> dict[str, Any]:
     call.path, call.answers, call.failures, call.caller_withheld = [], [], 0, False
+    call.agents, call.transfers = [], []
     call.called, call.direction = "", "inbound"
     values: dict[str, Any] = {}
     for event in events:
@@ -109,6 +110,19 @@ def _agent(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
     call.talk_seconds = int(data.get("seconds") or 0)
     call.answered_at = event.occurred_at - timedelta(seconds=call.talk_seconds)
     values["agent_login"] = data.get("agent")
+    if data.get("agent") and data["agent"] not in call.agents:
+        call.agents = [data["agent"], *call.agents]
+
+
+def _handoff(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    """The call controls moved the call (ivr/conference/controls.py): who answered, transfers, who joined."""
+    data = event.data
+    agent = data.get("agent")
+    if data.get("event") in ("answered", "joined") and agent and agent not in call.agents:
+        call.agents = [*call.agents, agent]
+    if data.get("event") == "transfer":
+        call.transfers = [*call.transfers, {**{k: v for k, v in data.items() if k != "event"},
+                                            "at": event.occurred_at.isoformat()}]
 
 
 def _failed(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
@@ -125,7 +139,8 @@ def _status(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
         call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()))
 
 
-APPLY = {"started": _started, "turn": _turn, "failed": _failed, "agent": _agent, "status": _status}
+APPLY = {"started": _started, "turn": _turn, "failed": _failed, "agent": _agent, "status": _status,
+         "handoff": _handoff}
 
 
 def disposition(call: Call, values: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
 from ivr.cli.intents import intents
 from ivr.cli.knowledge import knowledge
+from ivr.cli.retention import retention
 from ivr.cli.routing import routing
 from ivr.cli.staffing import staffing
 from ivr.cli.texting import text
@@ -59,12 +60,28 @@ def worker(burst: bool, fork: bool) -> None:
     jobs.bind(db.make_session_factory(engine))
     worker_class = Worker if fork else SimpleWorker
     sweeper = None if burst else start_sweeper(settings, connection)
+    daily = None if burst else _daily_retention(settings, connection, engine)
     try:  # a new RQ worker whenever one quits on a lost Redis (a Sentinel failover, a restart)
         work_until_stopped(lambda: worker_class(list(WORK_QUEUES), connection=connection), burst=burst,
                            with_scheduler=True, logging_level=settings.log_level)
     finally:
         if sweeper is not None:
             sweeper.stop()
+        if daily is not None:
+            daily.stop()
+
+
+def _daily_retention(settings, connection, engine):  # type: ignore[no-untyped-def]
+    """The retention purge once a day (one worker claims it in Redis)."""
+    from functools import partial
+
+    from ivr import db
+    from ivr.retention.daily import DailyRetention, run_if_due
+    from ivr.telephony import make_telephony
+
+    check = partial(run_if_due, connection, db.make_session_factory(engine), settings.retention,
+                    make_telephony(settings, connection).delete_recording)
+    return DailyRetention(check).start()
 
 
 @main.command()
@@ -320,3 +337,4 @@ main.add_command(intents)
 main.add_command(text)
 main.add_command(knowledge)
 main.add_command(staffing)
+main.add_command(retention)

@@ -175,6 +175,70 @@ def _calendar_days(file: Path, settings: Settings, summary: str | None) -> tuple
         _refuse(file, error)
 
 
+PROFILE_OPTION = click.option("--profile", "profile_file", type=FILE, default=None,
+                              help="An import profile (YAML) mapping the city's column names, date format "
+                                   "and stream words onto ours.")
+
+
+def _profile(file: Path | None) -> Any:
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.import_profile import ImportProfile, parse_profile
+    from ivr.self_service.collection.schedules import STREAMS
+
+    if file is None:
+        return ImportProfile()
+    try:
+        return parse_profile(file.read_text(encoding="utf-8-sig"), STREAMS)
+    except InvalidFile as error:
+        _refuse(file, error)
+
+
+@import_group.command("address-points")
+@click.argument("points", type=FILE)
+@click.option("--zones", "zones_file", type=FILE, required=True, help="The zone map (GeoJSON polygons).")
+@click.option("--zone-property", default=None, help="The GeoJSON property naming each zone [zone].")
+@PROFILE_OPTION
+def import_address_points(points: Path, zones_file: Path, zone_property: str | None, profile_file: Path | None) -> None:
+    """Address points (number,street,zip,latitude,longitude) placed in zones by the GeoJSON zone map;
+    replaces the file's ZIP codes, like `import addresses`."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.address_points import parse_address_points
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.zone_shapes import DEFAULT_ZONE_PROPERTY, parse_zone_shapes
+
+    profile = _profile(profile_file).of("address_points")
+    prop = zone_property or profile.zone_property or DEFAULT_ZONE_PROPERTY
+    try:
+        zones = parse_zone_shapes(zones_file.read_text(encoding="utf-8-sig"), prop)
+    except InvalidFile as error:
+        _refuse(zones_file, error)
+    book = _checked(points, lambda lines: parse_address_points(lines, zones, profile.columns))
+    with _transaction(_settings()) as session:
+        streets, segments = sql.replace_addresses(session, book)
+    click.echo(f"{points.name}: {len(book.segments)} address points in {len(book.zones)} of the map's "
+               f"{len(zones.zones)} zones; streets {streets}; segments {segments}")
+
+
+@import_group.command("dates")
+@click.argument("file", type=FILE)
+@click.option("--cutoff", default="07:00", show_default=True, help="Carts out by this time (HH:MM).")
+@PROFILE_OPTION
+def import_dates(file: Path, cutoff: str, profile_file: Path | None) -> None:
+    """Pickup dates as a list (zone,stream,date): each zone's stream follows exactly the file's dates."""
+    from ivr.self_service.collection import sql
+    from ivr.self_service.collection.date_list_file import parse_date_list
+
+    cutoff_time = _option(lambda: _cutoff(cutoff), "--cutoff")
+    profile = _profile(profile_file).of("pickup_dates")
+    calendars = _checked(file, lambda lines: parse_date_list(lines, profile))
+    settings = _settings()
+    with _transaction(settings) as session:
+        for (zone, stream), days in sorted(calendars.items()):
+            changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
+            click.echo(f"zone {zone} {stream}: {len(days)} dates, {days[0]} to {days[-1]}; {changes}")
+        _warn_of_ending_calendars(session, settings)
+
+
 @import_group.command("exception")
 @click.argument("zone")
 @click.argument("stream")

@@ -1,8 +1,9 @@
 """Read finished waits (queue_waits) and handled calls (calls) from SQL into the plain figures' inputs.
 
 Times are aware UTC datetimes.  Intervals are aligned to `minutes` past the hour in
-UTC.  Handle time comes from calls.talk_seconds (hold and wrap-up are not stored
-per call yet, so AHT here is talk time: docs/metrics.md says so).
+UTC.  Handle time comes from call_handlings: answer to the end of wrap-up, that is
+talk + hold + wrap-up (a call on hold is still a call, so hold sits inside the
+answer-to-hang-up part).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivr.models.call import Call
+from ivr.models.floor import CallHandling
 from ivr.models.queue_wait import QueueWait
 from routing.forecast import IntervalVolume
 from routing.metrics import Figures, Handling, Wait, figures
@@ -39,14 +40,16 @@ def waits_by_interval(session: Session, since: datetime, until: datetime, minute
     return dict(grouped)
 
 
-def handlings_by_interval(session: Session, since: datetime, until: datetime,
-                          minutes: int) -> dict[datetime, list[Handling]]:
-    """Calls an agent talked to, grouped by the interval in which they were answered."""
-    query = select(Call.answered_at, Call.talk_seconds).where(
-        Call.answered_at >= since, Call.answered_at < until, Call.talk_seconds.is_not(None))
+def handlings_by_interval(session: Session, since: datetime, until: datetime, minutes: int,
+                          queue: str | None = None) -> dict[datetime, list[Handling]]:
+    """Calls an agent handled (wrap-up over), grouped by the interval in which they were answered."""
+    query = select(CallHandling).where(CallHandling.answered_at >= since, CallHandling.answered_at < until)
+    if queue is not None:
+        query = query.where(CallHandling.queue == queue)
     grouped: dict[datetime, list[Handling]] = defaultdict(list)
-    for answered_at, talk in session.execute(query):
-        grouped[interval_start(answered_at, minutes)].append(Handling(float(talk)))
+    for row in session.scalars(query):
+        grouped[interval_start(row.answered_at, minutes)].append(
+            Handling(talk_seconds=row.talk_hold_seconds, wrap_seconds=row.wrap_seconds))
     return dict(grouped)
 
 
@@ -54,7 +57,7 @@ def interval_figures(session: Session, since: datetime, until: datetime, minutes
                      short_abandon: float, queue: str | None = None) -> list[tuple[datetime, Figures]]:
     """Every interval from `since` to `until` with its figures (intervals without calls included)."""
     waits = waits_by_interval(session, since, until, minutes, queue)
-    handlings = handlings_by_interval(session, since, until, minutes) if queue is None else {}
+    handlings = handlings_by_interval(session, since, until, minutes, queue)
     rows, start = [], interval_start(since, minutes)
     while start < until:
         rows.append((start, figures(waits.get(start, []), threshold, short_abandon, handlings.get(start, []))))

@@ -33,6 +33,7 @@ class LocalCall:
     to_number: str = "+15555550311"
     voice_path: str = "/voice/incoming"
     status_path: str | None = "/voice/status"
+    conference_path: str = "/voice/local-conference"  # where the local network says how a conference stands
     max_hold_loops: int = 3
     max_requests: int = 200
     out: Callable[[str], None] | None = None
@@ -71,7 +72,7 @@ class LocalCall:
         return "completed"
 
     def _walk(self, session: Session) -> None:
-        interpreter = Interpreter(session, self.caller, self.max_hold_loops)
+        interpreter = Interpreter(session, self.caller, self.max_hold_loops, self.conference_path)
         mode = MainMode(self.caller)
         outcome: Outcome = Fetch(session.endpoints.public(self.voice_path))
         while isinstance(outcome, Fetch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from .conference import ConferenceLine
 from .dial import agent_client, answered_params, dial_targets, unanswered_params
 from .flow import LEAVE, ApplicationError, CallEnded, Fetch, Outcome
 from .gather import gather_prompt, gather_result
@@ -28,10 +29,12 @@ PLAY_SECONDS = 5.0
 class Interpreter:
     """Plays documents for one call; every observable effect goes through the session."""
 
-    def __init__(self, session: Session, caller: Caller, max_hold_loops: int) -> None:
+    def __init__(self, session: Session, caller: Caller, max_hold_loops: int,
+                 conference_path: str = "/voice/local-conference") -> None:
         self.session = session
         self.caller = caller
         queue = HoldLine(session, caller, self.run_document, max_hold_loops)
+        self.conference = ConferenceLine(session, caller, self.run_document, conference_path)
         self.handlers: dict[str, Handler] = {
             "Say": self.say, "Play": self.play, "Pause": self.pause, "Gather": self.gather,
             "Redirect": self.redirect, "Enqueue": queue.enqueue, "Dial": self.dial,
@@ -108,6 +111,9 @@ class Interpreter:
 
     def dial(self, verb: ET.Element, doc: Document, mode: Mode) -> Outcome:
         """An agent's client is 'answered' locally; any other party cannot be reached (no-answer)."""
+        conference = verb.find("Conference")
+        if conference is not None:
+            return self.conference.join(verb, conference, doc)
         agent = agent_client(verb)
         if agent is not None:
             return self._talk_to_agent(agent, verb, doc)

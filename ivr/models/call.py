@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -38,10 +38,16 @@ class Call(Base):
     queue_estimate_seconds: Mapped[int | None] = mapped_column(Integer)
     queue_result: Mapped[str | None] = mapped_column(String(20))  # bridged, hangup, leave, queue-full, ...
     queue_seconds: Mapped[int | None] = mapped_column(Integer)
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))  # the agent who answered first
+    #: Every agent who handled the call, in order (logins): who answered, then each who took a transfer.
+    agents: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: Every transfer: {"mode": warm|cold, "from": login, "to_kind": agent|queue|number, "to", "at", ...}.
+    transfers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     talk_seconds: Mapped[int | None] = mapped_column(Integer)
     recording_url: Mapped[str | None] = mapped_column(String(500))
     disposition: Mapped[str] = mapped_column(String(24), default="in_progress", index=True)
     status: Mapped[str | None] = mapped_column(String(20))  # Twilio's final CallStatus
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # times something broke on our side
+    #: the retention job removed the caller's number and what they keyed or said (see ivr/retention)
+    details_removed: Mapped[bool] = mapped_column(default=False, server_default=false())

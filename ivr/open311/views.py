@@ -7,13 +7,22 @@ and only here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
 
+import json
+from functools import cache
+from pathlib import Path
+
+import yaml
 from flask import Blueprint, Response, current_app, g, request, url_for
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
+from ivr.limits import limiter
 from ivr.open311 import api_keys, catalogue, documents, errors, fields, filing, formats, queries, submissions
 from ivr.open311.messages import describe
 from ivr.open311.validation import InvalidSubmission, ValidSubmission
@@ -77,6 +86,46 @@ def _open311_error(error: errors.Open311Error) -> Response:
     return response
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded) -> Response:
+    retry_after = str(error.limit.limit.get_expiry()) if getattr(error, "limit", None) else RETRY_AFTER_SECONDS
+    response = _answer("errors", documents.errors(429, [f"Too many requests ({error.description}); "
+                                                       f"retry after {retry_after} seconds"]), 429)
+    response.headers["Retry-After"] = retry_after
+    return response
+
+
+def _read_limit() -> str:
+    return str(_services().settings.open311_read_limit)
+
+
+def _write_limit() -> str:
+    return str(_services().settings.open311_write_limit)
+
+
+def _api_client() -> str:
+    """Creating is limited per API key (hashed, as submissions remember it), or per address without one."""
+    given = request.values.get("api_key", "")
+    return "key:" + hashlib.sha256(given.encode()).hexdigest()[:16] if given else "addr:" + get_remote_address()
+
+
+# Every request under the API, per client address: enough for a dashboard, not for a scraper in a loop.
+limiter.limit(_read_limit, key_func=get_remote_address)(bp)
+
+SPEC = Path(__file__).with_name("openapi.yaml")
+
+
+@cache
+def _spec_json() -> str:
+    return json.dumps(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The API described in OpenAPI 3 (ivr/open311/openapi.yaml), for client generators and fuzzers."""
+    return Response(_spec_json(), content_type="application/json; charset=utf-8")
+
+
 @bp.errorhandler(SQLAlchemyError)
 def _database_error(error: SQLAlchemyError) -> Response:
     logger.exception("open311: the database failed")
@@ -109,6 +158,7 @@ def service_definition(service_code: str) -> Response:
 
 
 @bp.post("/requests.<fmt>")
+@limiter.limit(_write_limit, key_func=_api_client)
 def create_request() -> Response:
     client = api_keys.client_of(request.values.get("api_key", ""), current_app.config.get("OPEN311_API_KEYS", ()))
     key = submissions.idempotency_key(request.headers.get("Idempotency-Key"))

@@ -50,6 +50,41 @@ class Telephony(Protocol):
         """The carrier's line type of this number ("mobile", "landline", "nonFixedVoip", ...), or None."""
         ...
 
+    def delete_recording(self, url: str) -> None:
+        """Delete the recording at `url` from the provider (the retention job); raises TelephonyError if it
+        could not (a recording already gone counts as deleted)."""
+        ...
+
+    # -- a call's conference (caller, agents, interpreter, ...): the moves call controls make ------------
+
+    def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
+                        coach: str = "") -> str:
+        """Call `to` ("client:<agent>" or an E.164 number) into the named conference; returns its call SID.
+
+        `digits` are played once it answers (a language line's access code); `muted` and `coach`
+        (the participant SID to coach) are how a supervisor will listen or whisper.
+        """
+        ...
+
+    def hold(self, conference: str, participant: str, hold_url: str) -> None:
+        """Take the participant out of the conversation; they hear the TwiML or audio at `hold_url`."""
+        ...
+
+    def unhold(self, conference: str, participant: str) -> None:
+        ...
+
+    def mute(self, conference: str, participant: str, muted: bool) -> None:
+        """Whether the others hear this participant (they still hear everyone)."""
+        ...
+
+    def remove_participant(self, conference: str, participant: str) -> None:
+        """Hang up this participant's leg; the conference goes on for the others."""
+        ...
+
+    def end_conference(self, conference: str) -> None:
+        """Hang up everybody in the conference (the caller's <Dial> then goes on to its action)."""
+        ...
+
 
 def make_telephony(settings: Settings, redis: Redis) -> Telephony:
     if settings.telephony == "twilio":

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 from redis import Redis
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
+from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr.settings import Settings
 from ivr.telephony import TelephonyError
 
 QUEUE_SID_CACHE = "cityline:twilio:queue-sid:"
+CONFERENCE_SID_CACHE = "cityline:twilio:conference-sid:"
 #: Call progress events a placed call reports: answered (CallStatus in-progress) and the final status.
 STATUS_EVENTS = ("answered", "completed")
 #: Twilio's call statuses of a call that is still up.
 LIVE_STATUSES = frozenset({"queued", "ringing", "in-progress"})
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 
 
 class TwilioTelephony:
@@ -84,6 +88,19 @@ class TwilioTelephony:
             raise TelephonyError(f"could not text {to}: {error}") from error
         return str(message.sid)
 
+    def delete_recording(self, url: str) -> None:
+        """Recording URLs end in the recording's SID (.../Recordings/RE...); a 404 means it is already gone."""
+        match = RECORDING_SID.search(url)
+        if match is None:
+            raise TelephonyError(f"{url} is not a Twilio recording URL")
+        try:
+            self.client.recordings(match[0]).delete()
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TelephonyError(f"could not delete recording {match[0]}: {error}") from error
+        except TwilioException as error:
+            raise TelephonyError(f"could not delete recording {match[0]}: {error}") from error
+
     def is_live(self, call_sid: str) -> bool | None:
         """Ask Twilio for the call's status; an unknown call (404) is not live, an API failure cannot say."""
         try:
@@ -93,3 +110,67 @@ class TwilioTelephony:
         except TwilioException:
             return None
         return str(call.status) in LIVE_STATUSES
+
+    # -- a call's conference: Twilio's Conference Participants API ------------------------------------
+
+    def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
+                        coach: str = "") -> str:
+        """A softphone or number joins by the Participants API; with `digits` (an access code) the leg is a
+        placed call that dials them once answered and then joins (Participants cannot send digits)."""
+        self.redis.delete(CONFERENCE_SID_CACHE + conference)  # it may be a new conference of an old name
+        try:
+            if digits:
+                join = VoiceResponse()
+                dial = Dial()
+                dial.conference(conference, start_conference_on_enter=True, end_conference_on_exit=False)
+                join.append(dial)
+                call = self.client.calls.create(to=to, from_=self.number, send_digits=digits, twiml=str(join))
+                return str(call.sid)
+            options: dict[str, object] = {"muted": muted, "early_media": True, "end_conference_on_exit": False}
+            if coach:
+                options.update(coaching=True, call_sid_to_coach=coach)
+            participant = self.client.conferences(conference).participants.create(
+                from_=self.number, to=to, **options)
+        except TwilioException as error:
+            raise TelephonyError(f"could not add {to} to {conference}: {error}") from error
+        return str(participant.call_sid)
+
+    def hold(self, conference: str, participant: str, hold_url: str) -> None:
+        self._participant_update(conference, participant, hold=True, hold_url=self._absolute(hold_url),
+                                 hold_method="POST")
+
+    def unhold(self, conference: str, participant: str) -> None:
+        self._participant_update(conference, participant, hold=False)
+
+    def mute(self, conference: str, participant: str, muted: bool) -> None:
+        self._participant_update(conference, participant, muted=muted)
+
+    def remove_participant(self, conference: str, participant: str) -> None:
+        try:
+            self.client.conferences(self._conference_sid(conference)).participants(participant).delete()
+        except TwilioException as error:
+            raise TelephonyError(f"could not remove {participant} from {conference}: {error}") from error
+
+    def end_conference(self, conference: str) -> None:
+        try:
+            self.client.conferences(self._conference_sid(conference)).update(status="completed")
+        except TwilioException as error:
+            raise TelephonyError(f"could not end conference {conference}: {error}") from error
+        self.redis.delete(CONFERENCE_SID_CACHE + conference)
+
+    def _participant_update(self, conference: str, participant: str, **changes: object) -> None:
+        try:
+            self.client.conferences(self._conference_sid(conference)).participants(participant).update(**changes)
+        except TwilioException as error:
+            raise TelephonyError(f"could not change {participant} in {conference}: {error}") from error
+
+    def _conference_sid(self, name: str) -> str:
+        """Twilio addresses a live conference by its CF... SID; we name ours, so look it up (and cache it)."""
+        cached = self.redis.get(CONFERENCE_SID_CACHE + name)
+        if cached:
+            return cached.decode()
+        found = self.client.conferences.list(friendly_name=name, status="in-progress", limit=1)
+        if not found:
+            raise TelephonyError(f"Twilio has no conference in progress named {name!r}")
+        self.redis.set(CONFERENCE_SID_CACHE + name, found[0].sid, ex=4 * 3600)
+        return str(found[0].sid)

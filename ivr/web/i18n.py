@@ -45,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "errors_title": "Please correct the following:",
         "csrf": "Your form expired or came from another page. Please check it and send it again.",
         "unavailable": "We cannot take reports online at the moment. Please try again in a few minutes or call 3-1-1.",
+        "too_many": "Many reports have been sent from this connection just now. Please wait a minute and send it "
+                    "again, or call 3-1-1.",
         "down_title": "Please try again shortly",
         "down_text": "The city's case system is not answering right now. Please try again shortly, or call 3-1-1.",
         "thanks_title": "Thank you, your report was received",
@@ -111,6 +113,8 @@ TEXT: dict[str, dict[str, str]] = {
         "csrf": "Su formulario venció o vino de otra página. Por favor revíselo y envíelo de nuevo.",
         "unavailable": "En este momento no podemos recibir reportes en línea. "
                        "Intente de nuevo en unos minutos o llame al 3-1-1.",
+        "too_many": "Se enviaron muchos reportes desde esta conexión hace un momento. Espere un minuto y "
+                    "envíelo de nuevo, o llame al 3-1-1.",
         "down_title": "Por favor intente de nuevo en breve",
         "down_text": "El sistema de casos de la ciudad no responde en este momento. "
                      "Intente de nuevo en breve o llame al 3-1-1.",

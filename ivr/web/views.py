@@ -13,10 +13,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.cases import reference
 from ivr.cases.allocator import ReferenceUnavailable
+from ivr.limits import limiter
 from ivr.models.case import Case
 from ivr.open311 import catalogue, filing
 from ivr.open311.fields import attributes_from
@@ -75,7 +77,22 @@ def report_form() -> ResponseReturnValue:
     return _report_page(language, values, {}, ())
 
 
+def _report_limit() -> str:
+    return str(_services().settings.web_report_limit)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many_reports(error: RateLimitExceeded) -> ResponseReturnValue:
+    """The same form back with what the resident typed and a notice to wait, never a bare 429 page."""
+    language, form = _language(), request.form
+    response = _report_page(language, forms.values_of(form), attributes_from(form.items(multi=True)), (),
+                            notice="too_many", status=429)
+    response.headers["Retry-After"] = "60"  # type: ignore[union-attr]
+    return response
+
+
 @bp.post("/report")
+@limiter.limit(_report_limit)
 def report_submit() -> ResponseReturnValue:
     language, form = _language(), request.form
     values, answers = forms.values_of(form), attributes_from(form.items(multi=True))

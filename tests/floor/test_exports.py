@@ -14,8 +14,9 @@ from tests.floor.test_history import _store
 
 
 def _today_waits(app) -> datetime:  # type: ignore[no-untyped-def]
-    """Three waits early today (answered in 10 s and 50 s, abandoned after 30 s); the interval's start."""
-    start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    """Three waits early in the city's today (answered in 10 s and 50 s, abandoned after 30 s); the interval's start."""
+    zone = app.extensions["cityline"].settings.office_hours.zone
+    start = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     with db.unit_of_work(app.extensions["cityline"].sessions) as session:
         session.execute(sa.delete(QueueWait))
         _store(session, [(1, "answered", 10), (2, "answered", 50), (3, "abandoned", 30)], start)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import db
 from ivr.cli import main
 from ivr.floor.history import interval_figures, interval_start, volumes
-from ivr.models.call import Call
+from ivr.models.floor import CallHandling
 from ivr.models.queue_wait import QueueWait
 
 NINE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
@@ -32,19 +32,24 @@ def _store(session: Session, waits: list[tuple[int, str, float]], day: datetime 
                               skill="potholes", language="en", kind="call", call_sid=sid, priority=0,
                               entered_at=entered, outcome=outcome, ended_at=entered + timedelta(seconds=seconds),
                               waited_seconds=seconds))
-        if outcome == "answered":
-            session.add(Call(call_sid=sid, started_at=entered, answered_at=entered + timedelta(seconds=seconds),
-                             talk_seconds=100 + 20 * number))
+        if outcome == "answered":  # handled in 100 + 20n s: talk and hold 70 + 20n, wrap-up 30
+            answered, talk = entered + timedelta(seconds=seconds), 70 + 20 * number
+            session.add(CallHandling(stream_id=f"{int(answered.timestamp() * 1000)}-{number}", call_sid=sid,
+                                     queue="potholes-en", agent_login="alice", answered_at=answered,
+                                     ended_at=answered + timedelta(seconds=talk + 30), handle_seconds=talk + 30,
+                                     talk_hold_seconds=talk, wrap_seconds=30))
 
 
 @pytest.fixture
 def floor(sessions: sessionmaker[Session]):  # type: ignore[no-untyped-def]
     with db.unit_of_work(sessions) as session:
         session.execute(sa.delete(QueueWait))
+        session.execute(sa.delete(CallHandling))
         _store(session, KNOWN_WAITS)
     yield sessions
     with db.unit_of_work(sessions) as session:
         session.execute(sa.delete(QueueWait))
+        session.execute(sa.delete(CallHandling))
 
 
 def test_interval_start_floors_to_the_interval() -> None:
@@ -62,7 +67,7 @@ def test_thirty_minute_rows_hold_the_figures_worked_out_by_hand(floor) -> None: 
     assert first.service_level_with_abandons == pytest.approx(3 / 5)
     assert first.asa_seconds == pytest.approx(75 / 4)
     assert first.wait_p90_seconds == 40
-    assert first.aht_seconds == pytest.approx((100 + 120 + 140 + 200) / 4)  # calls numbered 0, 1, 2 and 5
+    assert first.aht_seconds == pytest.approx((100 + 120 + 140 + 200) / 4)  # talk + hold + wrap-up of 0, 1, 2, 5
     # 09:30-10:00: answered 25; abandoned 60
     assert (second.offered, second.answered, second.service_level) == (2, 1, 0.0)
 
@@ -104,12 +109,12 @@ def test_staffing_csv_starts_with_the_definitions(tmp_path: Path, env: dict[str,
 def test_staffing_forecasts_from_the_same_weekday_in_past_weeks(env: dict[str, str]) -> None:
     engine = db.make_engine(env["DATABASE_URL"])
     with db.unit_of_work(db.make_session_factory(engine)) as session:
-        for back in (1, 2):  # 50 calls of 360 s talk at 09:00 on each of the two Mondays before
+        for back in (1, 2):  # 50 calls handled in 360 s at 09:00 on each of the two Mondays before
             day = NINE + timedelta(days=7) - timedelta(weeks=back)
             _store(session, [(0, "answered", 5)] * 50, day)
-            for call in session.new:
-                if isinstance(call, Call):
-                    call.talk_seconds = 360
+            for handled in session.new:
+                if isinstance(handled, CallHandling):
+                    handled.talk_hold_seconds, handled.handle_seconds = 330, 360
     engine.dispose()
     result = CliRunner().invoke(main, ["staffing", "--day", "2026-12-07", "--weeks", "2", "--format", "json"],
                                 env=env)

@@ -37,3 +37,18 @@ def test_metrics_are_a_503_when_redis_is_unreachable(app, monkeypatch) -> None: 
     dead = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
     monkeypatch.setattr(services.redis, "connection_pool", dead.connection_pool)
     assert app.test_client().get("/metrics").status_code == 503
+
+
+def test_webhook_latency_is_a_histogram_counted_across_processes(app, twilio) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        answered = twilio.post("/voice/incoming")
+        assert answered.status_code == 200
+        answered.close()  # as every WSGI server does once the answer is sent: the sample is counted then
+    other_app_process = samples(app)  # any process reads the counts every process wrote to Redis
+    label = (("endpoint", "voice.incoming"),)
+    assert other_app_process[("cityline_webhook_seconds_count", label)] == 3
+    assert other_app_process[("cityline_webhook_seconds_bucket", (("endpoint", "voice.incoming"), ("le", "+Inf")))] == 3
+    assert 0 < other_app_process[("cityline_webhook_seconds_sum", label)] < 3 * 15
+    buckets = sorted((float(dict(labels)["le"]), value) for (name, labels), value in other_app_process.items()
+                     if name == "cityline_webhook_seconds_bucket" and dict(labels)["endpoint"] == "voice.incoming")
+    assert [value for _, value in buckets] == sorted(value for _, value in buckets)  # cumulative

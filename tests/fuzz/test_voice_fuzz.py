@@ -19,11 +19,15 @@ ROUTES = ["/voice/incoming", "/voice/step?node=main_menu&lang=en", "/voice/step?
           "/voice/callback-answer?callback=cb1&agent=alice&lang=en",
           "/voice/callback-done?callback=cb1&agent=alice&lang=en",
           "/voice/callback-status?callback=cb1&attempt=1", "/voice/overflow?skill=general&lang=en",
-          "/voice/overflow-choice?skill=general&lang=en", "/voice/overflow-message?skill=general&lang=en"]
+          "/voice/overflow-choice?skill=general&lang=en", "/voice/overflow-message?skill=general&lang=en",
+          "/voice/conference-join?agent=alice&lang=en", "/voice/conference-done?agent=alice&lang=en",
+          "/voice/conference-hold?say=transferring&lang=en", "/voice/transferred?skill=trash&lang=en",
+          "/voice/transferred-out?number=%2B15555550100&lang=en", "/voice/transferred-out-done?lang=en"]
 PARAMETERS = ["CallSid", "From", "To", "CallStatus", "Direction", "Digits", "SpeechResult", "Confidence",
               "RecordingUrl", "RecordingDuration", "QueueResult", "QueueTime", "QueuePosition", "DialCallStatus",
               "DialCallDuration", "CallDuration", "SequenceNumber"]
-QUERY = ["node", "lang", "try", "v_house", "skill", "agent", "callback", "attempt", "endpoint", "_scheme"]
+QUERY = ["node", "lang", "try", "v_house", "skill", "agent", "callback", "attempt", "endpoint", "_scheme", "say",
+         "number"]
 
 #: Text a hostile or broken client might send: any Unicode (surrogates excluded: a form cannot carry them),
 #: numbers in other scripts, very long digit strings, the ends of the calendar.

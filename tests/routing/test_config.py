@@ -80,3 +80,24 @@ def test_a_duplicate_key_in_yaml_is_refused_not_silently_overwritten():
 def test_a_missing_file_is_named(tmp_path: Path):
     with pytest.raises(RoutingConfigError, match="cannot be opened"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_each_queue_has_a_service_level_promise_from_defaults_or_its_own():
+    config = load_config()
+    general, trash = config.queues["general"].service_level, config.queues["trash"].service_level
+    assert (general.threshold, general.target, general.longest_wait_alert) == (20, 0.9, 120)
+    assert (trash.threshold, trash.target) == (20, 0.8)
+    assert config_from_mapping(CONFIG).queues["trash"].service_level.target == 0.8  # nothing set: the default
+
+
+@pytest.mark.parametrize("level, problem", [
+    ({"target": 90}, "queues.trash.service_level.target: 90 is not a share above 0 and at most 1"),
+    ({"threshold": 0}, "queues.trash.service_level.threshold: 0 is not a whole number of at least 1"),
+    ({"within": 20}, "queues.trash.service_level: unknown setting 'within'"),
+    ("90% in 20 s", "queues.trash.service_level: must be a mapping"),
+])
+def test_a_bad_service_level_is_named(level, problem):
+    raw = {**CONFIG, "queues": {**CONFIG["queues"], "trash": {"service_level": level}}}
+    with pytest.raises(RoutingConfigError) as refused:
+        config_from_mapping(raw)
+    assert any(line.startswith(problem) for line in refused.value.problems), refused.value.problems

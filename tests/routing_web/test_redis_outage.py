@@ -231,4 +231,4 @@ class TestAnAcceptedCallerStillOnHold:
         root = twiml(twilio.post("/voice/hold?skill=potholes&lang=en"))
         assert root.find("Leave") is not None
         exit_root = twiml(twilio.post("/voice/step?node=report_menu&lang=en", {"QueueResult": "leave"}))
-        assert exit_root.find("Dial/Client").text == "ann"
+        assert exit_root.find("Dial/Conference").text == f"call-{CALL_SID}"  # where ann's softphone was added

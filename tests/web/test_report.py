@@ -175,3 +175,18 @@ class TestSpanish:
         page = page_of(client.get("/cases/lookup?ref=123"))
         [switch] = [a for a in page.all("a") if a.attrs.get("hreflang") == "es"]
         assert switch.attrs["href"] == "/cases/lookup?lang=es&ref=123" and switch.text == "Español"
+
+
+def test_too_many_reports_from_one_address_get_the_form_back_with_a_notice(env):
+    app = create_app({**env, "WEB_REPORT_LIMIT": "2/minute"})
+    client = app.test_client()
+    try:
+        for number in (1, 2):
+            assert send(client, description=f"Pothole number {number}.").status_code == 303
+        refused = send(client, query="?lang=es", description="Pothole number 3.")
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+        page, text = page_of(refused), refused.get_data(as_text=True)
+        assert "Se enviaron muchos reportes desde esta conexión" in text
+        assert page.value("address") == "125 Elm Street" and "Pothole number 3." in text  # what was typed is kept
+    finally:
+        app.extensions["cityline"].sql.dispose()

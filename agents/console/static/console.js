@@ -135,6 +135,7 @@
     var about = data.offer_about || {};
     var callback = offer.kind === "callback";
     $("offer-heading").textContent = callback ? t("callback") : t("incoming");
+    if (offer.kind === "transfer") { $("offer-heading").textContent = t("transfer_from", {who: offer.from_agent}); }
     $("offer-summary").textContent = callback
       ? t("call_back_about", {who: offer.number, topic: about.topic || offer.skill}) + ", " + t("attempt", {a: about.attempt, n: about.max_attempts})
       : t("caller") + ": " + who(about) + " — " + offer.skill + "-" + offer.language;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, time
 
 from flows.numbers import whole_number as _whole
@@ -18,13 +18,17 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 
 
 def rows(lines: Iterable[str], problems: Problems, required: Sequence[str],
-         optional: Sequence[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+         optional: Sequence[str] = (), columns: Mapping[str, str] | None = None
+         ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for every non-blank row; raises InvalidFile when the header is wrong.
 
-    A row with more cells than the header is reported (a stray comma shifts every column after it).
+    `columns` maps our column names to the city's own (an import profile), so a city's export is read
+    as published.  A row with more cells than the header is reported (a stray comma shifts every column
+    after it).
     """
     reader = csv.reader(lines)
-    header = [name.strip().lower() for name in next(reader, [])]
+    ours = {theirs.strip().lower(): name for name, theirs in (columns or {}).items()}
+    header = [ours.get(name.strip().lower(), name.strip().lower()) for name in next(reader, [])]
     _check_header(header, required, optional)
     start = reader.line_num + 1
     for values in _records(reader, problems):

@@ -1,0 +1,67 @@
+"""Where the supervisor's notices meet the voice webhooks: the greeting, a closed line, the hold loop.
+
+Small functions the webhooks call so the voice modules keep one line each.
+Redis being away never silences a call: a notice that cannot be read is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from redis.exceptions import RedisError
+from twilio.twiml.voice_response import Say, VoiceResponse
+
+from flows.instructions import Speak, Turn
+from ivr.floor import notices
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from ivr.contact_center import ContactCenter
+    from ivr.phone import CallerNumber
+
+logger = logging.getLogger(__name__)
+#: Where callers go while the line is closed: the general queue's message/callback path.
+CLOSED_SKILL = "general"
+
+
+def closed_line(contact: ContactCenter, caller: CallerNumber, language: str) -> VoiceResponse | None:
+    """During an emergency closure: the closure message, then a callback offer or a recorded message."""
+    redis, prefix = contact.router.ctx.connection, contact.router.ctx.prefix
+    try:
+        closure = notices.current_closure(redis, prefix)
+    except RedisError as error:
+        logger.warning("closure switch unreadable, taking the call as usual: %s", error)
+        return None
+    if closure is None:
+        return None
+    response = contact.overflow(caller, CLOSED_SKILL, language)
+    said = [(text, spoken) for text, spoken in notices.in_every_language(closure.texts(), language)
+            if spoken in contact.flow.voices]
+    for position, (text, spoken) in enumerate(said):
+        voice = contact.flow.voices[spoken]
+        response.verbs.insert(position, Say(text, voice=voice.voice, language=voice.language))
+    return response
+
+
+def with_greeting_announcement(turn: Turn, redis: Redis, prefix: str, language: str) -> Turn:
+    """The incident announcement first (in each language typed), while a greeting broadcast lasts."""
+    try:
+        said = notices.at_greeting(redis, prefix, language)
+    except RedisError as error:
+        logger.warning("greeting announcement unreadable: %s", error)
+        return turn
+    if not said:
+        return turn
+    return replace(turn, instructions=(*(Speak(text, spoken) for text, spoken in said), *turn.instructions))
+
+
+def on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
+    """The notices this caller on hold has not heard yet, as (text, language)."""
+    try:
+        return notices.for_caller_on_hold(redis, prefix, sid, queue, language)
+    except RedisError as error:
+        logger.warning("broadcast unreadable for %s: %s", sid, error)
+        return []
