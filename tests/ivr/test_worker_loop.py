@@ -30,7 +30,7 @@ def test_sigterm_stops_the_worker_for_good(tmp_path: Path):
                                            "REDIS_URL": redis_server.url, "LOG_LEVEL": "INFO"})
         with Redis.from_url(redis_server.url) as client:
             deadline = time.monotonic() + 30
-            while not Worker.all(connection=client):
+            while not any(w.get_state() == "idle" for w in Worker.all(connection=client)):  # signals handled
                 assert time.monotonic() < deadline and worker.poll() is None, log.read_text()
                 time.sleep(0.1)
         worker.send_signal(signal.SIGTERM)
