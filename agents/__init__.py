@@ -9,6 +9,7 @@ from agents.console.call_controls import bp as call_controls_bp
 from agents.console.calls import bp as calls_bp
 from agents.console.cases import bp as cases_bp
 from agents.console.views import bp as console_bp
+from agents.console.wrap_up import bp as wrap_up_bp
 from agents.knowledge.views import bp as knowledge_bp
 from agents.supervisor.charts import bp as supervisor_charts_bp
 from agents.supervisor.controls import bp as supervisor_controls_bp
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(wrap_up_bp)
     app.register_blueprint(call_controls_bp)
     app.register_blueprint(supervisor_exports_bp)
     app.register_blueprint(supervisor_controls_bp)

@@ -20,8 +20,8 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import (conference_views, db, health, jobs, limits, open311, redis_connection, security, voice, web,
-                 webhook_metrics)
+from ivr import conference_views, db, health, jobs, limits, open311, security, unstaffed, voice, web, webhook_metrics
+from ivr import redis_connection  # every Redis client: the plain URL or Sentinel's primary
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -94,6 +94,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
     app.register_blueprint(voice.bp)
+    app.register_blueprint(unstaffed.bp)
     app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)

@@ -65,9 +65,16 @@ class CallEvents:
         sequence = f"{sequence_number or ''}:{call.status}"
         self._emit(call, "status", {"status": call.status, "duration": duration}, sequence)
 
+    def wrap_up_chosen(self, call_sid: str, agent: str, code: str) -> None:
+        """The agent's wrap-up code (disposition) for the call, on its SQL row; the latest chosen counts."""
+        self._emit_for(call_sid, "wrap_up", {"agent": agent, "code": code}, uuid.uuid4().hex)
+
     def _emit(self, call: CallFacts, kind: str, data: dict[str, Any], sequence: str | None = None) -> None:
+        self._emit_for(call.call_sid, kind, data, sequence)
+
+    def _emit_for(self, call_sid: str, kind: str, data: dict[str, Any], sequence: str | None = None) -> None:
         event = {
-            "call_sid": call.call_sid, "kind": kind, "sequence": sequence or self.request_key(),
+            "call_sid": call_sid, "kind": kind, "sequence": sequence or self.request_key(),
             "at": datetime.now(UTC).isoformat(), "data": data,
         }
         try:

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from flows.model import Flow
+from ivr import unstaffed
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.conference import conference_name
 from ivr.floor import voice_hooks
@@ -164,12 +165,13 @@ class ContactCenter:
         if call is not None and self._dequeue_was_lost(call):
             response.leave()
             return response
+        if unstaffed.nobody_can_take(self.router, call):  # every agent away: say so, offer a callback or message
+            self._broadcasts(response, call_sid, skill, language)
+            return unstaffed.unstaffed_hold(self.flow, caller, call, self.hold_music_url, response)
         announcement = self._announcement(call_sid, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
-        for notice, spoken in voice_hooks.on_hold(self.router.ctx.connection, self.router.ctx.prefix, call_sid,
-                                                  f"{skill}-{language}", language):  # a supervisor's broadcast
-            self._say(response, notice, spoken)
+        self._broadcasts(response, call_sid, skill, language)
         if caller.e164 and self._wait_is_long(call_sid):
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
             self._say(gather, PHRASES[language]["callback_offer"], language)
@@ -178,6 +180,12 @@ class ContactCenter:
         else:
             response.play(self.hold_music_url)
         return response
+
+    def _broadcasts(self, response: VoiceResponse, call_sid: str, skill: str, language: str) -> None:
+        """A supervisor's broadcast to this queue, said once at the caller's next hold loop."""
+        for notice, spoken in voice_hooks.on_hold(self.router.ctx.connection, self.router.ctx.prefix, call_sid,
+                                                  f"{skill}-{language}", language):
+            self._say(response, notice, spoken)
 
     def _dequeue_was_lost(self, call: WaitingCall) -> bool:
         """Still on hold well after an agent took the call: the move to the agent never reached the caller."""

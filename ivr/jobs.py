@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr import db
+from ivr import agent_notes, db
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
-from ivr.cases.service import CaseError, NewCase, change_status, open_case
+from ivr.cases.service import CaseError, NewCase, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
-from ivr.models.case import Case, case_calls
+from ivr.models.case import Case
 from ivr.routing_records import keep_change
 from ivr.sql_retry import retry_on_disconnect
 
@@ -108,6 +108,7 @@ def open_call_cases(call_sid: str, sessions: sessionmaker[Session], references: 
 def _open_cases(session: Session, call: Call, values: dict[str, Any], references: ReferenceAllocator) -> None:
     _open_case_for_message(session, call, values, references)
     _open_case_for_agent_call(session, call, values, references)
+    agent_notes.file_pending(session, call.call_sid)  # notes the agent saved before the case existed
 
 
 def _store_event(session: Session, event: dict[str, Any]) -> bool:
@@ -183,33 +184,35 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
         case.agents.append(agent)
 
 
-def _agents_case(session: Session, call_sid: str) -> Case | None:
-    """The case the agent's console tied this call to (filed for it, or an existing one the caller joined)."""
-    keyed = session.scalar(select(Case).where(Case.source_key == f"call:{call_sid}:agent"))
-    if keyed is not None:
-        return keyed
-    return session.scalar(select(Case).join(case_calls).join(Call).where(
-        Call.call_sid == call_sid, Case.source_key.is_distinct_from(f"call:{call_sid}:message")).limit(1))
+_agents_case = agent_notes.case_of_call
 
 
-class CaseNotOpenYet(RuntimeError):
-    """The case for this call has not been written yet; RQ retries the job after a back-off."""
+#: Filing agents' notes only writes SQL: retried with backoff like the other call jobs.  A note whose case
+#: does not exist yet is not an error: it stays in pending_notes (ivr.agent_notes) until the case opens.
+NOTE_JOB_OPTIONS: dict[str, Any] = CALL_JOB_OPTIONS
 
 
-#: An agent's note can be written before the worker has opened the call's case: retry until it has.
-NOTE_JOB_OPTIONS: dict[str, Any] = {**CALL_JOB_OPTIONS, "retry": Retry(max=6, interval=[2, 5, 10, 30, 120, 600])}
+def file_agent_notes(call_sid: str) -> int:
+    """File the call's pending notes on its case if it exists now; returns notes filed (0: still pending)."""
+    with db.unit_of_work(_session_factory()) as session:
+        return agent_notes.file_pending(session, call_sid)
 
 
 @retry_on_disconnect  # a connection dropped by a database failover: once more, at once
 def add_agent_note(call_sid: str, agent_login: str, text: str, at: str) -> bool:
-    """Attach an agent's private note to the case of the call they took; False if it was already there."""
-    written = datetime.fromisoformat(at)
+    """Keep an agent's note (jobs queued before notes were kept at save time) and file it if it can be;
+    True when it was filed now."""
     with db.unit_of_work(_session_factory()) as session:
-        case = _agents_case(session, call_sid)
-        if case is None:
-            raise CaseNotOpenYet(f"no case yet for call {call_sid}")
-        if any(u.at == written and u.note == text for u in case.updates):
-            return False
-        agent = session.scalar(select(Agent).where(Agent.login == agent_login))
-        change_status(session, case, case.status, written, text, agent, public=False)
-    return True
+        agent_notes.keep(session, call_sid, agent_login, text, datetime.fromisoformat(at))
+        return agent_notes.file_pending(session, call_sid) > 0
+
+
+def file_all_pending_notes(sessions: sessionmaker[Session]) -> int:
+    """The sweep's pass: every pending note whose case now exists is filed; returns notes filed."""
+    filed = 0
+    with sessions() as session:
+        calls = agent_notes.calls_with_pending(session)
+    for call_sid in calls:
+        with db.unit_of_work(sessions) as session:
+            filed += agent_notes.file_pending(session, call_sid)
+    return filed

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ivr import db
+from ivr import db, running_app
 from ivr.models.collection import CollectionStreet
 from ivr.private_redis import start_private_redis
 from ivr.settings import Settings
@@ -38,8 +38,11 @@ def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyp
         processes.append(_start(gunicorn_command(host, settings.port, web_workers, settings.web_threads), env))
         out(f"CityLine 311 is answering on http://{host}:{settings.port}/voice/incoming")
         out(f"try a call in another terminal:  cityline call --url http://127.0.0.1:{settings.port}")
+        running_app.announce(running_app.RunningApp(f"http://127.0.0.1:{settings.port}", env["REDIS_URL"]
+                                                    if env.get("REDIS_URL") else ""))
         return _supervise(processes)
     finally:
+        running_app.forget()
         _stop(processes)
 
 

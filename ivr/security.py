@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ivr.settings import Settings
 
 csrf = CSRFProtect()
-EXEMPT_BLUEPRINTS = ("voice", "conference", "open311", "web", "sms")
+EXEMPT_BLUEPRINTS = ("voice", "voice_unstaffed", "conference", "open311", "web", "sms")
 TWILIO_ORIGINS = "https://*.twilio.com wss://*.twilio.com"
 
 

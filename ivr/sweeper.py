@@ -5,8 +5,9 @@ their live calls; changes kept in SQL while Redis was down replayed; callers
 whose call is over taken out of line; agents freed from calls that are over;
 promised callbacks Redis forgot put back in line: see routing.recovery), then
 the router's tick (missed offers, wrap-ups ending, callbacks due, escalation),
-overflow for callers past their queue's maximum wait, and the copy of finished
-waits from Redis to SQL.  Every step is guarded
+overflow for callers past their queue's maximum wait, the callback watchdog
+(agents freed from callbacks that never connected), agents' notes filed on
+cases that now exist, and the copy of finished waits from Redis to SQL.  Every step is guarded
 in Redis (atomic scripts, a claim per overflowed call, a lock around the copy),
 so several workers sweeping at once is harmless; one sweeping is enough.
 """
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agents.presence import log_out_absent
 from ivr import db, jobs
+from ivr.callback_watchdog import free_stuck_callbacks
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import overflow_url
 from ivr.floor.handlings import copy_handlings
@@ -67,6 +69,8 @@ class SweepResult:
     waits_copied: int = 0
     recovery: Recovery = field(default_factory=Recovery)
     logged_out: list[str] = field(default_factory=list)  # agents whose console was closed
+    callbacks_timed_out: list[str] = field(default_factory=list)  # callbacks given up dialing (agent freed)
+    notes_filed: int = 0  # agents' notes kept until their call's case existed, filed now
 
 
 class Sweeper:
@@ -105,8 +109,13 @@ def sweep_once(services: RoutingServices) -> SweepResult:
         result.report = sweep(router=services.router)
         result.overflowed = overflow_overdue(services, result.report.overdue)
         result.logged_out = log_out_absent(services.router)
+        result.callbacks_timed_out = [c.callback_id for c in free_stuck_callbacks(services)]
     except (RoutingError, RedisError):
         logger.exception("routing sweep failed; trying again at the next sweep")
+    try:
+        result.notes_filed = jobs.file_all_pending_notes(services.sessions)
+    except SQLAlchemyError:
+        logger.exception("filing pending agent notes failed; they stay pending for the next sweep")
     try:
         result.waits_copied = copy_waits(services.router, services.sessions)
     except (RedisError, SQLAlchemyError):

@@ -59,6 +59,10 @@ class QueueConfig:
     min_proficiency: int = 1
     escalation: tuple[EscalationStep, ...] = ()
     service_level: ServiceLevelConfig = field(default_factory=ServiceLevelConfig)
+    wrap_up_extend: int = 30  # seconds each press of "More time" adds
+    wrap_up_max: int = 120  # seconds a wrap-up may last in all, extensions included
+    wrap_up_codes: tuple[str, ...] = ()  # the codes an agent picks from after a call in this queue
+    wrap_up_required: bool = False  # the agent must pick one before taking the next call
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class EstimateConfig:
 class CallbackConfig:
     max_attempts: int = 3
     retry_after: int = 300
+    dial_timeout: int = 60  # seconds a placed callback may go without being answered before it counts as missed
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,8 @@ class RoutingConfig:
     estimates: EstimateConfig = field(default_factory=EstimateConfig)
     callbacks: CallbackConfig = field(default_factory=CallbackConfig)
     records: RecordConfig = field(default_factory=RecordConfig)
+    #: Wrap-up codes (dispositions) an agent records after a call: code -> label per language.
+    wrap_up_codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def skills(self) -> tuple[str, ...]:
@@ -160,9 +167,10 @@ class _Problems:
         return bool(self.items)
 
 
-_TOP_KEYS = {"languages", "defaults", "queues", "after_missed", "estimates", "callbacks", "records"}
+_TOP_KEYS = {"languages", "defaults", "queues", "after_missed", "estimates", "callbacks", "records",
+             "wrap_up_codes"}
 _QUEUE_KEYS = {"strategy", "max_size", "max_wait", "reservation_timeout", "wrap_up", "min_proficiency",
-               "escalation", "service_level"}
+               "escalation", "service_level", "wrap_up_extend", "wrap_up_max", "wrap_up_codes", "wrap_up_required"}
 
 
 def _read_config(raw: Any, problems: _Problems) -> RoutingConfig | None:
@@ -172,9 +180,14 @@ def _read_config(raw: Any, problems: _Problems) -> RoutingConfig | None:
     after_missed = raw.get("after_missed", "break")
     if after_missed not in AGENT_STATES_AFTER_MISS:
         problems.add("after_missed", f"{after_missed!r} is not one of {', '.join(AGENT_STATES_AFTER_MISS)}")
+    languages = _languages(raw.get("languages"), problems)
+    codes = _wrap_up_labels(raw.get("wrap_up_codes") or {}, languages, problems)
+    queues = _queues(raw.get("queues"), _defaults(raw.get("defaults") or {}, problems), problems)
+    _check_queue_codes(queues, codes, problems)
     return RoutingConfig(
-        languages=_languages(raw.get("languages"), problems),
-        queues=_queues(raw.get("queues"), _defaults(raw.get("defaults") or {}, problems), problems),
+        languages=languages,
+        queues=queues,
+        wrap_up_codes=codes,
         after_missed=str(after_missed),
         estimates=_section(raw, "estimates", EstimateConfig, problems),
         callbacks=_section(raw, "callbacks", CallbackConfig, problems),
@@ -225,11 +238,22 @@ def _queue(skill: str, raw: Mapping[str, Any], skills: set[str], problems: _Prob
     if strategy not in STRATEGIES:
         problems.add(f"{where}.strategy", f"{strategy!r} is not one of {', '.join(STRATEGIES)}")
     numbers = {name: _integer(raw, name, f"{where}.{name}", low, problems)
-               for name, low in (("max_size", 1), ("max_wait", 1), ("reservation_timeout", 1), ("wrap_up", 0))}
+               for name, low in (("max_size", 1), ("max_wait", 1), ("reservation_timeout", 1), ("wrap_up", 0),
+                                 ("wrap_up_extend", 1), ("wrap_up_max", 0))}
+    required = raw.get("wrap_up_required", False)
+    if not isinstance(required, bool):
+        problems.add(f"{where}.wrap_up_required", f"{required!r} is not true or false")
+    codes = raw.get("wrap_up_codes") or []
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        problems.add(f"{where}.wrap_up_codes", "must be a list of wrap-up codes such as [resolved, case_filed]")
+        codes = []
+    if required is True and not codes:
+        problems.add(f"{where}.wrap_up_required", "needs a list of wrap_up_codes to choose from")
     return QueueConfig(
         skill=skill, strategy=str(strategy), **{k: v for k, v in numbers.items() if v is not None},
         min_proficiency=_proficiency(raw.get("min_proficiency", 1), f"{where}.min_proficiency", problems),
         escalation=_escalation(raw.get("escalation") or [], where, skills, problems),
+        wrap_up_codes=tuple(codes), wrap_up_required=required is True,
         service_level=_service_level(raw.get("service_level") or {}, f"{where}.service_level", problems),
     )
 
@@ -246,6 +270,34 @@ def _service_level(raw: Any, where: str, problems: _Problems) -> ServiceLevelCon
         problems.add(f"{where}.target", f"{target!r} is not a share above 0 and at most 1 (0.9 for 90 %)")
         target = 0.8
     return ServiceLevelConfig(**{k: v for k, v in numbers.items() if v is not None}, target=float(target))
+
+
+def _wrap_up_labels(raw: Any, languages: tuple[str, ...],
+                    problems: _Problems) -> dict[str, dict[str, str]]:
+    """`wrap_up_codes`: each code with its label in every language of the center."""
+    if not _is_mapping(raw, "wrap_up_codes", problems):
+        return {}
+    codes = {}
+    for code, labels in raw.items():
+        where = f"wrap_up_codes.{code}"
+        if not isinstance(code, str) or not NAME.match(code):
+            problems.add(where, f"{code!r} is not a code name (lower case, digits and _)")
+            continue
+        if not isinstance(labels, dict) or not all(isinstance(labels.get(lang), str) and labels[lang].strip()
+                                                   for lang in languages):
+            problems.add(where, f"needs a label in each language ({', '.join(languages)})")
+            continue
+        codes[code] = {str(lang): str(text) for lang, text in labels.items()}
+    return codes
+
+
+def _check_queue_codes(queues: Mapping[str, QueueConfig], codes: Mapping[str, Any], problems: _Problems) -> None:
+    for skill, queue in queues.items():
+        unknown = sorted(set(queue.wrap_up_codes) - set(codes))
+        if unknown:
+            problems.add(f"queues.{skill}.wrap_up_codes", f"names code(s) not in wrap_up_codes: {', '.join(unknown)}")
+        if queue.wrap_up_max and queue.wrap_up_max < queue.wrap_up:
+            problems.add(f"queues.{skill}.wrap_up_max", "is shorter than wrap_up")
 
 
 def _escalation(raw: Any, where: str, skills: set[str], problems: _Problems) -> tuple[EscalationStep, ...]:

@@ -57,13 +57,14 @@ def complete(ctx: RoutingContext, sid: str, now: float) -> list[Reservation]:
     """The call ended: the agent wraps up (and is offered the next call at once when wrap-up is 0)."""
     skill = text(ctx.connection.hget(ctx.keys.call(sid), "skill"))
     wrap_up = ctx.config.queues[skill].wrap_up if skill in ctx.config.queues else 0
+    required = skill in ctx.config.queues and ctx.config.queues[skill].wrap_up_required
     result, agent_id = ctx.scripts.complete(sid, now, ctx.day(now), now + wrap_up, ctx.config.records.finished_ttl)
     if result == "unknown":
         raise UnknownCall(sid)
     if result != "ok":
         raise StateConflict(f"call {sid}", result, "answered")
     _wrap_up_whoever_handed_it_over(ctx, sid, now)
-    if wrap_up == 0:
+    if wrap_up == 0 and not required:  # a required wrap-up code holds the agent until chosen
         return end_wrap_up(ctx, agent_id, now)
     return []
 

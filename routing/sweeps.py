@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from routing import wrapups
 from routing.callbacks import release_due
 from routing.context import RoutingContext
 from routing.dispatcher import offer_agent, offer_call
@@ -51,7 +52,8 @@ def expire_offers(ctx: RoutingContext, now: float, report: TickReport) -> None:
 def end_wrap_ups(ctx: RoutingContext, now: float) -> list[Reservation]:
     offers = []
     for member in ctx.connection.zrangebyscore(ctx.keys.wrap_ups, "-inf", now):
-        offers.extend(end_wrap_up(ctx, text(member), now))
+        if wrapups.may_end(ctx, text(member)):  # a required wrap-up code holds the agent until it is chosen
+            offers.extend(end_wrap_up(ctx, text(member), now))
     return offers
 
 

@@ -24,8 +24,9 @@ from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
 from ivr.models.case import Case
-from ivr.models.sms_contact import SmsContact
 from ivr.models.outbox import OutboxEntry
+from ivr.models.pending_note import PendingNote
+from ivr.models.sms_contact import SmsContact
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
 POSTGRES_SERVER = os.environ.get("CITYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -112,6 +113,7 @@ def _empty(factory: sessionmaker[Session]) -> None:
         session.execute(sa.delete(CallEvent))
         session.execute(sa.delete(OutboxEntry))
         session.execute(sa.delete(CallbackPromise))
+        session.execute(sa.delete(PendingNote))
         session.execute(sa.delete(SmsContact))
 
 

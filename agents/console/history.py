@@ -23,5 +23,5 @@ def previous(session: Session, number: str, *, except_call: str = "") -> dict[st
         "cases": [{"reference": case.reference, "service": case.service_type.name, "status": case.status,
                    "address": case.address, "opened": case.opened_at.isoformat()} for case in cases],
         "calls": [{"started": call.started_at.isoformat() if call.started_at else None, "queue": call.queue,
-                   "disposition": call.disposition} for call in calls],
+                   "disposition": call.disposition, "wrap_up": call.wrap_up_code} for call in calls],
     }

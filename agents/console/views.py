@@ -17,16 +17,18 @@ from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 from werkzeug.exceptions import HTTPException
 
-from agents import presence, push, push_http
+from agents import notices, presence, push, push_http
 from agents.access import console_login
 from agents.console.about import REASONS, about, wrap_up_ends
 from agents.console.call_controls import controls_for
+from agents.console.wrap_up_view import refuse_leaving, wrap_up_view
 from agents.json_body import json_object, text_field
-from ivr import jobs
+from ivr import agent_notes, db, jobs
 from ivr.conference.controls import Refused
 from ivr.models.agent import Agent as AgentRow
 from ivr.routing_jobs import enqueue_place_callback
@@ -134,7 +136,9 @@ def me() -> ResponseReturnValue:
                    wrap_up_ends=wrap_up_ends(services, agent.id) if agent.state is AgentState.WRAP_UP else None,
                    offer=asdict(offer) if offer else None,
                    offer_about=about(services, offer.call_sid) if offer else None,
-                   call_about=about(services, agent.call) if agent.call else None)
+                   call_about=about(services, agent.call) if agent.call else None,
+                   wrap_up=wrap_up_view(services, agent.id) if agent.state is AgentState.WRAP_UP else None,
+                   notice=notices.read(services.redis, _prefix(), agent.id))
 
 
 @bp.post("/api/me/state")
@@ -144,6 +148,9 @@ def change_state() -> ResponseReturnValue:
     if state not in {s.value for s in AgentState} - {"on_call", "wrap_up"}:
         return _error("state must be available, break or offline", 400)
     _register_from_profile(g.login)
+    held = refuse_leaving(_services(), g.login)
+    if held:
+        return _error(held, 409)
     _services().router.set_agent_state(g.login, AgentState(state))
     return me()
 
@@ -168,8 +175,17 @@ def add_note() -> ResponseReturnValue:
     if not agent.call:
         return _error("notes go with a call: you have no call on the line or in wrap-up", 409)
     at = datetime.now(UTC).isoformat()
-    Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
-        jobs.add_agent_note, agent.call, g.login, text, at, **jobs.NOTE_JOB_OPTIONS)
+    try:  # kept in SQL before "Saved." is said: filed on the case whenever it exists (ivr.agent_notes)
+        with db.unit_of_work(_services().sessions) as session:
+            agent_notes.keep(session, agent.call, g.login, text, datetime.fromisoformat(at))
+    except SQLAlchemyError:
+        logger.exception("note of %s on %s not kept", g.login, agent.call)
+        return _error("The note was NOT saved: the database is not answering. Keep the text and try again.", 503)
+    try:
+        Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
+            jobs.file_agent_notes, agent.call, **jobs.NOTE_JOB_OPTIONS)
+    except RedisError as error:  # the note is in SQL already: the sweep files it
+        logger.warning("note of %s on %s kept; filing job not queued: %s", g.login, agent.call, error)
     return jsonify(saved=True, call=agent.call, at=at)
 
 
@@ -192,6 +208,7 @@ def accept(reservation_id: str) -> ResponseReturnValue:
             return _error(error.message, error.status)
         return me()
     services.router.accept(reservation_id)
+    notices.clear(services.redis, _prefix(), g.login)  # an old notice is not about this call
     if offer.kind == CallKind.CALLBACK:
         job = enqueue_place_callback(services.redis, offer.call_sid)  # the worker dials the resident
         logger.info("agent %s accepted callback %s; job %s places the call", g.login, offer.call_sid, job.id)

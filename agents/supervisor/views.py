@@ -31,7 +31,9 @@ def _services():  # type: ignore[no-untyped-def]
 @bp.get("/supervisor")
 @require_role(SUPERVISOR)
 def supervisor() -> ResponseReturnValue:
-    return render_template("supervisor.html")
+    # Times on the floor are the city's, wherever the supervisor's browser is.
+    zone = current_app.extensions["cityline"].settings.office_hours.zone
+    return render_template("supervisor.html", city_time_zone=getattr(zone, "key", "UTC"))
 
 
 @bp.get("/api/queues")

@@ -139,8 +139,13 @@ def _status(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
         call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()))
 
 
+def _wrap_up(call: Call, event: CallEvent, values: dict[str, Any]) -> None:
+    """The agent's wrap-up code; chosen again, the latest counts (events are folded in time order)."""
+    call.wrap_up_code = event.data.get("code") or call.wrap_up_code
+
+
 APPLY = {"started": _started, "turn": _turn, "failed": _failed, "agent": _agent, "status": _status,
-         "handoff": _handoff}
+         "handoff": _handoff, "wrap_up": _wrap_up}
 
 
 def disposition(call: Call, values: dict[str, Any]) -> str:

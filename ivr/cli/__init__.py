@@ -85,7 +85,8 @@ def _daily_retention(settings, connection, engine):  # type: ignore[no-untyped-d
 
 
 @main.command()
-@click.option("--url", "base_url", default=None, help="Where the app listens [http://127.0.0.1:$PORT].")
+@click.option("--url", "base_url", default=None,
+              help="Where the app listens [http://127.0.0.1:$PORT, else what `cityline run` printed, else :5000].")
 @click.option("--from", "from_number", default="+13125550199", show_default=True,
               help="The caller's number (try 'anonymous' or an international number).")
 @click.option("--to", "to_number", default="+15555550311", show_default=True, help="The number dialled.")
@@ -94,10 +95,15 @@ def _daily_retention(settings, connection, engine):  # type: ignore[no-untyped-d
 @click.option("--public-url", default=None,
               help="Sign as if Twilio called this base URL [PUBLIC_BASE_URL].")
 @click.option("--unsigned", is_flag=True, help="Send no X-Twilio-Signature (to see the app refuse).")
+@click.option("--answer", is_flag=True,
+              help="Be the resident answering the latest call the app placed (an agent's callback).")
 def call(base_url: str | None, from_number: str, to_number: str, script: Path | None,
-         public_url: str | None, unsigned: bool) -> None:
-    """Play Twilio's part: call the IVR and walk it from this terminal."""
+         public_url: str | None, unsigned: bool, answer: bool) -> None:
+    """Play Twilio's part: call the IVR (or answer the app's callback) and walk it from this terminal."""
+    import os
+
     from ivr.local_caller import KeyboardCaller, LocalCall, ScriptedCaller, parse_script
+    from ivr.running_app import call_url
 
     settings = _settings()
     if script is not None:
@@ -107,16 +113,43 @@ def call(base_url: str | None, from_number: str, to_number: str, script: Path | 
             raise click.ClickException(f"{script}: {error}") from None
     else:
         caller = KeyboardCaller()
+    where = call_url(base_url, dict(os.environ))
+    leg = _answered_callback(settings, to_number) if answer else {"from_number": from_number, "to_number": to_number}
     transcript = LocalCall(
-        base_url=base_url or f"http://127.0.0.1:{settings.port}",
+        base_url=where,
         caller=caller,
         auth_token=None if unsigned else settings.twilio_auth_token,
         signing_base_url=public_url or settings.public_base_url,
-        from_number=from_number,
-        to_number=to_number,
         out=click.echo,
+        max_requests=2000,  # a scripted `wait N` follows the hold loop about once a second
+        **leg,
     ).run()
     sys.exit(1 if transcript.errors else 0)
+
+
+def _answered_callback(settings, city_number: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The latest call the local telephony placed, as LocalCall options for the resident picking it up."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from ivr.app import FALLBACK_REDIS_URL
+    from ivr.running_app import running
+    from ivr.telephony.local_adapter import LocalTelephony
+
+    announced = running()
+    url = settings.redis_url or (announced.redis_url if announced else "") or FALLBACK_REDIS_URL
+    try:
+        placed = LocalTelephony(Redis.from_url(url, socket_connect_timeout=2)).sent("calls")
+    except RedisError as error:
+        raise click.ClickException(f"cannot read the calls the app placed from Redis at {url}: {error}") from None
+    if not placed:
+        raise click.ClickException("the app has not placed any call yet: accept a callback in the agent console "
+                                   "(press Call now), then run `cityline call --answer` again")
+    latest = placed[-1]
+    click.echo(f"[answering the call {latest['sid']} the app placed to {latest['to']}]")
+    return {"voice_path": latest["url"], "status_path": latest.get("status_callback") or "/voice/status",
+            "call_sid": latest["sid"], "from_number": city_number, "to_number": latest["to"],
+            "direction": "outbound-api"}
 
 
 @main.group()

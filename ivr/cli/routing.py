@@ -54,7 +54,8 @@ def routing_sweep() -> None:
     if result.report is None:
         raise click.ClickException("the routing sweep failed (see the log)")
     click.echo(f"offers made {len(result.report.offers)}, offers missed {len(result.report.timed_out)}, "
-               f"overflowed {len(result.overflowed)}, waits copied to SQL {result.waits_copied}")
+               f"overflowed {len(result.overflowed)}, waits copied to SQL {result.waits_copied}, "
+               f"callbacks given up dialing {len(result.callbacks_timed_out)}, notes filed {result.notes_filed}")
 
 
 @routing.command("release-agent")

@@ -39,6 +39,8 @@ class LocalCall:
     out: Callable[[str], None] | None = None
     timeout: float = 10.0
     account_sid: str | None = None
+    call_sid: str | None = None  # the CallSid to use (the one the app placed, when answering its call)
+    direction: str = "inbound"
 
     def __post_init__(self) -> None:
         if self.max_hold_loops < 1 or self.max_requests < 1:
@@ -54,8 +56,8 @@ class LocalCall:
 
     def _session(self) -> Session:
         endpoints = Endpoints(self.base_url, self.signing_base_url)
-        parties = Parties(new_sid("CA"), self.account_sid or new_sid("AC"),
-                          self.from_number, self.to_number)
+        parties = Parties(self.call_sid or new_sid("CA"), self.account_sid or new_sid("AC"),
+                          self.from_number, self.to_number, self.direction)
         transport = Transport(endpoints, self.auth_token, self.timeout)
         session = Session(transport, parties, self.max_requests, self.out)
         session.transcript.call_sid = parties.call_sid

@@ -7,8 +7,11 @@ One instruction per line, so a call can be written (and reviewed) like a story:
     say@0.42 pothole on Main Street
     silence
     record The streetlight at 5th and Oak is out
-    wait
+    wait 30
     hangup
+
+`wait` stays on hold one more loop; `wait 30` stays on hold (or on the line with an agent) for 30 seconds
+of real time, following the hold loops meanwhile, so a person can accept the call in the console.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from .replies import KEYS, Kind, Step
 _COMMENT = re.compile(r"#(\s|$)")
 _SAY_AT = re.compile(r"say@(\d+(?:\.\d+)?|\.\d+)")
 _BARE = {"silence": Kind.SILENCE, "wait": Kind.WAIT, "hangup": Kind.HANGUP}
+_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+#: The longest timed wait a script may ask for (seconds).
+MAX_WAIT_SECONDS = 3600
 
 
 def parse_script(text: str) -> list[Step]:
@@ -36,6 +42,10 @@ def parse_line(line: str, number: int = 1) -> Step:
     """Parse one non-blank, non-comment instruction."""
     word, _, rest = line.replace("\t", " ").partition(" ")
     word, rest = word.lower(), rest.strip()
+    if word == "wait" and rest:
+        _require(bool(_SECONDS.fullmatch(rest)) and 0 < float(rest) <= MAX_WAIT_SECONDS, line, number,
+                 f"wait takes a number of seconds from 1 to {MAX_WAIT_SECONDS}")
+        return Step(Kind.WAIT, rest, line=number)
     if word in _BARE:
         _require(not rest, line, number, f"'{word}' takes no argument")
         return Step(_BARE[word], line=number)

@@ -38,6 +38,7 @@ class Parties:
     account_sid: str
     from_number: str
     to_number: str
+    direction: str = "inbound"  # "outbound-api" for a call the app placed (a callback being answered)
 
     def params(self, call_status: str) -> dict[str, str]:
         """The parameters Twilio sends with every voice webhook."""
@@ -45,7 +46,7 @@ class Parties:
             "CallSid": self.call_sid, "AccountSid": self.account_sid,
             "From": self.from_number, "To": self.to_number,
             "Caller": self.from_number, "Called": self.to_number,
-            "CallStatus": call_status, "Direction": "inbound", "ApiVersion": API_VERSION,
+            "CallStatus": call_status, "Direction": self.direction, "ApiVersion": API_VERSION,
         }
 
 

@@ -11,6 +11,7 @@ from ivr.models import (
     knowledge,
     open311_submission,
     outbox,
+    pending_note,
     queue_wait,
     service_attribute,
     service_type,
@@ -18,4 +19,4 @@ from ivr.models import (
 )
 
 __all__ = ["agent", "call", "call_event", "callback", "case", "collection", "floor", "knowledge", "open311_submission",
-           "outbox", "queue_wait", "service_attribute", "service_type", "sms_contact"]
+           "outbox", "pending_note", "queue_wait", "service_attribute", "service_type", "sms_contact"]

@@ -49,5 +49,6 @@ class Call(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # Twilio's final CallStatus
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # times something broke on our side
+    wrap_up_code: Mapped[str | None] = mapped_column(String(32))  # the agent's disposition (routing config codes)
     #: the retention job removed the caller's number and what they keyed or said (see ivr/retention)
     details_removed: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -164,11 +164,11 @@ class PendingCall:
 
 
 @pytest.fixture(scope="module")
-def desk(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+def desk(request: pytest.FixtureRequest, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     _forget_other_tests(redis_url)
     folder = tmp_path_factory.mktemp("desk")
     routing = folder / "routing.yaml"
-    routing.write_text(ROUTING)
+    routing.write_text(getattr(request.module, "DESK_ROUTING", ROUTING))  # a test module may bring its own
     env = {"DATABASE_URL": f"sqlite:///{folder / 'cityline.sqlite3'}", "REDIS_URL": redis_url,
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "CITY_TIMEZONE": "America/New_York",
            "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING", "ROUTING_FILE": str(routing)}

@@ -125,6 +125,8 @@ def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, bro
     console.click("[data-state=available]")
     console.wait_for_selector("#state:has-text('Available')")
     page = _open_floor(desk, browser)
+    # The browser runs in UTC; the floor's day starts at midnight on the city's clock, and says so.
+    page.wait_for_selector("#since:has-text('12:00:00 AM')")
     dora = "#agents tr[data-agent=dora]"
     page.wait_for_selector(f"{dora} td[data-state=available]")
     page.select_option(f"{dora} select", "break")

@@ -40,3 +40,29 @@ def test_a_bad_script_is_reported_by_line(server, tmp_path):
     result = CliRunner().invoke(main, ["call", "--url", server.url, "--script", str(script)])
     assert result.exit_code == 1
     assert "line 2" in result.output
+
+
+def test_without_url_the_call_goes_where_cityline_run_said_it_listens(server, tmp_path, monkeypatch):
+    """`cityline run` writes var/running.json with its URL; `cityline call` in that directory calls it."""
+    from ivr import running_app
+
+    monkeypatch.chdir(tmp_path)
+    running_app.announce(running_app.RunningApp(server.url, ""))
+    script = tmp_path / "hang-up.txt"
+    script.write_text("hangup\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["call", "--script", str(script)], env={"TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                                                                             "PORT": ""})
+    assert result.exit_code == 0, result.output
+    assert "  says (en-US): Thank you for calling City 3-1-1." in result.output
+
+
+def test_port_in_the_environment_wins_over_the_announced_url(tmp_path):
+    from ivr import running_app
+
+    path = tmp_path / "running.json"
+    running_app.announce(running_app.RunningApp("http://127.0.0.1:5123", "redis://127.0.0.1:7000/0"), path)
+    assert running_app.call_url(None, {}, path) == "http://127.0.0.1:5123"
+    assert running_app.call_url(None, {"PORT": "6001"}, path) == "http://127.0.0.1:6001"
+    assert running_app.call_url("http://example.test:8", {"PORT": "6001"}, path) == "http://example.test:8"
+    running_app.forget(path)
+    assert running_app.call_url(None, {}, path) == "http://127.0.0.1:5000"

@@ -233,3 +233,31 @@ def test_a_caller_past_the_max_wait_leaves_a_message_that_becomes_a_case(server,
     engine.dispose()
     assert transcript.heard[-1] == (f"Thank you. Your message has been saved as case number {ref}. Again, your "
                                     f"case number is {ref}. Goodbye.")
+
+
+def test_cityline_call_answer_plays_the_resident_picking_up_the_latest_placed_call(server, redis, router, tmp_path):
+    first = staffed_but_busy(server, router, "carla")
+    callback_id = ask_for_a_callback(server)
+    router.complete(first)
+    console(server, "carla", "POST", "/api/me/state", {"state": "available"})
+    accept_callback(server, "carla", callback_id)  # "Call now" in the console
+    server.run_worker()
+
+    script = tmp_path / "resident.txt"
+    script.write_text("say yes it is still there\nhangup\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["call", "--answer", "--url", server.url, "--script", str(script)],
+                                env={"TWILIO_AUTH_TOKEN": AUTH_TOKEN, "REDIS_URL": server.env["REDIS_URL"]})
+    assert result.exit_code == 0, result.output
+    [placed] = placed_calls(redis)
+    assert f"[answering the call {placed['sid']} the app placed to {RESIDENT}]" in result.output
+    assert "returning your call about a pothole or damaged street" in result.output
+    assert "[connected to agent carla" in result.output
+    assert router.call(callback_id).status is CallStatus.COMPLETED
+    assert console(server, "carla", "GET", "/api/me")["state"] == "wrap_up"
+
+
+def test_cityline_call_answer_says_when_nothing_was_placed(server, redis):
+    result = CliRunner().invoke(main, ["call", "--answer", "--url", server.url],
+                                env={"TWILIO_AUTH_TOKEN": AUTH_TOKEN, "REDIS_URL": server.env["REDIS_URL"]})
+    assert result.exit_code == 1
+    assert "has not placed any call yet" in result.output

@@ -8,15 +8,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from redis import Redis
 from sqlalchemy import select
 
 from ivr import db
+from ivr.cli import main
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.telephony.local_adapter import LocalTelephony
 from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.console_client import console
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +52,11 @@ def test_a_spanish_caller_hears_spanish_after_pressing_2_and_can_speak_choices(s
 
 
 def test_three_bad_answers_reach_an_agent_queue_with_position_announced(server):
+    """With someone staffing the general line (nobody at all: tests/routing_web/test_unstaffed_hold.py)."""
+    added = CliRunner().invoke(main, ["agents", "add", "gail", "--name", "Gail", "--skill", "general=3",
+                                      "--language", "en"], env=server.env)
+    assert added.exit_code == 0, added.output
+    assert console(server, "gail", "POST", "/api/me/state", {"state": "available"})["state"] == "available"
     transcript = server.call("press 1\npress 7\nsilence\nsay banana bread\nwait\nhangup\n")
     assert_clean(transcript)
     assert transcript.heard.count("Sorry, I didn't get that.") == 2
@@ -57,6 +65,7 @@ def test_three_bad_answers_reach_an_agent_queue_with_position_announced(server):
     assert "You are next in line." in transcript.heard
     [queue_result] = [r for r in transcript.requests if r.params.get("QueueResult")]
     assert queue_result.params["QueueResult"] == "hangup"
+    console(server, "gail", "POST", "/api/me/state", {"state": "offline"})  # no one left for later tests' calls
 
 
 def test_an_anonymous_international_and_a_silent_caller_all_get_answers(server):

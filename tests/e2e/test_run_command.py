@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -45,9 +46,18 @@ def test_cityline_run_starts_everything_and_answers_a_trash_day_call(tmp_path):
         assert transcript.errors == []
         assert "Here is the collection schedule for 1200 Elm Street." in transcript.heard
         assert any(line.startswith("Your next trash pickup is ") for line in transcript.heard)
+        announced = json.loads((tmp_path / "var" / "running.json").read_text())  # for `cityline call` and --answer
+        assert announced["url"] == f"http://127.0.0.1:{port}" and announced["redis_url"].startswith("redis://")
+        (tmp_path / "hangup.txt").write_text("hangup\n")
+        called = subprocess.run([sys.executable, "-m", "ivr.cli", "call", "--script", str(tmp_path / "hangup.txt")],
+                                cwd=tmp_path, env={**env, "PORT": ""}, capture_output=True, text=True, timeout=60,
+                                check=False)
+        assert called.returncode == 0, called.stdout + called.stderr
+        assert "Thank you for calling City 3-1-1." in called.stdout  # no --url, no PORT: where run said it listens
     finally:
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "started a private Redis" in output and "loading the sample city" in output
     assert (tmp_path / "var" / "cityline.sqlite3").exists()
+    assert not (tmp_path / "var" / "running.json").exists()  # gone when it stops

@@ -194,8 +194,19 @@ class TestSomethingBreaksOnOurSide:
         assert root.find("Hangup") is not None
 
 
+@pytest.fixture
+def staffed(app):  # type: ignore[no-untyped-def]
+    """An available agent for every queue, so a holding caller hears their place (nobody: test_unstaffed_hold)."""
+    from routing.agents import AgentProfile, AgentState
+
+    router = app.extensions["cityline"].router
+    router.register_agent(AgentProfile("zoe", "Zoe", {s: 5 for s in router.ctx.config.queues}, ("en", "es")))
+    router.set_agent_state("zoe", AgentState.AVAILABLE)
+    return router
+
+
 class TestHold:
-    def test_announces_the_routers_position_and_wait_then_plays_music(self, twilio):
+    def test_announces_the_routers_position_and_wait_then_plays_music(self, twilio, staffed):
         step(twilio, "report_menu", "es", Digits="1")  # joins potholes-es
         root = twiml(twilio.post("/voice/hold?skill=potholes&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
         assert heard(root)[0] == "Usted es el siguiente en la fila."
@@ -213,7 +224,7 @@ class TestHold:
         root = twiml(twilio.post("/voice/callback?skill=potholes&lang=en", {"Digits": "1", "From": "anonymous"}))
         assert heard(root) == [] and root.find("Leave") is None
 
-    def test_a_caller_routing_does_not_know_rejoins_their_queue(self, app, twilio):
+    def test_a_caller_routing_does_not_know_rejoins_their_queue(self, app, twilio, staffed):
         root = twiml(twilio.post("/voice/hold?skill=general&lang=es", {"QueuePosition": "3", "QueueTime": "40"}))
         assert heard(root)[0] == "Usted es el siguiente en la fila."
         assert app.extensions["cityline"].router.call(CALL_SID).queue == "general-es"

@@ -402,3 +402,13 @@ def test_keyboard_caller_walks_a_call(app_server: AppServer) -> None:
 
     assert transcript.heard == ["Enter your choice.", "No input. Goodbye."]
     assert len(shown) == 1 and "hangup" in shown[0]
+
+
+def test_wait_n_holds_for_n_seconds_of_real_time_following_the_hold_loops(app_server: AppServer) -> None:
+    import time
+
+    began = time.monotonic()
+    transcript = app_server.call("/queue/start", "wait 2\npress 1")
+    assert time.monotonic() - began >= 2.0
+    assert transcript.errors == []
+    assert len(app_server.seen_at("/queue/wait")) >= 3  # the hold loop was followed while waiting

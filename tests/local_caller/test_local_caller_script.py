@@ -20,6 +20,8 @@ from ivr.local_caller.replies import Kind, RecordPrompt
         ("silence", Kind.SILENCE, "", 0.9),
         ("record The light is out", Kind.RECORD, "The light is out", 0.9),
         ("wait", Kind.WAIT, "", 0.9),
+        ("wait 30", Kind.WAIT, "30", 0.9),
+        ("wait 2.5", Kind.WAIT, "2.5", 0.9),
         ("hangup", Kind.HANGUP, "", 0.9),
         ("  PRESS 1  ", Kind.KEYS, "1", 0.9),
         ("press\t2", Kind.KEYS, "2", 0.9),
@@ -53,7 +55,9 @@ def test_parse_script_skips_blanks_and_comments_and_keeps_line_numbers() -> None
         ("say@1.5 hello", "line 1: confidence must be between 0 and 1: 'say@1.5 hello'"),
         ("say@0.5", "line 1: say needs words: 'say@0.5'"),
         ("record", "line 1: record needs words: 'record'"),
-        ("wait 10", "line 1: 'wait' takes no argument: 'wait 10'"),
+        ("wait soon", "line 1: wait takes a number of seconds from 1 to 3600: 'wait soon'"),
+        ("wait 0", "line 1: wait takes a number of seconds from 1 to 3600: 'wait 0'"),
+        ("wait 5000", "line 1: wait takes a number of seconds from 1 to 3600: 'wait 5000'"),
     ],
 )
 def test_parse_script_errors_name_the_line(text: str, message: str) -> None:
@@ -145,3 +149,48 @@ def test_keyboard_caller_says_whether_it_is_on_hold_or_talking_to_the_agent() ->
     caller.hold_decision(3)
     caller.hold_decision(0)
     assert asked == ["on hold (position 3): wait, hangup, keys or words> ", "talking to the agent: words, or hangup> "]
+
+
+class FakeTime:
+    """A clock that the caller's sleeps move forward."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_a_timed_wait_keeps_holding_for_that_many_seconds_then_goes_on() -> None:
+    time = FakeTime()
+    caller = ScriptedCaller(parse_script("wait 3\nhangup"), sleep=time.sleep, clock=lambda: time.now)
+    decisions = []
+    while (reply := caller.hold_decision(1)).kind is Kind.WAIT:
+        decisions.append(reply)
+    assert reply.kind is Kind.HANGUP
+    assert len(decisions) == 3 and sum(time.slept) == 3.0  # one hold loop a second, three seconds in all
+
+
+def test_a_timed_wait_ends_when_the_call_is_connected_to_an_agent() -> None:
+    time = FakeTime()
+    caller = ScriptedCaller(parse_script("wait 60\nsay hello\nhangup"), sleep=time.sleep, clock=lambda: time.now)
+    assert caller.hold_decision(1).kind is Kind.WAIT
+    reply = caller.hold_decision(0)
+    assert (reply.kind, reply.text) == (Kind.SPEECH, "hello")  # talking to the agent: the hold wait is over
+
+
+def test_a_person_typing_wait_60_is_not_asked_again_for_a_minute_of_hold_loops() -> None:
+    time = FakeTime()
+    lines = iter(["wait 60", "hangup"])
+    asked: list[str] = []
+
+    def typed(label: str) -> str:
+        asked.append(label)
+        return next(lines)
+
+    caller = KeyboardCaller(typed, out=None, sleep=time.sleep, clock=lambda: time.now)
+    replies = [caller.hold_decision(1) for _ in range(62)]
+    assert [r.kind for r in replies[:61]] == [Kind.WAIT] * 61 and replies[61].kind is Kind.HANGUP
+    assert len(asked) == 2 and sum(time.slept) == 60.0

@@ -18,7 +18,12 @@ window.CITYLINE_CONSOLE_TEXT = {
     pressed: "pressed", said: "said", call_back_about: "Call back {who} about {topic}",
     attempt: "attempt {a} of {n}", lang_en: "English", lang_es: "Spanish", reason: "reason: {r}",
     house: "House number", street: "Street", zip: "ZIP", place: "Address", lookup_ref: "Case number",
-    no_history: "History unavailable right now", not_agent: "You are not set up as an agent yet."
+    no_history: "History unavailable right now", not_agent: "You are not set up as an agent yet.",
+    wrap_code: "Wrap-up code", required: "(required)", save_code: "Record the code", more_time: "More time",
+    choose_code: "Choose a code…", code_saved: "Recorded: {code}", need_code: "Choose a wrap-up code to take your next call",
+    wrap_over: "Wrap-up time is over", call_now: "Call now", not_now: "Not now",
+    notice_callback_scheduled: "The callback to {who} did not connect within {s} s; it is scheduled to be tried again. You are Available.",
+    notice_callback_failed: "The callback to {who} did not connect within {s} s; that was the last attempt, so it is recorded as unanswered and a case is opened. You are Available."
   },
   es: {
     title: "Consola del agente", you: "Usted", your_state: "Su estado:", available: "Disponible", "break": "Pausa",
@@ -38,6 +43,11 @@ window.CITYLINE_CONSOLE_TEXT = {
     pressed: "marcó", said: "dijo", call_back_about: "Llamar a {who} sobre {topic}",
     attempt: "intento {a} de {n}", lang_en: "inglés", lang_es: "español", reason: "motivo: {r}",
     house: "Número", street: "Calle", zip: "Código postal", place: "Dirección", lookup_ref: "Número de caso",
-    no_history: "Historial no disponible ahora", not_agent: "Todavía no está configurado como agente."
+    no_history: "Historial no disponible ahora", not_agent: "Todavía no está configurado como agente.",
+    wrap_code: "Código de cierre", required: "(obligatorio)", save_code: "Registrar el código", more_time: "Más tiempo",
+    choose_code: "Elija un código…", code_saved: "Registrado: {code}", need_code: "Elija un código de cierre para recibir la próxima llamada",
+    wrap_over: "Terminó el tiempo de cierre", call_now: "Llamar ahora", not_now: "Ahora no",
+    notice_callback_scheduled: "La devolución de llamada a {who} no se conectó en {s} s; se volverá a intentar más tarde. Usted está Disponible.",
+    notice_callback_failed: "La devolución de llamada a {who} no se conectó en {s} s; era el último intento, así que queda registrada sin respuesta y se abre un caso. Usted está Disponible."
   }
 };

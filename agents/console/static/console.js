@@ -99,7 +99,7 @@
     row(box, t("heard"), about.heard && about.heard.length ? about.heard.join(" / ") : t("none"));
     var history = about.history || {cases: [], calls: []};
     var cases = history.cases.map(function (c) { return c.reference + " " + c.service + " (" + c.status + ", " + c.opened.slice(0, 10) + ")" + (c.address ? " " + c.address : ""); });
-    var calls = history.calls.map(function (c) { return (c.started || "").slice(0, 16).replace("T", " ") + " " + (c.queue || "") + " " + c.disposition; });
+    var calls = history.calls.map(function (c) { return (c.started || "").slice(0, 16).replace("T", " ") + " " + (c.queue || "") + " " + c.disposition + (c.wrap_up ? " (" + c.wrap_up.replace(/_/g, " ") + ")" : ""); });
     if (history.unavailable) { row(box, t("cases"), t("no_history")); } else {
       row(box, t("cases"), cases.length ? cases.join("; ") : t("none"));
       row(box, t("calls"), calls.length ? calls.join("; ") : t("none"));
@@ -136,6 +136,10 @@
     var callback = offer.kind === "callback";
     $("offer-heading").textContent = callback ? t("callback") : t("incoming");
     if (offer.kind === "transfer") { $("offer-heading").textContent = t("transfer_from", {who: offer.from_agent}); }
+    document.querySelector("#accept [data-t]").dataset.t = callback ? "call_now" : "accept";  // preview dial
+    document.querySelector("#reject [data-t]").dataset.t = callback ? "not_now" : "reject";
+    document.querySelector("#accept [data-t]").textContent = t(callback ? "call_now" : "accept");
+    document.querySelector("#reject [data-t]").textContent = t(callback ? "not_now" : "reject");
     $("offer-summary").textContent = callback
       ? t("call_back_about", {who: offer.number, topic: about.topic || offer.skill}) + ", " + t("attempt", {a: about.attempt, n: about.max_attempts})
       : t("caller") + ": " + who(about) + " — " + offer.skill + "-" + offer.language;
@@ -164,8 +168,8 @@
     var now = Date.now() / 1000 + skew, text = "";
     if (me.offer && me.offer.status === "pending") {
       text = t("answer_within", {s: Math.max(0, Math.round(me.offer.expires - now))});
-    } else if (me.state === "wrap_up" && me.wrap_up_ends) {
-      text = t("wrap_left", {s: Math.max(0, Math.round(me.wrap_up_ends - now))});
+    } else if (me.state === "wrap_up" && me.wrap_up_ends && me.wrap_up_ends > now) {
+      text = t("wrap_left", {s: Math.round(me.wrap_up_ends - now)});  // past it, the wrap-up panel says why
     }
     $("countdown").textContent = text;
   }
@@ -208,7 +212,8 @@
     events.addEventListener("call", refresh);
     events.onerror = function () { $("live").textContent = t("reconnecting"); };  // EventSource retries by itself
   }
-  window.CityLineConsole = {refresh: refresh, state: function () { return me; }};
+  window.CityLineConsole = {refresh: refresh, state: function () { return me; }, t: t, request: request,
+                            show: show, showError: showError, now: function () { return Date.now() / 1000 + skew; }};
   translatePage();
   refresh();
   connect();

@@ -10,9 +10,10 @@
   function api(path) { return new URL(path, window.location.href).toString(); }
   function hhmm(iso, multiDay) {
     var date = new Date(iso);
-    return multiDay ? date.toLocaleDateString(floor.lang(), {month: "short", day: "numeric"}) + " " +
-      date.toLocaleTimeString(floor.lang(), {hour: "2-digit", minute: "2-digit"}) :
-      date.toLocaleTimeString(floor.lang(), {hour: "2-digit", minute: "2-digit"});
+    var zone = floor.timeZone;
+    var time = date.toLocaleTimeString(floor.lang(), {hour: "2-digit", minute: "2-digit", timeZone: zone});
+    return multiDay ? date.toLocaleDateString(floor.lang(), {month: "short", day: "numeric", timeZone: zone}) + " " +
+      time : time;
   }
   function draw(id, config) {
     if (charts[id]) { charts[id].destroy(); }

@@ -3,6 +3,9 @@
   "use strict";
   var TEXT = window.CITYLINE_FLOOR_TEXT;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  // The city's time zone: figures are the city's day, so times are read on the city's clock.
+  var zoneMeta = document.querySelector('meta[name="city-time-zone"]');
+  var timeZone = zoneMeta && zoneMeta.content ? zoneMeta.content : undefined;
   var lang = new URLSearchParams(window.location.search).get("lang") || localStorage.getItem("cityline.lang") ||
              ((navigator.language || "en").slice(0, 2) === "es" ? "es" : "en");
   if (!TEXT[lang]) { lang = "en"; }
@@ -21,7 +24,9 @@
   }
   function percent(value) { return value == null ? "—" : Math.round(value * 100) + "%"; }
   function count(value) { return value == null ? "—" : String(value); }
-  function clock(iso) { return new Date(typeof iso === "number" ? iso * 1000 : iso).toLocaleTimeString(lang); }
+  function clock(iso) {
+    return new Date(typeof iso === "number" ? iso * 1000 : iso).toLocaleTimeString(lang, {timeZone: timeZone});
+  }
   function translatePage() {
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-t]").forEach(function (el) { el.textContent = t(el.dataset.t); });
@@ -288,7 +293,7 @@
       if (window.CityLineFloorCharts) { window.CityLineFloorCharts.redraw(); }
     });
   });
-  window.CityLineFloor = {t: t, lang: function () { return lang; }, percent: percent, seconds: seconds,
+  window.CityLineFloor = {t: t, lang: function () { return lang; }, timeZone: timeZone, percent: percent, seconds: seconds,
                           board: function () { return board; }};
   translatePage();
   load();

@@ -7,11 +7,11 @@ differs, so re-importing a file changes nothing and row ids stay stable.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -304,7 +304,7 @@ def replace_holiday_plan(session: Session, document: Mapping[str, Any], names: C
     """Store the checked holiday file; `names` (the city-wide choice) also go to collection_holidays."""
     replace_holidays(session, names)
     stored = json.dumps(document, sort_keys=True, default=str)
-    session.add(CollectionHolidayPlan(id=PLAN_ROW, document=stored, imported_at=datetime.now(timezone.utc)))
+    session.add(CollectionHolidayPlan(id=PLAN_ROW, document=stored, imported_at=datetime.now(UTC)))
     session.flush()
     return "stored"
 
