@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
 from redis import Redis
@@ -20,15 +21,17 @@ EXTENSION = "cityline_push"
 
 
 class PushServer:
-    def __init__(self, redis_url: str, prefix: str, max_streams: int) -> None:
-        self.redis = Redis.from_url(redis_url, socket_timeout=push.HEARTBEAT_SECONDS + 10,
-                                    socket_connect_timeout=2)
+    def __init__(self, redis: str | Callable[..., Redis], prefix: str, max_streams: int) -> None:
+        """`redis`: a URL, or a function making a client from connection options (ivr.redis_connection.connect)."""
+        connect: Callable[..., Redis] = (lambda **options: Redis.from_url(redis, **options)) if isinstance(
+            redis, str) else redis
+        self.redis = connect(socket_timeout=push.HEARTBEAT_SECONDS + 10, socket_connect_timeout=2)
         self.prefix = prefix
         self.limit = push.StreamLimit(max_streams)
 
 
-def init_app(app: Flask, redis_url: str, prefix: str, max_streams: int) -> None:
-    app.extensions[EXTENSION] = PushServer(redis_url, prefix, max_streams)
+def init_app(app: Flask, redis: str | Callable[..., Any], prefix: str, max_streams: int) -> None:
+    app.extensions[EXTENSION] = PushServer(redis, prefix, max_streams)
 
 
 def server() -> PushServer:

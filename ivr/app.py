@@ -20,6 +20,7 @@ from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
 from ivr import conference_views, db, health, jobs, limits, open311, security, unstaffed, voice, web, webhook_metrics
+from ivr import redis_connection  # every Redis client: the plain URL or Sentinel's primary
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter
@@ -31,8 +32,8 @@ from ivr.telephony import Telephony, make_telephony
 from ivr.texts import AnswerTexts
 from routing.router import Router
 
-#: Used when REDIS_URL is unset and the app was not started by `cityline run`.
-FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/0"
+#: Used when REDIS_URL is unset and the app was not started by `cityline run` (kept here for old imports).
+FALLBACK_REDIS_URL = redis_connection.FALLBACK_REDIS_URL
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ def build_services(settings: Settings) -> CityLine:
     sql = db.make_engine(settings.database_url)
     db.check_schema(sql)
     sessions = db.make_session_factory(sql)
-    redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL, socket_timeout=2,
-                           socket_connect_timeout=2)
+    redis = redis_connection.connect(settings, socket_timeout=2, socket_connect_timeout=2)  # or Sentinel's primary
     context = make_context(settings, sessions, redis)
     handlers = build_registry(context)
     flow = load_flow(settings.flow_file or DEFAULT_FLOW_FILE, handlers)
@@ -90,13 +90,13 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["cityline"] = build_services(settings)
-    limits.init_app(app, settings.redis_url or FALLBACK_REDIS_URL)
+    limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
     app.register_blueprint(voice.bp)
     app.register_blueprint(unstaffed.bp)
     app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
-    push_http.init_app(app, settings.redis_url or FALLBACK_REDIS_URL, app.extensions["cityline"].router.ctx.prefix,
+    push_http.init_app(app, partial(redis_connection.connect, settings), app.extensions["cityline"].router.ctx.prefix,
                        settings.push_max_streams)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)

@@ -60,7 +60,25 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    # A managed PostgreSQL's failover (or a proxy, or an idle timeout) drops connections without telling the
+    # pool: pre-ping finds a dead one at checkout and reconnects (through the same host name, which the
+    # service points at the new primary); recycling keeps no connection older than POOL_RECYCLE_SECONDS;
+    # keepalives notice a peer that vanished mid-transaction. A job whose connection drops while it runs is
+    # run again at once (ivr.sql_retry), then by RQ's retries.
+    return create_engine(database_url, pool_pre_ping=True, pool_recycle=POOL_RECYCLE_SECONDS,
+                         connect_args=_postgres_keepalives(database_url))
+
+
+#: Seconds a pooled connection is kept before it is replaced (under common 30-60 min idle cut-offs).
+POOL_RECYCLE_SECONDS = 1800
+
+
+def _postgres_keepalives(database_url: str) -> dict[str, int]:
+    """libpq's TCP keepalives (psycopg passes them through); other drivers keep their defaults."""
+    if not database_url.startswith(("postgresql", "postgres")):
+        return {}
+    return {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+            "keepalives_count": 3}
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]

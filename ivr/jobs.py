@@ -25,6 +25,7 @@ from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.routing_records import keep_change
+from ivr.sql_retry import retry_on_disconnect
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +61,7 @@ def _reference_allocator() -> ReferenceAllocator:
     """Case numbers come from the same Redis counter the IVR and the web use, never from SQL alone."""
     global _references
     if _references is None:
-        from redis import Redis
-
+        from ivr import redis_connection
         from ivr.cases.service import highest_sequence
         from ivr.settings import Settings
 
@@ -71,11 +71,12 @@ def _reference_allocator() -> ReferenceAllocator:
             with sessions() as session:
                 return highest_sequence(session, year)
 
-        redis = Redis.from_url(Settings.from_env().redis_url or "redis://127.0.0.1:6379/0")
+        redis = redis_connection.connect(Settings.from_env())  # the plain URL or Sentinel's primary
         _references = ReferenceAllocator(redis, highest_in_sql)
     return _references
 
 
+@retry_on_disconnect  # a connection dropped by a database failover: once more, at once
 def record_call_event(event: dict[str, Any]) -> bool:
     """Store one call event and bring the call's row up to date; False when it was already stored."""
     return record_call_events([event]) == 1
@@ -234,6 +235,7 @@ def file_agent_notes(call_sid: str) -> int:
         return agent_notes.file_pending(session, call_sid)
 
 
+@retry_on_disconnect  # a connection dropped by a database failover: once more, at once
 def add_agent_note(call_sid: str, agent_login: str, text: str, at: str) -> bool:
     """Keep an agent's note (jobs queued before notes were kept at save time) and file it if it can be;
     True when it was filed now."""

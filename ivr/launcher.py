@@ -28,7 +28,7 @@ def run(host: str, web_workers: int, out=print) -> int:  # type: ignore[no-untyp
     env = dict(os.environ)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        if not env.get("REDIS_URL"):
+        if not env.get("REDIS_URL") and not env.get("REDIS_SENTINELS"):
             redis_process, env["REDIS_URL"] = start_private_redis(VAR_DIR / "redis")
             processes.append(redis_process)
             out(f"started a private Redis at {env['REDIS_URL']} (set REDIS_URL to use your own)")

@@ -19,8 +19,11 @@ limiter = Limiter(key_func=get_remote_address, key_prefix=KEY_PREFIX, strategy="
                   swallow_errors=True)
 
 
-def init_app(app: Flask, redis_url: str) -> None:
-    """Counters go to the deployment's Redis (never the process's memory)."""
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url)
-    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 2, "socket_connect_timeout": 2})
+def init_app(app: Flask, storage_uri: str, options: dict | None = None) -> None:
+    """Counters go to the deployment's Redis (never the process's memory): a redis:// or redis+sentinel:// URI."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", options or {"socket_timeout": 2, "socket_connect_timeout": 2})
+    # Flask-Limiter adds each app's storage options to the ones it already has; the limiter is shared by every
+    # app a process builds (tests build many), so an earlier app's Sentinel options must not reach this one.
+    limiter._storage_options = {}
     limiter.init_app(app)

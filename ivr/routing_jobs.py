@@ -87,10 +87,10 @@ def bind(services: RoutingServices | None) -> None:
 def current() -> RoutingServices:
     global _bound
     if _bound is None:
-        from ivr.app import FALLBACK_REDIS_URL
+        from ivr import redis_connection
 
         settings = Settings.from_env()
-        redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
+        redis = redis_connection.connect(settings)
         _bound = services_from(settings, redis, db.make_session_factory(db.make_engine(settings.database_url)))
     return _bound
 

@@ -75,6 +75,10 @@ class Settings:
     open311_read_limit: str = "300/minute"  # every Open311 request, per client address
     open311_write_limit: str = "30/minute;1000/day"  # creating requests, per API key
     web_report_limit: str = "10/minute;100/day"  # residents' web reports, per address
+    #: Redis Sentinel: (host, port) of each sentinel; empty means REDIS_URL names the server itself
+    redis_sentinels: tuple[tuple[str, int], ...] = ()
+    redis_sentinel_service: str = "mymaster"  # the name the sentinels monitor the primary under
+    redis_sentinel_password: str | None = None  # the sentinels' own password (requirepass in sentinel.conf)
 
     @property
     def production(self) -> bool:
@@ -161,6 +165,26 @@ def _redis_url(raw: str) -> str:
     return raw
 
 
+def _sentinel_addresses(raw: str) -> tuple[tuple[str, int], ...]:
+    addresses = []
+    for item in (part.strip() for part in raw.split(",")):
+        host, colon, port = item.rpartition(":")
+        if not item or not colon or not host:
+            raise ValueError(f"{item!r} is not host:port")
+        addresses.append((host.strip("[]"), _port(port)))
+    return tuple(addresses)
+
+
+def _sentinel(env: _Env) -> dict[str, object]:
+    """Redis behind Sentinel: every process asks the sentinels where the primary is (ivr/redis_connection.py)."""
+    return {
+        "redis_sentinels": env.parsed("REDIS_SENTINELS", "", lambda raw: _sentinel_addresses(raw) if raw else (),
+                                      "host:port of each sentinel, comma-separated"),
+        "redis_sentinel_service": env.value("REDIS_SENTINEL_SERVICE", "mymaster"),
+        "redis_sentinel_password": env.text("REDIS_SENTINEL_PASSWORD"),
+    }
+
+
 def _office_hours(env: _Env) -> OfficeHours:
     zone = env.parsed("CITY_TIMEZONE", "America/New_York", ZoneInfo, "an IANA zone like America/Chicago")
     weekly = env.parsed("OFFICE_HOURS", "mon-fri 08:00-17:00", parse_weekly_hours,
@@ -212,6 +236,7 @@ def _read(env: _Env) -> Settings:
                                     "limits like '10/minute;100/day'"),
         interpreter_number=env.text("INTERPRETER_NUMBER") or "",
         interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
+        **_sentinel(env),
     )
     if production:
         _refuse_development_secrets(settings)

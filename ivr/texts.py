@@ -64,11 +64,12 @@ class AnswerTexts:
 
 def send_answer_text(call_sid: str, to: str) -> str | None:
     """The job: send the kept answer once (a retried job finds it already sent and stops)."""
+    from ivr import redis_connection
     from ivr.settings import Settings
     from ivr.telephony import make_telephony
 
     settings = Settings.from_env()
-    redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+    redis = redis_connection.connect(settings)
     if not _may_text(settings, to):
         logger.info("not texting %s: the number opted out (STOP)", call_sid)
         return None

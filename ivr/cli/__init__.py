@@ -46,16 +46,15 @@ def run(host: str, web_workers: int) -> None:
               help="Run each job in a forked child (isolation at about 20x the cost per job; see bench/).")
 def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
-    from redis import Redis
     from rq import Queue, SimpleWorker, Worker
 
-    from ivr import db, event_stream, jobs
-    from ivr.app import FALLBACK_REDIS_URL
+    from ivr import db, event_stream, jobs, redis_connection
     from ivr.job_registry import WORK_QUEUES
     from ivr.sweeper import start_sweeper
+    from ivr.worker_loop import work_until_stopped
 
     settings = _settings()
-    connection = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)
+    connection = redis_connection.connect(settings)  # RQ follows Sentinel's primary too, when configured
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)
     jobs.bind(db.make_session_factory(engine))
@@ -66,9 +65,9 @@ def worker(burst: bool, fork: bool) -> None:
     sweeper = None if burst else start_sweeper(settings, connection)
     mover = None if burst else event_stream.EventMover(connection, calls).start()
     daily = None if burst else _daily_retention(settings, connection, engine)
-    try:
-        worker_class(list(WORK_QUEUES), connection=connection).work(
-            burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    try:  # a new RQ worker whenever one quits on a lost Redis (a Sentinel failover, a restart)
+        work_until_stopped(lambda: worker_class(list(WORK_QUEUES), connection=connection), burst=burst,
+                           with_scheduler=True, logging_level=settings.log_level)
     finally:
         if mover is not None:
             mover.stop()
@@ -320,17 +319,14 @@ def flows() -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def flows_validate(files: tuple[Path, ...]) -> None:
     """Check flow files (default: the configured flow) and list every problem."""
-    from redis import Redis
-
     from flows.exceptions import FlowError
     from flows.loader import DEFAULT_FLOW_FILE, load_flow
-    from ivr import db
-    from ivr.app import FALLBACK_REDIS_URL
+    from ivr import db, redis_connection
     from ivr.self_service import build_registry, make_context
 
     settings = _settings()
     sessions = db.make_session_factory(db.make_engine(settings.database_url))
-    redis = Redis.from_url(settings.redis_url or FALLBACK_REDIS_URL)  # not contacted: handlers are only named
+    redis = redis_connection.connect(settings)  # not contacted: handlers are only named
     handlers = build_registry(make_context(settings, sessions, redis))
     failed = False
     for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):

@@ -15,9 +15,7 @@ def settings() -> Settings:
 
 
 def redis():  # type: ignore[no-untyped-def]
-    """A client for the configured Redis (the development default when REDIS_URL is unset)."""
-    from redis import Redis
+    """A client for the configured Redis (Sentinel's primary, or the development default when REDIS_URL is unset)."""
+    from ivr import redis_connection
 
-    from ivr.app import FALLBACK_REDIS_URL
-
-    return Redis.from_url(settings().redis_url or FALLBACK_REDIS_URL)
+    return redis_connection.connect(settings())
