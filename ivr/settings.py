@@ -73,6 +73,7 @@ class Settings:
     open311_read_limit: str = "300/minute"  # every Open311 request, per client address
     open311_write_limit: str = "30/minute;1000/day"  # creating requests, per API key
     web_report_limit: str = "10/minute;100/day"  # residents' web reports, per address
+    duplicate_within_metres: float = 50.0  # an open case of the same service this close is "already reported"
 
     @property
     def production(self) -> bool:
@@ -208,6 +209,7 @@ def _read(env: _Env) -> Settings:
                                        "limits like '30/minute;1000/day'"),
         web_report_limit=env.parsed("WEB_REPORT_LIMIT", "10/minute;100/day", _rate_limit,
                                     "limits like '10/minute;100/day'"),
+        duplicate_within_metres=env.parsed("DUPLICATE_WITHIN_METRES", "50", _metres, "metres from 0 to 5000"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -246,6 +248,13 @@ def _warn_days(raw: str) -> int:
     if not 0 <= days <= 366:
         raise ValueError("out of range 0-366")
     return days
+
+
+def _metres(raw: str) -> float:
+    metres = float(raw)
+    if not 0 <= metres <= 5000:
+        raise ValueError("out of range 0-5000")
+    return metres
 
 
 def _fraction(raw: str) -> float:

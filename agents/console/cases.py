@@ -27,7 +27,7 @@ from agents.console.case_desk import (
     recorded_call,
 )
 from ivr import db
-from ivr.cases import reference
+from ivr.cases import duplicates, reference
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.cases.service import CaseError, change_status, find_by_reference
 from ivr.models.agent import Agent
@@ -137,7 +137,8 @@ def nearby() -> ResponseReturnValue:
     if not code or not address:
         return jsonify(error="give service and address"), 400
     with _services().sessions() as session:
-        cases = [shown(case) for case in nearby_open_cases(session, code, address)]
+        cases = [shown(case) for case in nearby_open_cases(
+            session, code, address, within_metres=_services().settings.duplicate_within_metres)]
     return jsonify(cases=cases)
 
 
@@ -204,8 +205,10 @@ def join_case(ref: str) -> ResponseReturnValue:
         if call in case.calls:
             return jsonify(case=shown(case), already=True)
         _attach(session, case, call)
+        now = datetime.now(UTC)
+        duplicates.join(session, case, duplicates.Reporter("phone", now, call.caller, source_key=f"call:{call_sid}"))
         agent = session.scalar(select(Agent).where(Agent.login == g.login))
-        change_status(session, case, case.status, datetime.now(UTC), "Another caller reported this.", agent)
+        change_status(session, case, case.status, now, "Another caller reported this.", agent)
         return jsonify(case=shown(case), already=False)
 
 
