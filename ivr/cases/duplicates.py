@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from sqlalchemy.orm import Session
 from ivr.models.case import Case
 from ivr.models.case_reporter import CaseReporter
 from ivr.models.service_type import ServiceType
-from ivr.self_service.collection.streets import NotAStreetName, StreetName, parse_street
+
+if TYPE_CHECKING:
+    from ivr.self_service.collection.streets import StreetName
 
 #: Statuses a new report can still be added to.
 STILL_OPEN = ("open", "in_progress")
@@ -74,6 +77,9 @@ class Reporter:
 
 def parse_address(text: str) -> Address | None:
     """'125 N Main St, Apt 4' as a house number and a comparable street name; None when it is not one."""
+    # imported here: the self-service package's handlers file cases through this module
+    from ivr.self_service.collection.streets import NotAStreetName, parse_street
+
     match = HOUSE.match(text.split(",")[0])
     if match is None:
         return None
