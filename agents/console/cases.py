@@ -27,6 +27,7 @@ from agents.console.case_desk import (
     recorded_call,
 )
 from ivr import db
+from ivr.case_update_jobs import queue_update_texts
 from ivr.cases import duplicates, reference
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.cases.service import CaseError, change_status, find_by_reference
@@ -231,5 +232,7 @@ def move_case(ref: str) -> ResponseReturnValue:
         if resolution:
             case.resolution = resolution
         agent = session.scalar(select(Agent).where(Agent.login == g.login))
-        change_status(session, case, status, datetime.now(UTC), note or resolution, agent)
-        return jsonify(case=shown(case))
+        update = change_status(session, case, status, datetime.now(UTC), note or resolution, agent)
+        answer = jsonify(case=shown(case))
+    queue_update_texts(_services().redis, update.id)  # residents who asked hear back (once per change)
+    return answer
