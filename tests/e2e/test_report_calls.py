@@ -74,6 +74,9 @@ def _pothole_questions(url: str) -> None:
                              required=True, description="Is it in a traffic lane?",
                              values=[{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]),
         ])
+        streetlight = session.scalar(select(ServiceType).where(ServiceType.code == "streetlights"))
+        session.add(ServiceAttribute(service_type_id=streetlight.id, code="pole", position=1,  # a list, no choices
+                                     datatype="singlevaluelist", required=True, description="Which pole?", values=[]))
     engine.dispose()
 
 
@@ -201,3 +204,11 @@ def test_a_status_change_texts_each_resident_who_asked_once_and_never_one_who_sa
     assert sorted(t["to"] for t in texts) == [SECOND, FIRST]
     assert all(t["body"] == f"City 3-1-1: your report {printed} (Pothole or damaged street) is now in progress."
                " Reply STOP to stop texts." for t in texts)
+
+
+def test_a_question_the_phone_cannot_ask_hands_the_caller_to_an_agent_with_a_reason(report_server):
+    transcript = report_server.call("press 1\npress 2\npress 6\n", max_hold_loops=1)
+    _clean(transcript)
+    said = transcript.heard.index(
+        "Sorry, I can't take this report by phone right now. Let me get you to someone who can.")
+    assert transcript.heard[said + 1] == "Please hold for the next available agent."
