@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import db
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
+from ivr.cases import duplicates
 from ivr.cases.service import CaseError, NewCase, change_status, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
@@ -107,6 +108,7 @@ def open_call_cases(call_sid: str, sessions: sessionmaker[Session], references: 
 def _open_cases(session: Session, call: Call, values: dict[str, Any], references: ReferenceAllocator) -> None:
     _open_case_for_message(session, call, values, references)
     _open_case_for_agent_call(session, call, values, references)
+    duplicates.link_reporting_call(session, call)  # a problem reported by phone, no agent
 
 
 def _store_event(session: Session, event: dict[str, Any]) -> bool:

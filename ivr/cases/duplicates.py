@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivr.models.call import Call
 from ivr.models.case import Case
 from ivr.models.case_reporter import CaseReporter
 from ivr.models.service_type import ServiceType
@@ -178,3 +179,12 @@ def residents(session: Session, case: Case) -> int:
     joined = session.scalar(select(func.count()).select_from(CaseReporter).where(
         CaseReporter.case_id == case.id, CaseReporter.joined)) or 0
     return 1 + joined
+
+
+def link_reporting_call(session: Session, call: Call) -> Case | None:
+    """Tie a call that reported a problem by phone to its case, filed or joined (the worker calls this)."""
+    key = f"call:{call.call_sid}:report"
+    case = session.scalar(select(Case).where(Case.source_key == key)) or joined_under(session, key)
+    if case is not None and call not in case.calls:
+        case.calls.append(call)
+    return case

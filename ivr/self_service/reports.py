@@ -230,14 +230,14 @@ class ReportHandlers:
             return self._broken(request, f"not filed: {error}")
         spoken_ref = reference.spoken(case_ref, request.language)
         if not joined:
-            return HandlerResult("filed", (phrases["filed"].format(ref=spoken_ref),), {"case_ref": case_ref},
+            return HandlerResult("filed", (phrases["filed"].format(ref=spoken_ref),), {"report_ref": case_ref},
                                  written=(phrases["filed_written"].format(ref=reference.display(case_ref)),))
         date = spoken_month_day(opened.astimezone(request.now.tzinfo).date(), request.language)
         sentence = phrases["joined"].format(date=date, state=phrases["states"].get(status, ""),
                                             follow=phrases["follow"] if wants_updates else "")
         written = phrases["joined_written"].format(date=date, ref=reference.display(case_ref))
         return HandlerResult("joined", (sentence, phrases["its_number"].format(ref=spoken_ref)),
-                             {"case_ref": case_ref}, written=(written,))
+                             {"report_ref": case_ref}, written=(written,))
 
     def handoff(self, request: HandlerRequest) -> HandlerResult:
         topic = request.values.get("topic", "")

@@ -136,6 +136,10 @@ def test_a_pothole_reported_by_phone_is_filed_with_its_answers(report_server, fi
         assert answers == {"size": "large", "in_lane": "yes"}
         [filer] = session.scalars(select(CaseReporter).where(CaseReporter.case_id == case.id)).all()
         assert filer.phone == FIRST and filer.wants_updates and not filer.joined
+    report_server.run_worker()  # the call's events: the worker ties the call to the case it filed
+    with _sessions(report_server)() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        assert [call.call_sid for call in case.calls] == [first_report.call_sid]
 
 
 def test_the_phoned_case_is_found_on_the_web_lookup_page_and_on_open311(report_server, first_report):
