@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
+from ivr.cases import duplicates
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
-from ivr.cases import duplicates
 from ivr.cases.service import CaseError, NewCase, change_status, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call

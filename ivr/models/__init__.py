@@ -17,5 +17,5 @@ from ivr.models import (
     sms_contact,
 )
 
-__all__ = ["agent", "call", "call_event", "callback", "case", "case_reporter", "collection", "knowledge", "open311_submission",
-           "outbox", "queue_wait", "service_attribute", "service_type", "sms_contact"]
+__all__ = ["agent", "call", "call_event", "callback", "case", "case_reporter", "collection", "knowledge",
+           "open311_submission", "outbox", "queue_wait", "service_attribute", "service_type", "sms_contact"]

@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
+from ivr.cases.duplicates import DEFAULT_WITHIN_METRES
 from ivr.models.case import Case
 from ivr.models.open311_submission import Open311Submission
 from ivr.open311.errors import IdempotencyKeyReused, InvalidRequest, ServiceUnavailable
 from ivr.open311.fields import ApiExtras
-from ivr.cases.duplicates import DEFAULT_WITHIN_METRES
 from ivr.open311.filing import file_or_join, new_reference
 from ivr.open311.validation import ValidSubmission
 

@@ -40,7 +40,7 @@ TEXT: dict[str, dict[str, str]] = {
         "name": "Name",
         "phone": "Phone",
         "phone_hint": "For example: (312) 555-0199.",
-        "updates": "Text me at this phone number when the status of my report changes.",
+        "text_updates": "Text me at this phone number when the status of my report changes.",
         "thanks_joined": "This problem was already reported, so we added you to that report: "
                          "it now counts you too, and it keeps its number.",
         "email": "Email",
@@ -110,7 +110,7 @@ TEXT: dict[str, dict[str, str]] = {
         "name": "Nombre",
         "phone": "Teléfono",
         "phone_hint": "Por ejemplo: (312) 555-0199.",
-        "updates": "Envíenme un mensaje de texto a este teléfono cuando cambie el estado de mi reporte.",
+        "text_updates": "Envíenme un mensaje de texto a este teléfono cuando cambie el estado de mi reporte.",
         "thanks_joined": "Este problema ya estaba reportado, así que le agregamos a ese reporte: "
                          "ahora le cuenta a usted también y conserva su número.",
         "email": "Correo electrónico",

@@ -106,6 +106,19 @@ def test_a_new_form_is_a_new_report(app, client):
     assert filed_reports(app) == 2 and len(stored_cases(app)) == 1  # the same pothole: linked, not twice
 
 
+def test_a_report_of_an_open_case_nearby_shows_its_number_and_says_it_was_already_reported(app, client):
+    first = send(client).headers["Location"]
+    again = send(client, address="131 Elm St", phone="312 555 0142", email="ben@example.com", updates="yes")
+    assert again.headers["Location"].startswith(first.split("&")[0]) and "joined=1" in again.headers["Location"]
+    page = page_of(client.get(again.headers["Location"]))
+    assert page.one("p", id="joined") is not None
+    with app.extensions["cityline"].sessions() as session:
+        from ivr.models.case_reporter import CaseReporter
+
+        [joined] = session.query(CaseReporter).filter_by(joined=True).all()
+        assert joined.channel == "web" and joined.phone == "+13125550142" and joined.wants_updates
+
+
 def test_without_redis_the_resident_is_asked_to_try_later(env):
     app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0"})
     try:
