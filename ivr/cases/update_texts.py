@@ -74,7 +74,10 @@ def owed(session: Session, update: CaseUpdate) -> list[OwedText]:
 
 def body(case: Case, update: CaseUpdate, language: str) -> str:
     phrases = PHRASES.get(language, PHRASES["en"])
-    ref, service = reference.display(case.reference), case.service_type.name
+    from ivr.web.i18n import service_name  # the catalogue's names in the residents' languages (plain data)
+
+    ref = reference.display(case.reference)
+    service = service_name(case.service_type.code, case.service_type.name, language)
     if update.status == "closed":
         resolution = (case.resolution or "").strip()
         text = phrases["closed"].format(ref=ref, service=service, resolution=resolution) if resolution else \

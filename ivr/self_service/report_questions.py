@@ -8,7 +8,13 @@ hands the caller to an agent with a sentence saying so, never dead air.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from flows.numbers import is_ascii_digits
 from flows.speech import mentions, normalise, spoken_digits
@@ -19,6 +25,8 @@ LISTS = ("singlevaluelist", "multivaluelist")
 FREE_TEXT = ("string", "text")
 MAX_CHOICES = 9  # one key each
 MAX_TEXT = 500
+#: The questions' words in the line's other languages (data; see the file's header).
+TRANSLATIONS_FILE = Path(__file__).resolve().parents[2] / "flows" / "library" / "report_questions.yaml"
 
 PHRASES = {
     "en": {
@@ -81,6 +89,25 @@ def question_of(attribute: ServiceAttribute) -> Question | None:
     if not attribute.description.strip():
         raise Unaskable(f"{attribute.code}: the question has no words")
     return Question(attribute.code, attribute.datatype, attribute.description.strip(), attribute.required, choices)
+
+
+@cache
+def _translations(path: Path = TRANSLATIONS_FILE) -> Mapping[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def in_language(question: Question, service_code: str, language: str) -> Question:
+    """The question in the caller's language when the translations file has it; else as the catalogue says."""
+    words = _translations().get(language, {}).get(service_code, {}).get(question.code, {})
+    if not isinstance(words, dict):
+        return question
+    names = words.get("values") if isinstance(words.get("values"), dict) else {}
+    return replace(question, text=str(words.get("question") or question.text),
+                   choices=tuple((key, str(names.get(key, name))) for key, name in question.choices))
 
 
 def spoken(question: Question, language: str) -> tuple[str, ...]:

@@ -39,7 +39,15 @@ from ivr.open311.filing import checked, file_or_join
 from ivr.open311.validation import InvalidSubmission, Submission
 from ivr.phone import parse_caller
 from ivr.self_service.collection import sql
-from ivr.self_service.report_questions import NotAnAnswer, Question, Unaskable, answer_of, question_of, spoken
+from ivr.self_service.report_questions import (
+    NotAnAnswer,
+    Question,
+    Unaskable,
+    answer_of,
+    in_language,
+    question_of,
+    spoken,
+)
 from ivr.self_service.spoken import spoken_month_day
 
 if TYPE_CHECKING:
@@ -124,7 +132,8 @@ class ReportHandlers:
             return self._broken(request, str(error))
         if draft["step"] >= len(questions):
             return HandlerResult("address", worth_keeping=False)
-        return HandlerResult("ask", spoken(questions[draft["step"]], request.language), worth_keeping=False)
+        question = in_language(questions[draft["step"]], draft["service"], request.language)
+        return HandlerResult("ask", spoken(question, request.language), worth_keeping=False)
 
     def answer(self, request: HandlerRequest) -> HandlerResult:
         draft = self._draft(request)
@@ -135,6 +144,7 @@ class ReportHandlers:
         except (Unaskable, SQLAlchemyError, IndexError) as error:
             return self._broken(request, str(error))
         try:
+            question = in_language(question, draft["service"], request.language)  # names said in that language
             value = answer_of(question, request.values.get("answer", ""), request.language)
         except NotAnAnswer:
             draft["tries"] += 1

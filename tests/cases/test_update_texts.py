@@ -30,7 +30,7 @@ def test_a_change_owes_one_text_per_resident_who_asked_in_their_language(session
         assert [(t.phone, t.body) for t in owed] == [
             ("+13125550199", "City 3-1-1: your report 26-0000007-" + REF[-1] + " (Pothole or damaged street) is "
                              "closed: Filled with asphalt. Reply STOP to stop texts."),
-            ("+13125550142", "3-1-1 de la ciudad: su reporte 26-0000007-" + REF[-1] + " (Pothole or damaged street) "
+            ("+13125550142", "3-1-1 de la ciudad: su reporte 26-0000007-" + REF[-1] + " (Bache o calle dañada) "
                              "está cerrado: Filled with asphalt. Responda STOP para no recibir más mensajes."),
         ]
         set_opted_out(session, "+13125550142", True)

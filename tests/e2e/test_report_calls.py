@@ -216,3 +216,18 @@ def test_a_question_the_phone_cannot_ask_hands_the_caller_to_an_agent_with_a_rea
     said = transcript.heard.index(
         "Sorry, I can't take this report by phone right now. Let me get you to someone who can.")
     assert transcript.heard[said + 1] == "Please hold for the next available agent."
+
+
+def test_a_spanish_caller_answers_in_spanish_and_hears_it_was_already_reported(report_server, first_report):
+    transcript = report_server.call(
+        "press 2\npress 2\npress 5\nsay más grande que una llanta\nsay sí\nsay ciento treinta y tres calle Elm\n"
+        "say un bache muy hondo\npress 1\npress 2\n", from_number="+13125550166")
+    _clean(transcript)
+    assert "¿Qué tan grande es el bache?" in transcript.heard
+    today = spoken_month_day(datetime.now(NEW_YORK).date(), "es")
+    assert (f"Eso ya se reportó el {today} y está programado para reparación; le agregué al reporte"
+            " y le enviaremos un mensaje de texto cuando esté reparado.") in transcript.heard
+    assert transcript.heard[-1] == "Gracias por su reporte. Adiós."
+    with _sessions(report_server)() as session:
+        [spanish] = session.scalars(select(CaseReporter).where(CaseReporter.phone == "+13125550166")).all()
+        assert spanish.joined and spanish.language == "es" and spanish.wants_updates

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ivr.models.service_attribute import ServiceAttribute
-from ivr.self_service.report_questions import NotAnAnswer, Unaskable, answer_of, question_of, spoken
+from ivr.self_service.report_questions import NotAnAnswer, Unaskable, answer_of, in_language, question_of, spoken
 
 SIZES = [{"key": "small", "name": "Small"}, {"key": "medium", "name": "Medium"}, {"key": "large", "name": "Large"}]
 
@@ -67,3 +67,11 @@ def test_a_definition_the_phone_cannot_ask_is_refused(broken):
 
 def test_an_optional_date_is_skipped_by_phone():
     assert question_of(attribute(datatype="datetime", required=False)) is None
+
+
+def test_a_spanish_caller_hears_the_question_in_spanish_from_the_translations_file():
+    question = question_of(attribute(code="size", datatype="singlevaluelist", description="How big?", values=SIZES))
+    spanish = in_language(question, "potholes", "es")
+    assert spoken(spanish, "es")[:2] == ("¿Qué tan grande es el bache?", "Para más pequeño que un plato, oprima 1.")
+    assert answer_of(spanish, "más grande que una llanta", "es") == ["large"]
+    assert in_language(question, "noise", "es") == question  # nothing listed: the catalogue's words
