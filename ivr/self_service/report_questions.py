@@ -35,7 +35,9 @@ PHRASES = {
         "several": "Press the numbers of all that apply, then pound, or say them.",
         "number": "Enter the number on the keypad, then press pound, or say it.",
         "free_text": "Please tell me in a few words.",
-        "optional": "If you don't know, press pound.",
+        "optional": "If you don't know, press 0 or say skip.",
+        "optional_number": "If you don't know, say skip.",
+        "skip": ["skip", "i don't know", "i do not know", "don't know", "not sure", "no idea"],
         "yes": ["yes", "yeah", "yep", "correct", "it is", "there is"],
         "no": ["no", "nope", "it isn't", "it is not", "there isn't"],
     },
@@ -45,7 +47,9 @@ PHRASES = {
         "several": "Oprima los números de todas las opciones que correspondan y luego la tecla numeral, o dígalas.",
         "number": "Marque el número en el teclado y luego la tecla numeral, o dígalo.",
         "free_text": "Diga su respuesta en pocas palabras, por favor.",
-        "optional": "Si no lo sabe, oprima la tecla numeral.",
+        "optional": "Si no lo sabe, oprima 0 o diga saltar.",
+        "optional_number": "Si no lo sabe, diga saltar.",
+        "skip": ["saltar", "no sé", "no se", "no lo sé", "no estoy seguro", "no estoy segura"],
         "yes": ["sí", "si", "correcto", "claro"],
         "no": ["no", "negativo"],
     },
@@ -124,14 +128,14 @@ def spoken(question: Question, language: str) -> tuple[str, ...]:
     else:
         how = [phrases["free_text"]]
     if not question.required:
-        how.append(phrases["optional"])
+        how.append(phrases["optional_number" if question.datatype == "number" else "optional"])
     return (question.text, *how)
 
 
 def answer_of(question: Question, reply: str, language: str) -> list[str]:
     """The reply as the attribute's value(s); [] for a skipped optional question; NotAnAnswer otherwise."""
     reply = reply.strip()
-    if reply in ("", "#"):
+    if _skipped(question, reply, language):
         if question.required:
             raise NotAnAnswer("required")
         return []
@@ -148,6 +152,15 @@ def answer_of(question: Question, reply: str, language: str) -> list[str]:
             raise NotAnAnswer(reply)
         return [digits]
     return [reply[:MAX_TEXT]]
+
+
+def _skipped(question: Question, reply: str, language: str) -> bool:
+    """Nothing, "skip" / "I don't know", or key 0 (not a choice; for a number question 0 is an answer)."""
+    if reply.rstrip("#") == "":
+        return True
+    if reply.rstrip("#") == "0" and question.datatype != "number":
+        return True
+    return not is_ascii_digits(reply.rstrip("#")) and mentions(reply, PHRASES[language]["skip"])
 
 
 def _yes_no(question: Question, reply: str, language: str) -> str:

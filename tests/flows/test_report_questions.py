@@ -48,9 +48,13 @@ def test_numbers_by_keypad_or_voice_and_free_words():
 
 
 def test_an_optional_question_can_be_skipped_and_a_required_one_cannot():
-    assert answer_of(question_of(attribute(required=False)), "#", "en") == []
+    optional = question_of(attribute(datatype="singlevaluelist", values=SIZES, required=False))
+    assert spoken(optional, "en")[-1] == "If you don't know, press 0 or say skip."
+    assert answer_of(optional, "0", "en") == [] and answer_of(optional, "I don't know", "en") == []
+    assert answer_of(question_of(attribute(required=False)), "no sé", "es") == []
+    assert answer_of(question_of(attribute(datatype="number", required=False)), "0", "en") == ["0"]
     with pytest.raises(NotAnAnswer):
-        answer_of(question_of(attribute()), "", "en")
+        answer_of(question_of(attribute(datatype="singlevaluelist", values=SIZES)), "0", "en")
 
 
 @pytest.mark.parametrize("broken", [
