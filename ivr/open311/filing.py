@@ -69,14 +69,15 @@ def file_or_join(session: Session, reference: str, valid: ValidSubmission, chann
         return Filed(earlier, joined=True)
     reporter = duplicates.Reporter(channel, now, valid.contact_phone, valid.contact_email, language,
                                    wants_updates, source_key)
-    if not _already_opened(session, source_key):
+    opened_before = _already_opened(session, source_key)
+    if not opened_before:
         place = duplicates.Place(valid.address, valid.latitude, valid.longitude)
         existing = duplicates.existing_case(session, valid.service_code, place, within_metres)
         if existing is not None:
             duplicates.join(session, existing, reporter)
             return Filed(existing, joined=True)
     case = open_submitted_case(session, reference, valid, channel, now, source_key)
-    if case.reference == reference:
+    if not opened_before and case.reference == reference:
         duplicates.record_filer(session, case, reporter)
     return Filed(case, joined=False)
 

@@ -73,3 +73,17 @@ def test_joining_counts_one_more_resident_once_per_person_or_report(elm):
 
 def test_metres_between_two_points_a_block_apart():
     assert duplicates.metres_between(41.8781, -87.6298, 41.8790, -87.6298) == pytest.approx(100, abs=1)
+
+
+def test_filing_the_same_report_again_finds_the_case_and_counts_its_resident_once(sessions):
+    from ivr.open311.filing import file_or_join
+    from ivr.open311.validation import ServiceSpec, Submission, validate
+
+    valid = validate(Submission(service_code="noise", address="12 Oak Ave", phone="+13125550199"),
+                     ServiceSpec("noise", "Noise"))
+    for _ in range(2):  # a retried webhook: the same number and key
+        with db.unit_of_work(sessions) as session:
+            filed = file_or_join(session, make_reference(2026, 5), valid, "phone", AT, "call:CA9:report")
+            assert filed.case.reference == make_reference(2026, 5) and not filed.joined
+    with sessions() as session:
+        assert len(duplicates.reporters_of(session, filed.case)) == 1 and duplicates.residents(session, filed.case) == 1
