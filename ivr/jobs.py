@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import agent_notes, db
+from ivr.cases import duplicates
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call
 from ivr.cases.service import CaseError, NewCase, open_case
@@ -166,6 +167,7 @@ def _open_cases(session: Session, call: Call, values: dict[str, Any], references
     _open_case_for_message(session, call, values, references)
     _open_case_for_agent_call(session, call, values, references)
     agent_notes.file_pending(session, call.call_sid)  # notes the agent saved before the case existed
+    duplicates.link_reporting_call(session, call)  # a problem reported by phone, no agent
 
 
 def _open_case_for_message(session: Session, call: Call, values: dict[str, Any],

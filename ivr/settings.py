@@ -79,6 +79,7 @@ class Settings:
     redis_sentinels: tuple[tuple[str, int], ...] = ()
     redis_sentinel_service: str = "mymaster"  # the name the sentinels monitor the primary under
     redis_sentinel_password: str | None = None  # the sentinels' own password (requirepass in sentinel.conf)
+    duplicate_within_metres: float = 50.0  # an open case of the same service this close is "already reported"
 
     @property
     def production(self) -> bool:
@@ -237,6 +238,7 @@ def _read(env: _Env) -> Settings:
         interpreter_number=env.text("INTERPRETER_NUMBER") or "",
         interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
         **_sentinel(env),
+        duplicate_within_metres=env.parsed("DUPLICATE_WITHIN_METRES", "50", _metres, "metres from 0 to 5000"),
     )
     if production:
         _refuse_development_secrets(settings)
@@ -275,6 +277,13 @@ def _warn_days(raw: str) -> int:
     if not 0 <= days <= 366:
         raise ValueError("out of range 0-366")
     return days
+
+
+def _metres(raw: str) -> float:
+    metres = float(raw)
+    if not 0 <= metres <= 5000:
+        raise ValueError("out of range 0-5000")
+    return metres
 
 
 def _fraction(raw: str) -> float:

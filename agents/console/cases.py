@@ -27,7 +27,8 @@ from agents.console.case_desk import (
     recorded_call,
 )
 from ivr import db
-from ivr.cases import reference
+from ivr.case_update_jobs import queue_update_texts
+from ivr.cases import duplicates, reference
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.cases.service import CaseError, change_status, find_by_reference
 from ivr.models.agent import Agent
@@ -137,7 +138,8 @@ def nearby() -> ResponseReturnValue:
     if not code or not address:
         return jsonify(error="give service and address"), 400
     with _services().sessions() as session:
-        cases = [shown(case) for case in nearby_open_cases(session, code, address)]
+        cases = [shown(case) for case in nearby_open_cases(
+            session, code, address, within_metres=_services().settings.duplicate_within_metres)]
     return jsonify(cases=cases)
 
 
@@ -204,8 +206,10 @@ def join_case(ref: str) -> ResponseReturnValue:
         if call in case.calls:
             return jsonify(case=shown(case), already=True)
         _attach(session, case, call)
+        now = datetime.now(UTC)
+        duplicates.join(session, case, duplicates.Reporter("phone", now, call.caller, source_key=f"call:{call_sid}"))
         agent = session.scalar(select(Agent).where(Agent.login == g.login))
-        change_status(session, case, case.status, datetime.now(UTC), "Another caller reported this.", agent)
+        change_status(session, case, case.status, now, "Another caller reported this.", agent)
         return jsonify(case=shown(case), already=False)
 
 
@@ -228,5 +232,7 @@ def move_case(ref: str) -> ResponseReturnValue:
         if resolution:
             case.resolution = resolution
         agent = session.scalar(select(Agent).where(Agent.login == g.login))
-        change_status(session, case, status, datetime.now(UTC), note or resolution, agent)
-        return jsonify(case=shown(case))
+        update = change_status(session, case, status, datetime.now(UTC), note or resolution, agent)
+        answer = jsonify(case=shown(case))
+    queue_update_texts(_services().redis, update.id)  # residents who asked hear back (once per change)
+    return answer

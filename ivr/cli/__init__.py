@@ -226,12 +226,25 @@ def cases_update(ref: str, status: str | None, note: str, private: bool, resolut
                 raise click.ClickException(f"no agent {agent_login}")
             if resolution is not None:
                 case.resolution = resolution
-            change_status(session, case, status or case.status, datetime.now(UTC), note, agent, public=not private)
+            update = change_status(session, case, status or case.status, datetime.now(UTC), note, agent,
+                                   public=not private)
             click.echo(f"{reference.display(case.reference)} is {case.status}")
+        _queue_update_texts(update.id)
     except CaseError as error:
         raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
+
+
+def _queue_update_texts(update_id: int) -> None:
+    """Residents who asked for texts about the case hear back, through the workers (ivr/case_update_jobs.py)."""
+    from redis import Redis
+
+    from ivr.case_update_jobs import queue_update_texts
+
+    settings = _settings()
+    if not queue_update_texts(Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0"), update_id):
+        click.echo("warning: texts to residents could not be queued (Redis unreachable)", err=True)
 
 
 def _reference(text: str) -> str:

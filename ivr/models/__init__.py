@@ -6,6 +6,7 @@ from ivr.models import (
     call_event,
     callback,
     case,
+    case_reporter,
     collection,
     floor,
     knowledge,
@@ -18,5 +19,6 @@ from ivr.models import (
     sms_contact,
 )
 
-__all__ = ["agent", "call", "call_event", "callback", "case", "collection", "floor", "knowledge", "open311_submission",
-           "outbox", "pending_note", "queue_wait", "service_attribute", "service_type", "sms_contact"]
+__all__ = ["agent", "call", "call_event", "callback", "case", "case_reporter", "collection", "floor", "knowledge",
+           "open311_submission", "outbox", "pending_note", "queue_wait", "service_attribute", "service_type",
+           "sms_contact"]

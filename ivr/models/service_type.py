@@ -22,6 +22,7 @@ class ServiceType(Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     sla_hours: Mapped[int] = mapped_column(Integer, default=72)  # expected time to resolve
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone_reportable: Mapped[bool] = mapped_column(Boolean, default=False)  # the IVR files it with no agent
 
     @property
     def sla(self) -> timedelta:

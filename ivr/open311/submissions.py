@@ -10,6 +10,10 @@ The rule (docs/open311.md):
   device_id/account_id) from the same client within 24 hours is taken for a
   retry and returns the first answer; after that it is a new report.
 
+A submission of the same service at or near an open case's address (ivr/cases/duplicates.py)
+is added to that case: the answer carries the existing service_request_id, as GeoReport v2
+allows, and the header ``Already-Reported: true``.
+
 Two copies racing each other are settled by a unique constraint: the loser's
 transaction rolls back and it answers with the winner's case.
 """
@@ -27,11 +31,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ivr import db
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
+from ivr.cases.duplicates import DEFAULT_WITHIN_METRES
 from ivr.models.case import Case
 from ivr.models.open311_submission import Open311Submission
 from ivr.open311.errors import IdempotencyKeyReused, InvalidRequest, ServiceUnavailable
 from ivr.open311.fields import ApiExtras
-from ivr.open311.filing import new_reference, open_submitted_case
+from ivr.open311.filing import file_or_join, new_reference
 from ivr.open311.validation import ValidSubmission
 
 RETRY_WINDOW = timedelta(hours=24)
@@ -57,6 +62,7 @@ class Outcome:
     case: Case
     account_id: str
     replayed: bool  # True: an earlier identical attempt already opened this case
+    joined: bool = False  # True: already reported; the request was added to this open case (docs/open311.md)
 
 
 def idempotency_key(header: str | None) -> str | None:
@@ -77,7 +83,8 @@ def attempt(client: str, valid: ValidSubmission, extras: ApiExtras, key: str | N
     return Attempt(client, valid, extras, fingerprint, stored, key is not None, now)
 
 
-def submit(sessions: sessionmaker[Session], references: ReferenceAllocator, attempt: Attempt) -> Outcome:
+def submit(sessions: sessionmaker[Session], references: ReferenceAllocator, attempt: Attempt,
+           within_metres: float = DEFAULT_WITHIN_METRES) -> Outcome:
     """The case for this attempt: the earlier one for a retry, else a new one."""
     earlier = _earlier(sessions, attempt)
     if earlier is not None:
@@ -87,7 +94,7 @@ def submit(sessions: sessionmaker[Session], references: ReferenceAllocator, atte
     except ReferenceUnavailable as error:
         raise ServiceUnavailable("Case numbers cannot be issued right now; please retry shortly") from error
     try:
-        return _create(sessions, reference, attempt)
+        return _create(sessions, reference, attempt, within_metres)
     except IntegrityError:
         earlier = _earlier(sessions, attempt)  # a copy of this attempt won the race
         if earlier is None:
@@ -117,14 +124,15 @@ def _matching_row(session: Session, attempt: Attempt) -> Open311Submission | Non
     return session.scalars(query.order_by(Open311Submission.id).limit(1)).first()
 
 
-def _create(sessions: sessionmaker[Session], reference: str, attempt: Attempt) -> Outcome:
+def _create(sessions: sessionmaker[Session], reference: str, attempt: Attempt, within_metres: float) -> Outcome:
     source_key = "open311:" + hashlib.sha256(f"{attempt.client}|{attempt.stored_key}".encode()).hexdigest()[:64]
     with db.unit_of_work(sessions) as session:
-        case = open_submitted_case(session, reference, attempt.valid, CHANNEL, attempt.now, source_key)
+        filed = file_or_join(session, reference, attempt.valid, CHANNEL, attempt.now, source_key, within_metres)
+        case = filed.case
         session.add(Open311Submission(
             client=attempt.client, idempotency_key=attempt.stored_key, fingerprint=attempt.fingerprint,
             case_id=case.id, created_at=attempt.now, account_id=attempt.extras.account_id,
             device_id=attempt.extras.device_id, address_id=attempt.valid.address_id,
         ))
         session.flush()
-    return Outcome(case, attempt.extras.account_id, replayed=False)
+    return Outcome(case, attempt.extras.account_id, replayed=False, joined=filed.joined)

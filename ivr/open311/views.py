@@ -164,12 +164,15 @@ def create_request() -> Response:
     key = submissions.idempotency_key(request.headers.get("Idempotency-Key"))
     valid, extras = _checked_submission()
     attempt = submissions.attempt(client, valid, extras, key, _now())
-    outcome = submissions.submit(_services().sessions, _services().references, attempt)
+    outcome = submissions.submit(_services().sessions, _services().references, attempt,
+                                 _services().settings.duplicate_within_metres)
     case = outcome.case
     response = _answer("service_requests", documents.created(case.reference, case.service_type, outcome.account_id),
                        200 if outcome.replayed else 201)
     if outcome.replayed:
         response.headers["Idempotent-Replayed"] = "true"
+    if outcome.joined:
+        response.headers["Already-Reported"] = "true"
     response.headers["Location"] = url_for(".request_detail", service_request_id=case.reference,
                                            fmt=g.open311_format, _external=True)
     return response

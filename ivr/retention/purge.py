@@ -24,6 +24,7 @@ from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
 from ivr.models.case import Case
+from ivr.models.case_reporter import CaseReporter
 from ivr.models.open311_submission import Open311Submission
 from ivr.models.sms_contact import SmsContact
 from ivr.retention.policy import RetentionPolicy
@@ -68,6 +69,16 @@ def _remove_caller_details(session: Session, ids: list[Any]) -> None:
         event.data = scrubbed_event_data(event.kind, event.data or {})
 
 
+def _cases_with_reporter_contacts() -> Any:
+    """Cases whose residents (the filer and those who joined, ivr/cases/duplicates.py) still have a number or e-mail."""
+    return select(CaseReporter.case_id).where(CaseReporter.phone.is_not(None) | (CaseReporter.email != ""))
+
+
+def _remove_case_contacts(session: Session, ids: list[Any]) -> None:
+    session.execute(update(Case).where(Case.id.in_(ids)).values(contact_name="", contact_email="", contact_phone=None))
+    session.execute(update(CaseReporter).where(CaseReporter.case_id.in_(ids)).values(phone=None, email=""))
+
+
 KINDS: dict[str, _Kind] = {
     "caller_details": _Kind(
         Call, Call.id, lambda before: (Call.started_at < before) & Call.details_removed.is_(False),
@@ -75,9 +86,9 @@ KINDS: dict[str, _Kind] = {
     "case_contacts": _Kind(
         Case, Case.id,
         lambda before: (Case.closed_at < before) & ((Case.contact_name != "") | (Case.contact_email != "")
-                                                    | Case.contact_phone.is_not(None)),
-        lambda session, ids: session.execute(update(Case).where(Case.id.in_(ids)).values(
-            contact_name="", contact_email="", contact_phone=None))),
+                                                    | Case.contact_phone.is_not(None)
+                                                    | Case.id.in_(_cases_with_reporter_contacts())),
+        lambda session, ids: _remove_case_contacts(session, ids)),
     "callbacks": _Kind(
         CallbackPromise, CallbackPromise.id,
         lambda before: (CallbackPromise.closed_at < before) & (CallbackPromise.number != ""),

@@ -12,7 +12,7 @@ from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
 from ivr.intents import handlers as intent_handlers
 from ivr.routing_records import RoutingRecords
-from ivr.self_service import callbacks, cases, office_hours, texts
+from ivr.self_service import callbacks, cases, office_hours, reports, texts
 from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
 from ivr.telephony import make_telephony
@@ -53,6 +53,7 @@ def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     collection_handlers.register(registry, context)
     texts.register(registry, context.texts, context.line_types, context.sessions)
     callbacks.register(registry, context.router, context.settings.office_hours, RoutingRecords(context.sessions))
+    reports.register(registry, context, context.texts.redis)  # drafts of phone reports share the texts' Redis
     settings = context.settings
     intent_handlers.register(registry, settings.intents_file, settings.intents_learned_file,
                              settings.intent_confirm_below)

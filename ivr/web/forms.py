@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from ivr.open311.fields import attributes_from
 from ivr.open311.validation import Submission
 
-FIELDS = ("service_code", "address", "zip_code", "description", "name", "phone", "email")
+FIELDS = ("service_code", "address", "zip_code", "description", "name", "phone", "email", "updates")
 _LOCAL_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
 _FORM_ID = re.compile(r"[0-9a-f]{32}")
 

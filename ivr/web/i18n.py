@@ -40,6 +40,9 @@ TEXT: dict[str, dict[str, str]] = {
         "name": "Name",
         "phone": "Phone",
         "phone_hint": "For example: (312) 555-0199.",
+        "text_updates": "Text me at this phone number when the status of my report changes.",
+        "thanks_joined": "This problem was already reported, so we added you to that report: "
+                         "it now counts you too, and it keeps its number.",
         "email": "Email",
         "submit": "Send report",
         "errors_title": "Please correct the following:",
@@ -107,6 +110,9 @@ TEXT: dict[str, dict[str, str]] = {
         "name": "Nombre",
         "phone": "Teléfono",
         "phone_hint": "Por ejemplo: (312) 555-0199.",
+        "text_updates": "Envíenme un mensaje de texto a este teléfono cuando cambie el estado de mi reporte.",
+        "thanks_joined": "Este problema ya estaba reportado, así que le agregamos a ese reporte: "
+                         "ahora le cuenta a usted también y conserva su número.",
         "email": "Correo electrónico",
         "submit": "Enviar reporte",
         "errors_title": "Por favor corrija lo siguiente:",

@@ -104,10 +104,13 @@ def report_submit() -> ResponseReturnValue:
         return _report_page(language, values, answers, error.problems, status=422)
     key = reports.source_key(csrf.secret(), forms.form_id_of(form))
     try:
-        ref = reports.file_report(_services().sessions, _services().references, valid, key, datetime.now(_zone()))
+        ref, joined = reports.file_report(
+            _services().sessions, _services().references, valid, key, datetime.now(_zone()),
+            reports.ReportOptions(language, form.get("updates") == "yes",
+                                  _services().settings.duplicate_within_metres))
     except ReferenceUnavailable:
         return _report_page(language, values, answers, (), notice="unavailable", status=503)
-    return redirect(url_for(".report_thanks", ref=ref, lang=language), 303)
+    return redirect(url_for(".report_thanks", ref=ref, lang=language, **({"joined": "1"} if joined else {})), 303)
 
 
 def _report_page(language: str, values: dict[str, str], answers: dict[str, list[str]],
@@ -140,7 +143,8 @@ def report_thanks() -> ResponseReturnValue:
     language, typed = _language(), lookup.read_reference(request.args.get("ref"))
     if typed.outcome != "ok":
         return redirect(url_for(".report_form", lang=language), 303)
-    return _page("thanks.html", language, reference=typed.reference, shown=reference.display(typed.reference))
+    return _page("thanks.html", language, reference=typed.reference, shown=reference.display(typed.reference),
+                 joined=request.args.get("joined") == "1")
 
 
 @bp.get("/cases/lookup")

@@ -27,7 +27,7 @@ def services(app):  # type: ignore[no-untyped-def]
 def client(app, services):  # type: ignore[no-untyped-def]
     client = log_in(app.test_client(), "alice", skills={"potholes": 6}, name="Alice Rivera")
     with db.unit_of_work(services.sessions) as session:
-        open_case(session, NewCase(reference=EXISTING, service_code="potholes", channel="web", address="120 Elm St",
+        open_case(session, NewCase(reference=EXISTING, service_code="potholes", channel="web", address="121 Elm St",
                                    opened_at=datetime(2026, 11, 30, tzinfo=UTC), description="Deep hole"))
         open_case(session, NewCase(reference=make_reference(2026, 42), service_code="potholes", channel="web",
                                    address="900 Elm St", opened_at=datetime(2026, 11, 30, tzinfo=UTC)))

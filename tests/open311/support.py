@@ -83,6 +83,14 @@ def stored_cases(app: Flask) -> list[Case]:
         return list(session.query(Case).order_by(Case.id))
 
 
+def filed_reports(app: Flask) -> int:
+    """Reports taken: cases opened plus reports added to an open case as already reported."""
+    from ivr.models.case_reporter import CaseReporter
+
+    with app.extensions["cityline"].sessions() as session:
+        return session.query(Case).count() + session.query(CaseReporter).filter_by(joined=True).count()
+
+
 def parsed(response) -> ET.Element:  # type: ignore[no-untyped-def]
     """The XML body, after checking it is the spec's XML with its declaration."""
     assert response.content_type == "text/xml; charset=utf-8"

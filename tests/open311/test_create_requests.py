@@ -14,7 +14,7 @@ from ivr.open311 import api_keys_from, submissions
 from ivr.open311.fields import ApiExtras
 from ivr.open311.validation import ServiceSpec, Submission, validate
 from ivr.settings import ConfigError
-from tests.open311.support import API_KEY, OTHER_KEY, add_question, parsed, stored_cases
+from tests.open311.support import API_KEY, OTHER_KEY, add_question, filed_reports, parsed, stored_cases
 from tests.open311.test_errors import errors_of
 
 FORMATS = ["xml", "json"]
@@ -22,6 +22,8 @@ REPORT = {"api_key": API_KEY, "service_code": "potholes", "lat": "41.8781", "lon
           "address_string": "125 Elm Street, Springfield, IL 62701", "description": "A deep pothole.",
           "first_name": "Ana", "last_name": "Diaz", "phone": "(312) 555-0199", "email": "ana@example.com",
           "device_id": "phone-42", "account_id": "acct-7", "media_url": "https://img.example.com/p.jpg"}
+#: A later report of the same pothole by someone else: it counts one more resident on the same case.
+ANOTHER_RESIDENT = {"phone": "(312) 555-0142", "email": "ben@example.com"}
 
 
 def post(client, fmt: str = "json", headers: dict[str, str] | None = None, **changes):  # type: ignore[no-untyped-def]
@@ -190,13 +192,13 @@ class TestIdempotencyKey:
 
     def test_keys_belong_to_one_client(self, app, client):
         post(client, headers={"Idempotency-Key": "shared"})
-        post(client, headers={"Idempotency-Key": "shared"}, api_key=OTHER_KEY)
-        assert len(stored_cases(app)) == 2
+        post(client, headers={"Idempotency-Key": "shared"}, api_key=OTHER_KEY, **ANOTHER_RESIDENT)
+        assert filed_reports(app) == 2  # the second is already reported: it joins the first case
 
     def test_different_keys_open_different_cases(self, app, client):
         post(client, headers={"Idempotency-Key": "a"})
-        post(client, headers={"Idempotency-Key": "b"})
-        assert len(stored_cases(app)) == 2
+        post(client, headers={"Idempotency-Key": "b"}, **ANOTHER_RESIDENT)
+        assert filed_reports(app) == 2
 
     @pytest.mark.parametrize("key", ["k" * 101, "has space", "ключ"])
     def test_a_malformed_key_is_400(self, client, key):
@@ -230,9 +232,9 @@ class TestIdenticalRetryWithoutKey:
 
     def test_any_difference_makes_a_new_report(self, app, client):
         post(client)
-        post(client, device_id="phone-43")
-        post(client, description="A deep pothole, now bigger.")
-        assert len(stored_cases(app)) == 3
+        post(client, device_id="phone-43", **ANOTHER_RESIDENT)
+        post(client, description="A deep pothole, now bigger.", phone="(312) 555-0143", email="cy@example.com")
+        assert filed_reports(app) == 3
 
     @pytest.mark.parametrize(("later", "same_case"), [(timedelta(hours=23), True), (timedelta(hours=25), False)])
     def test_the_window_is_24_hours(self, app, later, same_case):
@@ -242,8 +244,8 @@ class TestIdenticalRetryWithoutKey:
         outcomes = [submissions.submit(services.sessions, services.references,
                                        submissions.attempt("client-1", valid, ApiExtras(), None, at))
                     for at in (first_seen, first_seen + later)]
-        assert (outcomes[0].case.id == outcomes[1].case.id) is same_case
-        assert outcomes[1].replayed is same_case
+        assert outcomes[0].case.id == outcomes[1].case.id  # a retry, or the same noise already reported
+        assert outcomes[1].replayed is same_case and outcomes[1].joined is not same_case
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -130,6 +130,21 @@ def test_contacts_on_cases_closed_long_ago_go_and_open_cases_keep_theirs(session
     assert still_open.contact_email == "ana@example.com"
 
 
+def test_residents_linked_to_a_case_lose_their_numbers_when_its_contacts_go(sessions):
+    from ivr.cases import duplicates
+    from ivr.models.case_reporter import CaseReporter
+
+    with db.unit_of_work(sessions) as session:
+        case = open_case(session, NewCase(reference=make_reference(2024, 9), service_code="potholes", channel="web",
+                                          address="125 Elm St", opened_at=OLD))
+        duplicates.join(session, case, duplicates.Reporter("phone", OLD, "+13125550142", wants_updates=True))
+        change_status(session, case, "closed", OLD + timedelta(days=1), "fixed")
+    assert purge(sessions, RetentionPolicy(), NOW, Deleted()).counts["case_contacts"] == 1
+    with sessions() as session:
+        [joined] = session.scalars(select(CaseReporter)).all()
+        assert (joined.phone, joined.email, joined.joined) == (None, "", True)  # still counted, no longer reachable
+
+
 def test_texting_contacts_go_but_an_opt_out_is_kept_for_ever(sessions):
     with db.unit_of_work(sessions) as session:
         session.add_all([SmsContact(phone="+13125550101", language="es", opted_out=False, updated_at=OLD),

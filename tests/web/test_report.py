@@ -9,7 +9,7 @@ from ivr.app import create_app
 from ivr.cases import reference
 from ivr.models.service_attribute import CaseAttribute
 from ivr.models.service_type import ServiceType
-from tests.open311.support import add_question, stored_cases
+from tests.open311.support import add_question, filed_reports, stored_cases
 from tests.web.pages import page_of
 
 GOOD = {"service_code": "potholes", "address": "125 Elm Street", "zip_code": "62701",
@@ -102,8 +102,21 @@ def test_posting_the_same_form_twice_files_one_case(app, client):
 
 def test_a_new_form_is_a_new_report(app, client):
     send(client)
-    send(client)
-    assert len(stored_cases(app)) == 2
+    send(client, phone="312 555 0142", email="ben@example.com")
+    assert filed_reports(app) == 2 and len(stored_cases(app)) == 1  # the same pothole: linked, not twice
+
+
+def test_a_report_of_an_open_case_nearby_shows_its_number_and_says_it_was_already_reported(app, client):
+    first = send(client).headers["Location"]
+    again = send(client, address="131 Elm St", phone="312 555 0142", email="ben@example.com", updates="yes")
+    assert again.headers["Location"].startswith(first.split("&")[0]) and "joined=1" in again.headers["Location"]
+    page = page_of(client.get(again.headers["Location"]))
+    assert page.one("p", id="joined") is not None
+    with app.extensions["cityline"].sessions() as session:
+        from ivr.models.case_reporter import CaseReporter
+
+        [joined] = session.query(CaseReporter).filter_by(joined=True).all()
+        assert joined.channel == "web" and joined.phone == "+13125550142" and joined.wants_updates
 
 
 def test_without_redis_the_resident_is_asked_to_try_later(env):
@@ -131,7 +144,8 @@ class TestQuestions:
         assert page.words("label", **{"for": "attr-size"}) == "How big is it? (required)"
         assert page.one("select", id="attr-size").attrs["name"] == "attribute[size]"
         assert {"small", "large"} <= {o.attrs["value"] for o in page.all("option")}
-        assert {e.attrs["value"] for e in page.all("input", type="checkbox")} == {"left", "right"}
+        assert {e.attrs["value"] for e in page.all("input", type="checkbox") if e.attrs["name"] != "updates"} == {
+            "left", "right"}
         assert page.one("input", id="attr-seen").attrs["type"] == "datetime-local"
 
     def test_a_required_question_left_unanswered_is_an_error(self, app, client):

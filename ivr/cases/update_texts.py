@@ -1,0 +1,106 @@
+"""Residents hear back: which texts a case update owes, in each resident's language, and recording them sent.
+
+A status change (to in progress, or closed with its resolution) owes one text
+to every resident linked to the case who asked for updates.  A row per
+(update, resident) in case_update_texts makes the sending happen once however
+often the job runs; a number that sent STOP is recorded as skipped, not texted.
+Plain Python over a SQL session; the job in ivr/case_update_jobs.py sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.cases import reference
+from ivr.models.case import Case, CaseUpdate
+from ivr.models.case_reporter import CaseReporter, CaseUpdateText
+
+#: Statuses residents are told about; a note that leaves the status as it was is not news.
+TOLD = ("in_progress", "closed")
+
+PHRASES = {
+    "en": {
+        "in_progress": "City 3-1-1: your report {ref} ({service}) is now in progress.",
+        "closed": "City 3-1-1: your report {ref} ({service}) is closed: {resolution}",
+        "closed_plain": "City 3-1-1: your report {ref} ({service}) is closed.",
+        "stop": " Reply STOP to stop texts.",
+    },
+    "es": {
+        "in_progress": "3-1-1 de la ciudad: su reporte {ref} ({service}) ya está en proceso.",
+        "closed": "3-1-1 de la ciudad: su reporte {ref} ({service}) está cerrado: {resolution}",
+        "closed_plain": "3-1-1 de la ciudad: su reporte {ref} ({service}) está cerrado.",
+        "stop": " Responda STOP para no recibir más mensajes.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class OwedText:
+    reporter_id: int
+    phone: str
+    body: str
+
+
+def is_news(session: Session, update: CaseUpdate) -> bool:
+    """A public update that moved the case to a status residents are told about."""
+    if not update.public or update.status not in TOLD:
+        return False
+    earlier = session.scalar(select(CaseUpdate.status).where(
+        CaseUpdate.case_id == update.case_id, CaseUpdate.id < update.id).order_by(CaseUpdate.id.desc()).limit(1))
+    return earlier != update.status
+
+
+def owed(session: Session, update: CaseUpdate) -> list[OwedText]:
+    """Texts this update still owes: residents who asked, not yet texted (or skipped) for it."""
+    if not is_news(session, update):
+        return []
+    done = set(session.scalars(select(CaseUpdateText.reporter_id).where(
+        CaseUpdateText.case_update_id == update.id)))
+    case = session.get_one(Case, update.case_id)
+    rows = session.scalars(select(CaseReporter).where(
+        CaseReporter.case_id == case.id, CaseReporter.wants_updates).order_by(CaseReporter.id))
+    texts, seen = [], set()
+    for row in rows:
+        if row.id in done or not row.phone or row.phone in seen:
+            continue
+        seen.add(row.phone)
+        texts.append(OwedText(row.id, row.phone, body(case, update, row.language)))
+    return texts
+
+
+def body(case: Case, update: CaseUpdate, language: str) -> str:
+    phrases = PHRASES.get(language, PHRASES["en"])
+    from ivr.web.i18n import service_name  # the catalogue's names in the residents' languages (plain data)
+
+    ref = reference.display(case.reference)
+    service = service_name(case.service_type.code, case.service_type.name, language)
+    if update.status == "closed":
+        resolution = (case.resolution or "").strip()
+        text = phrases["closed"].format(ref=ref, service=service, resolution=resolution) if resolution else \
+            phrases["closed_plain"].format(ref=ref, service=service)
+    else:
+        text = phrases["in_progress"].format(ref=ref, service=service)
+    return text + phrases["stop"]
+
+
+def claim(session: Session, update_id: int, text: OwedText, at: datetime) -> bool:
+    """Record the text as being sent before it is sent: a second job finds the row and sends nothing.
+
+    False when the resident opted out (STOP): the row says so and nothing is sent.
+    """
+    from ivr.sms.contacts import may_text  # here: the texting package's answers reach back into cases
+
+    allowed = may_text(session, text.phone)
+    session.add(CaseUpdateText(case_update_id=update_id, reporter_id=text.reporter_id, at=at,
+                               outcome="sending" if allowed else "opted_out"))
+    session.flush()
+    return allowed
+
+
+def mark_sent(session: Session, update_id: int, reporter_id: int, message_sid: str) -> None:
+    row = session.get_one(CaseUpdateText, (update_id, reporter_id))
+    row.outcome, row.message_sid = "sent", message_sid
