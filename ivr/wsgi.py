@@ -1,5 +1,12 @@
-"""The WSGI entry point for gunicorn: `gunicorn ivr.wsgi:app`."""
+"""The WSGI entry point for gunicorn: `gunicorn ivr.wsgi:app`.
+
+Each web process trains the main menu's intent classifier in the background as it starts (seconds of work),
+so the first caller who speaks at the main menu does not wait for it.
+"""
 
 from ivr.app import create_app
+from ivr.intents.classifier import warm_up
 
 app = create_app()
+_settings = app.extensions["cityline"].settings
+warm_up(_settings.intents_file, _settings.intents_learned_file)
