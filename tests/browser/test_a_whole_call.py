@@ -97,6 +97,8 @@ def test_a_call_is_offered_worked_on_its_case_warm_transferred_and_wrapped_up(de
     join.click()
     ivy.wait_for_selector(f"#ct-my-case:has-text('{display(OPEN_POTHOLE)}')")
     assert wait_until(lambda: _reporters(desk) == reporters_before + 1)  # one more resident, no new case
+    ivy.click("#ct-text-number")
+    ivy.wait_for_selector(f"#ct-status:has-text('The case number is being texted to {CALLER}')")
     screenshot(ivy, "console-nearby-case-joined")
 
     ivy.keyboard.press("Alt+T")
