@@ -14,6 +14,7 @@ from agents.knowledge.views import bp as knowledge_bp
 from agents.supervisor.charts import bp as supervisor_charts_bp
 from agents.supervisor.controls import bp as supervisor_controls_bp
 from agents.supervisor.exports import bp as supervisor_exports_bp
+from agents.supervisor.supervision import bp as supervisor_supervision_bp
 from agents.supervisor.views import bp as supervisor_bp
 
 
@@ -30,3 +31,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(supervisor_exports_bp)
     app.register_blueprint(supervisor_controls_bp)
     app.register_blueprint(supervisor_charts_bp)
+    app.register_blueprint(supervisor_supervision_bp)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from redis import Redis
 
@@ -108,7 +109,7 @@ class Supervision:
         present = _supervisor_in(book)
         if present is None:
             return None
-        return present.who, next(mode for mode, role in MODES.items() if role == present.role)
+        return present.who, _mode(present.role)
 
     # -- helpers --------------------------------------------------------------------------------------
 
@@ -144,6 +145,23 @@ class Supervision:
             move()
         except TelephonyError as error:
             logger.warning("supervision clean-up failed: %s", error)
+
+
+def with_supervisors(redis: Redis, agents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The wallboard's agent rows, each with "supervisor": {"login", "mode"} when one is on their call (or None),
+    so every supervisor's page shows who is listening, whispering or barging."""
+    books = ConferenceBooks(redis)
+    for row in agents:
+        row["supervisor"] = None
+        book = books.get(row["call"]) if row.get("call") and row.get("state") == "on_call" else None
+        present = _supervisor_in(book) if book is not None and not book.ended else None
+        if present is not None and book is not None and book.agent(row["login"]) is not None:
+            row["supervisor"] = {"login": present.who, "mode": _mode(present.role)}
+    return agents
+
+
+def _mode(role: str) -> str:
+    return next(mode for mode, r in MODES.items() if r == role)
 
 
 def _supervisor_in(book: CallBook) -> Participant | None:
