@@ -5,10 +5,26 @@ from __future__ import annotations
 
 import pytest
 
+from typing import Any
+
+from tests.browser.conftest import SUPERVISOR_LOGIN
 from tests.browser.test_call_controls import call_in
-from tests.browser.test_floor import _open_floor
+from tests.e2e import console_client
 
 pytestmark = pytest.mark.browser
+
+
+def open_floor(desk: Any, browser: Any) -> Any:
+    """The floor as the supervisor sam opens it (CSP bypassed only so the test can inject axe-core)."""
+    console_client.session_for(desk.server, SUPERVISOR_LOGIN)
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True).new_page()
+    page.goto(f"{desk.url}/agents/login")
+    page.fill("[name=login]", SUPERVISOR_LOGIN)
+    page.fill("[name=password]", console_client.PASSWORD)
+    page.click("[type=submit]")
+    page.goto(f"{desk.url}/agents/supervisor?lang=en")
+    page.wait_for_selector("#live:has-text('Live updates on')")
+    return page
 
 
 def test_the_supervisor_listens_then_whispers_then_leaves_and_the_agent_sees_it(desk, browser, screenshot):
@@ -23,7 +39,7 @@ def test_the_supervisor_listens_then_whispers_then_leaves_and_the_agent_sees_it(
     kim.wait_for_selector("#cc-participants li:has-text('Caller')", timeout=15_000)
     assert not kim.is_visible("#cc-supervisor")
 
-    floor = _open_floor(desk, browser)
+    floor = open_floor(desk, browser)
     row = "#agents tr[data-agent=kim]"
     floor.wait_for_selector(f"{row} td:has-text('potholes-en')", timeout=15_000)
     floor.click(f"{row} button[data-mode=listen]")
@@ -38,12 +54,19 @@ def test_the_supervisor_listens_then_whispers_then_leaves_and_the_agent_sees_it(
     screenshot(floor, "floor-whisper")
     screenshot(kim, "console-coached")
     assert floor.inner_text("#error") == ""
+    floor.add_script_tag(path=str(desk.server_root / "node_modules" / "axe-core" / "axe.min.js"))
+    violations = floor.evaluate("axe.run(document.querySelector('#agents').closest('section'))")["violations"]
+    assert [(v["id"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")] == []
 
     floor.click(f"{row} button[data-mode=leave]")
     floor.wait_for_selector(f"{row} button[data-mode=leave][disabled]", timeout=10_000)
     kim.wait_for_selector("#cc-supervisor", state="hidden", timeout=10_000)
     assert "sam" not in kim.inner_text("#cc-participants")
     assert kim.is_visible("#cc-participants li:has-text('Caller')")  # the call goes on
+
+    floor.click("[data-lang=es]")
+    floor.wait_for_selector(f"{row} button[data-mode=listen]:has-text('Escuchar')")
+    floor.wait_for_selector(f"{row} button[data-mode=barge]:has-text('Intervenir')")
 
     floor.goto(f"{desk.url}/agents/supervisor/audit")
     rows = [floor.inner_text(f"#audit tbody tr:nth-child({n})") for n in (1, 2, 3)]

@@ -12,6 +12,7 @@ from ivr.conference.supervision import Supervision
 from ivr.telephony import TelephonyError
 from ivr.telephony.local_adapter import LocalTelephony
 from routing.agents import AgentProfile, AgentState
+from routing.calls import CallRequest
 from routing.config import config_from_mapping
 from routing.router import Router
 from tests.conference.test_controls import CONFIG, SID, Recorder, answer
@@ -133,3 +134,22 @@ def test_the_network_failing_a_mode_change_leaves_the_mode_as_it_was(floor, redi
         down.join("sam", "ann", "barge")
     assert error.value.status == 503
     assert supervision.mode_of(ConferenceBooks(redis).get(SID)) == ("sam", "listen")
+
+
+def test_a_supervisor_on_one_call_cannot_join_another_until_they_leave(floor):
+    router, network, controls, supervision, recorder = floor
+    answer(router, controls, network)
+    other = "CA" + "2" * 32
+    router.register_agent(AgentProfile("cy", "Cy", {"general": 5}, ("en",)))
+    router.set_agent_state("cy", AgentState.AVAILABLE)
+    ticket = router.enqueue(CallRequest(other, "general", "en"))
+    assert ticket.offer is not None and ticket.offer.agent_id == "cy"
+    router.accept(ticket.offer.id)
+    controls.bridge(other, "general-en", "cy", "en")
+    supervision.join("sam", "ann", "listen")
+    with pytest.raises(Refused, match="already on another agent's call") as error:
+        supervision.join("sam", "cy", "listen")
+    assert error.value.status == 409
+    supervision.leave("sam", "ann")
+    book = supervision.join("sam", "cy", "barge")
+    assert book.call_sid == other and supervision.mode_of(book) == ("sam", "barge")
