@@ -64,30 +64,11 @@ class Supervision:
             raise Refused(f"{present.who} is already on {agent}'s call; only one supervisor at a time.", 409)
         muted, coach = role == MONITOR, agent_leg.id if role == COACH else ""
         if present is None:
-            elsewhere = self._call_of(supervisor)
-            if elsewhere and elsewhere != book.call_sid:
-                raise Refused("You are already on another agent's call; leave it first.", 409)
-            leg = self._network(lambda: self.telephony.add_participant(book.conference, f"client:{supervisor}",
-                                                                       muted=muted, coach=coach))
-
-            def joined(b: CallBook) -> None:
-                b.participants.append(Participant(leg, role, supervisor, muted=muted))
-            changed = self.books.change(book.call_sid, joined)
-            if changed is None:  # the call ended while the softphone was joining
-                self._quietly(lambda: self.telephony.remove_participant(book.conference, leg))
-                raise Refused(f"{agent}'s call has just ended.", 409)
-            self.redis.set(SUPERVISING_KEY + supervisor, book.call_sid, ex=TTL)
+            changed = self._enter(supervisor, agent, book, role, muted, coach)
+        elif present.role == role:
+            return book
         else:
-            if present.role == role:
-                return book
-            leg = present.id
-            self._network(lambda: self.telephony.update_participant(book.conference, leg, muted=muted, coach=coach))
-
-            def switched(b: CallBook) -> None:
-                for p in b.participants:
-                    if p.id == leg:
-                        p.role, p.muted = role, muted
-            changed = self.books.change(book.call_sid, switched) or book
+            changed = self._switch(book, present.id, role, muted, coach)
         self.notify(agent)
         return changed
 
@@ -112,6 +93,33 @@ class Supervision:
         return present.who, _mode(present.role)
 
     # -- helpers --------------------------------------------------------------------------------------
+
+    def _enter(self, supervisor: str, agent: str, book: CallBook, role: str, muted: bool, coach: str) -> CallBook:
+        """The supervisor's softphone is rung into the conference in its first mode."""
+        elsewhere = self._call_of(supervisor)
+        if elsewhere and elsewhere != book.call_sid:
+            raise Refused("You are already on another agent's call; leave it first.", 409)
+        leg = self._network(lambda: self.telephony.add_participant(book.conference, f"client:{supervisor}",
+                                                                   muted=muted, coach=coach))
+
+        def joined(b: CallBook) -> None:
+            b.participants.append(Participant(leg, role, supervisor, muted=muted))
+        changed = self.books.change(book.call_sid, joined)
+        if changed is None:  # the call ended while the softphone was joining
+            self._quietly(lambda: self.telephony.remove_participant(book.conference, leg))
+            raise Refused(f"{agent}'s call has just ended.", 409)
+        self.redis.set(SUPERVISING_KEY + supervisor, book.call_sid, ex=TTL)
+        return changed
+
+    def _switch(self, book: CallBook, leg: str, role: str, muted: bool, coach: str) -> CallBook:
+        """Another mode on the same leg: one participant update, nothing rings again."""
+        self._network(lambda: self.telephony.update_participant(book.conference, leg, muted=muted, coach=coach))
+
+        def switched(b: CallBook) -> None:
+            for p in b.participants:
+                if p.id == leg:
+                    p.role, p.muted = role, muted
+        return self.books.change(book.call_sid, switched) or book
 
     def _agents_call(self, agent: str) -> CallBook:
         try:

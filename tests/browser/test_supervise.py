@@ -3,9 +3,9 @@ it from the floor, the agent's console shows who is on the line and how, and the
 
 from __future__ import annotations
 
-import pytest
-
 from typing import Any
+
+import pytest
 
 from tests.browser.conftest import SUPERVISOR_LOGIN
 from tests.browser.test_call_controls import call_in

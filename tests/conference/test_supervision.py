@@ -1,4 +1,4 @@
-"""Listen, whisper and barge on real Redis: the conference book, the local phone network and the agent's console agree."""
+"""Listen, whisper and barge on real Redis: the conference book, the local network and the console agree."""
 
 from __future__ import annotations
 

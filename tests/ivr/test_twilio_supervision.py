@@ -1,4 +1,4 @@
-"""The Twilio adapter's supervisor moves: the Participants API's Muted, Coaching and CallSidToCoach, through the library."""
+"""The Twilio adapter's supervisor moves: Muted, Coaching and CallSidToCoach on the Participants API."""
 
 from __future__ import annotations
 
