@@ -74,6 +74,6 @@ def supervise(login: str) -> ResponseReturnValue:
 @require_role(SUPERVISOR)
 def stop(login: str) -> ResponseReturnValue:
     """Leave the agent's call (the supervisor's leg hangs up; the call goes on)."""
-    book = supervision_for(_services()).leave(g.login, login)
-    _audited("left_call", login, book, "the supervisor left the call")
-    return jsonify(ok=True, call=book.call_sid, agent=login, mode=None)
+    book, note = supervision_for(_services()).leave(g.login, login)
+    _audited("left_call", login, book, "the supervisor left the call" + (f" ({note})" if note else ""))
+    return jsonify(ok=True, call=book.call_sid, agent=login, mode=None, note=note)

@@ -72,18 +72,29 @@ class Supervision:
         self.notify(agent)
         return changed
 
-    def leave(self, supervisor: str, agent: str) -> CallBook:
-        """The supervisor's leg hangs up; the call goes on as before for the caller and the agent."""
+    def leave(self, supervisor: str, agent: str) -> tuple[CallBook, str]:
+        """The supervisor's leg hangs up; the call goes on as before for the caller and the agent.
+
+        Returns the book and a note for the supervisor ("" when all went well).  The phone network failing
+        here (or the softphone having hung up by itself, which Twilio answers with "not found") still takes
+        the supervisor off the book, so they are never stuck on it: the note asks them to hang up their
+        softphone if it is still connected."""
         book = self._agents_call(agent)
         present = _supervisor_in(book)
         if present is None or present.who != supervisor:
             raise Refused(f"You are not on {agent}'s call.", 409)
-        leg = present.id
-        self._network(lambda: self.telephony.remove_participant(book.conference, leg))
+        leg, note = present.id, ""
+        try:
+            self.telephony.remove_participant(book.conference, leg)
+        except TelephonyError as error:
+            logger.warning("supervisor %s leaving %s: %s (taken off the book anyway)", supervisor, book.call_sid,
+                           error)
+            note = ("The phone network did not confirm that your softphone left the call; if it is still "
+                    "connected, hang it up.")
         changed = self.books.change(book.call_sid, lambda b: b.remove(leg)) or book
         self.redis.delete(SUPERVISING_KEY + supervisor)
         self.notify(agent)
-        return changed
+        return changed, note
 
     def mode_of(self, book: CallBook) -> tuple[str, str] | None:
         """(supervisor, mode) for the supervisor on this call, or None."""

@@ -19,6 +19,9 @@ from tests.conference.test_controls import CONFIG, SID, Recorder, answer
 
 
 class DownNetwork(LocalTelephony):
+    def remove_participant(self, conference: str, participant: str) -> None:
+        raise TelephonyError("Twilio is unreachable")
+
     def update_participant(self, conference: str, participant: str, *, muted: bool, coach: str = "") -> None:
         raise TelephonyError("Twilio is unreachable")
 
@@ -79,7 +82,8 @@ def test_leaving_hangs_up_the_supervisor_only(floor):
     answer(router, controls, network)
     supervision.join("sam", "ann", "whisper")
     recorder.notified.clear()
-    book = supervision.leave("sam", "ann")
+    book, note = supervision.leave("sam", "ann")
+    assert note == ""
     room = network.conference(conference_name(SID))["participants"]
     assert sorted(p["to"] for p in room.values()) == ["caller", "client:ann"]
     assert [p.role for p in book.participants] == ["caller", "agent"] and supervision.mode_of(book) is None
@@ -153,3 +157,13 @@ def test_a_supervisor_on_one_call_cannot_join_another_until_they_leave(floor):
     supervision.leave("sam", "ann")
     book = supervision.join("sam", "cy", "barge")
     assert book.call_sid == other and supervision.mode_of(book) == ("sam", "barge")
+
+
+def test_leaving_when_the_network_fails_still_frees_the_supervisor_and_says_so(floor, redis):
+    router, network, controls, supervision, recorder = floor
+    answer(router, controls, network)
+    supervision.join("sam", "ann", "barge")
+    down = Supervision(router, DownNetwork(redis), ConferenceBooks(redis), redis, recorder.notify)
+    book, note = down.leave("sam", "ann")
+    assert "hang it up" in note and supervision.mode_of(book) is None
+    assert supervision.join("sam", "ann", "listen").call_sid == SID  # not stuck

@@ -28,7 +28,11 @@
       });
       var leave = button(t("sv_leave"), t("sv_leave") + " " + agent.login);
       leave.dataset.mode = "leave";
-      leave.addEventListener("click", function () { floor().send("DELETE", path); });
+      leave.addEventListener("click", function () {
+        floor().send("DELETE", path).then(function (answer) {  // the network could not confirm the hang-up
+          if (answer && answer.note) { document.getElementById("error").textContent = answer.note; }
+        });
+      });
       box.appendChild(leave);
       return box;
     },
