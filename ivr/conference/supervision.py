@@ -65,7 +65,7 @@ class Supervision:
         muted, coach = role == MONITOR, agent_leg.id if role == COACH else ""
         if present is None:
             changed = self._enter(supervisor, agent, book, role, muted, coach)
-        elif present.role == role:
+        elif present.role == role and role != COACH:  # whisper again re-aims at the agent now on the call
             return book
         else:
             changed = self._switch(book, present.id, role, muted, coach)

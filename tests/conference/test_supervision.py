@@ -167,3 +167,15 @@ def test_leaving_when_the_network_fails_still_frees_the_supervisor_and_says_so(f
     book, note = down.leave("sam", "ann")
     assert "hang it up" in note and supervision.mode_of(book) is None
     assert supervision.join("sam", "ann", "listen").call_sid == SID  # not stuck
+
+
+def test_after_a_warm_transfer_whisper_again_coaches_the_agent_now_on_the_call(floor):
+    router, network, controls, supervision, recorder = floor
+    answer(router, controls, network)
+    supervision.join("sam", "ann", "whisper")
+    controls.transfer_to_agent("ann", "ben", warm=True)
+    controls.take_transfer(router.reservation(router.agent("ben").reservation), "ben")
+    controls.leave("ann")
+    ben_leg = ConferenceBooks(network.redis).get(SID).agent("ben").id
+    book = supervision.join("sam", "ben", "whisper")
+    assert supervisor_leg(network)[1]["coach"] == ben_leg and supervision.mode_of(book) == ("sam", "whisper")
