@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from agents.supervisor.charts import bp as supervisor_charts_bp
     from agents.supervisor.controls import bp as supervisor_controls_bp
     from agents.supervisor.exports import bp as supervisor_exports_bp
+    from agents.supervisor.supervision import bp as supervisor_supervision_bp
     from agents.supervisor.views import bp as supervisor_bp
 
     auth.init_app(app)
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(supervisor_exports_bp)
     app.register_blueprint(supervisor_controls_bp)
     app.register_blueprint(supervisor_charts_bp)
+    app.register_blueprint(supervisor_supervision_bp)
