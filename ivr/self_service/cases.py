@@ -12,44 +12,13 @@ from ivr.cases import reference
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.service import find_by_reference
 from ivr.models.case import Case
+from ivr.i18n import Section
 from ivr.self_service.spoken import spoken_date
 
 logger = logging.getLogger(__name__)
 
-PHRASES = {
-    "en": {
-        "filed": "Your message has been saved as case number {ref}. Again, your case number is {ref}.",
-        "written": "Your message has been saved as case number {ref}.",
-        "no_reference": "Your message has been saved. We could not create a case number right now; "
-                        "the 3-1-1 team will give you one when they follow up.",
-        "invalid": "That number does not look like a case number. Case numbers have ten digits.",
-        "mistyped": "That number did not check out: one of the digits may have been mistyped. "
-                    "Please enter it again.",
-        "not_found": "I could not find case number {ref}.",
-        "status": "Case number {ref}, {service}, is {status}. It was last updated on {updated}.",
-        "expected": "The city aims to resolve these within {days}; this one is expected by {date}.",
-        "overdue": "It is past the expected date of {date}; an agent can tell you more.",
-        "closed_on": "It was closed on {date}.",
-        "statuses": {"open": "open", "in_progress": "in progress", "closed": "closed"},
-        "day": "1 day", "days": "{n} days",
-    },
-    "es": {
-        "filed": "Su mensaje quedó registrado con el número de caso {ref}. Repito, su número de caso es {ref}.",
-        "written": "Su mensaje quedó registrado con el número de caso {ref}.",
-        "no_reference": "Su mensaje quedó registrado. No pudimos crear un número de caso en este momento; "
-                        "el equipo 3-1-1 se lo dará cuando le contacte.",
-        "invalid": "Ese número no parece un número de caso. Los números de caso tienen diez dígitos.",
-        "mistyped": "Ese número no es válido: es posible que un dígito se haya marcado mal. "
-                    "Márquelo otra vez, por favor.",
-        "not_found": "No encontré el caso número {ref}.",
-        "status": "El caso número {ref}, {service}, está {status}. Se actualizó por última vez {updated}.",
-        "expected": "La ciudad busca resolver estos casos en {days}; este se espera para {date}.",
-        "overdue": "Ya pasó la fecha prevista, {date}; un agente le puede dar más información.",
-        "closed_on": "Se cerró {date}.",
-        "statuses": {"open": "abierto", "in_progress": "en proceso", "closed": "cerrado"},
-        "day": "1 día", "days": "{n} días",
-    },
-}
+#: The sentences, per language, from the message catalogs (ivr/i18n, ids case_status.*).
+PHRASES = Section("case_status")
 
 
 def _days(hours: int, language: str) -> str:
@@ -64,7 +33,7 @@ def describe_case(case: Case, now: datetime, language: str) -> tuple[str, ...]:
     zone = now.tzinfo
     ref = reference.spoken(case.reference, language)
     sentences = [phrases["status"].format(
-        ref=ref, service=case.service_type.name, status=phrases["statuses"][case.status],
+        ref=ref, service=case.service_type.name, status=phrases[f"statuses.{case.status}"],
         updated=spoken_date(case.updated_at.astimezone(zone).date(), language))]
     expected = spoken_date(case.expected_by.astimezone(zone).date(), language)
     if case.status == "closed" and case.closed_at is not None:

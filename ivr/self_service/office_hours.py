@@ -5,31 +5,12 @@ from __future__ import annotations
 from datetime import date, time
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
+from ivr.i18n import Section
 from ivr.self_service.spoken import WEEKDAYS, spoken_day, spoken_list, spoken_time
 from routing.office_hours import OfficeHours
 
-PHRASES = {
-    "en": {
-        "week_intro": "Our agents are available",
-        "never": "Our agents are not available on a regular schedule.",
-        "closed_now": "Our offices are closed right now.",
-        "back": "Agents are available again {day} at {time}.",
-        "range": "{first} through {last}",
-        "every_day": "every day",
-        "period": "from {start} to {end}",
-        "all_day": "around the clock",
-    },
-    "es": {
-        "week_intro": "Nuestros agentes están disponibles",
-        "never": "Nuestros agentes no tienen un horario regular.",
-        "closed_now": "Nuestras oficinas están cerradas en este momento.",
-        "back": "Los agentes estarán disponibles de nuevo {day} a {time}.",
-        "range": "de {first} a {last}",
-        "every_day": "todos los días",
-        "period": "de {start} a {end}",
-        "all_day": "las 24 horas",
-    },
-}
+#: The sentences and their pieces, per language, from the message catalogs (ivr/i18n, ids office_hours.*).
+PHRASES = Section("office_hours")
 
 
 def describe_week(hours: OfficeHours, language: str) -> str:
