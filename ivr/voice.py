@@ -118,7 +118,8 @@ def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
     services = _services()
-    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language)
+    closure, broadcast = voice_hooks.switches(services.redis, services.router.ctx.prefix)  # one round trip
+    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language, closure)
     if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
         services.events.call_started(call)
         return twiml_response(closed)
@@ -127,8 +128,7 @@ def incoming() -> Response:
     except Exception:
         services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
         raise
-    turn = voice_hooks.with_greeting_announcement(turn, services.redis, services.router.ctx.prefix,
-                                                  services.flow.default_language)
+    turn = voice_hooks.with_greeting_announcement(turn, broadcast, services.flow.default_language)
     return _reply_with(turn, call, started=True)
 
 
