@@ -25,6 +25,7 @@ from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
 from ivr.floor import voice_hooks
+from ivr.rendered_turns import RenderedTurns
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
@@ -74,7 +75,13 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
     writes.record(services.events.turn(call, state, turn, read_network(request.form)))
     writes.keep_answer(call.call_sid, [s for visit in turn.visits for s in visit.said])
     writes.send()
-    return twiml_response(_renderer().render(turn.instructions))
+    return Response(_rendered_turns().document(_renderer(), turn.instructions, request.script_root),
+                    mimetype="text/xml")
+
+
+def _rendered_turns() -> RenderedTurns:
+    """This app's documents already built (ivr.rendered_turns): the greeting and menus are built once."""
+    return current_app.extensions.setdefault("cityline_rendered_turns", RenderedTurns())
 
 
 def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:

@@ -223,3 +223,18 @@ def test_latency_the_batch_could_not_send_is_sent_with_the_next_flush(app, redis
     counts = redis.hgetall("cityline:test-batch:metrics:webhook:voice.step")
     assert counts[b"count"] == b"3" and counts[b"0"] == b"1" and counts[b"5"] == b"1" and counts[b"inf"] == b"1"
     assert abs(float(counts[b"sum"]) - 20.203) < 1e-9
+
+
+def test_a_turn_heard_by_every_caller_is_rendered_once_per_process_and_read_the_same(app, warm, monkeypatch):
+    from ivr.twiml import Renderer
+
+    built = []
+    real_render = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, instructions: built.append(1) or real_render(self, instructions))
+    greetings = [warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).data for _ in range(3)]
+    menu = warm.post("/voice/step?node=language&lang=en", {"Digits": "1"}).data
+    assert greetings[0] == greetings[1] == greetings[2] and b"<Gather" in greetings[0]
+    assert built == []  # the warm call built both already
+    assert b"<Gather" in menu and menu != greetings[0]
+    spanish = warm.post("/voice/step?node=language&lang=en", {"Digits": "2"}).data
+    assert built == [1] and spanish not in (menu, greetings[0])  # a new turn: built, and its own document
