@@ -19,7 +19,8 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import conference_views, db, health, jobs, limits, open311, security, unstaffed, voice, web, webhook_metrics
+from ivr import conference_views, db, health, i18n, jobs, limits, open311, security, unstaffed, voice, web
+from ivr import webhook_metrics
 from ivr import redis_connection  # every Redis client: the plain URL or Sentinel's primary
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     if settings.trusted_proxies:  # only then are X-Forwarded-Proto/Host/For believed (docs/configuration.md)
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    i18n.configure(settings.messages_dir, settings.city_name)  # the city's catalogs over the shipped ones
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
     app.register_blueprint(voice.bp)

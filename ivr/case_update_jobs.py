@@ -41,11 +41,12 @@ def queue_update_texts(redis: Redis, update_id: int) -> bool:
 
 def send_update_texts(update_id: int) -> int:
     """The job: send what the update still owes; returns how many texts were sent."""
+    from ivr import redis_connection
     from ivr.settings import Settings
     from ivr.telephony import make_telephony
 
     settings = Settings.from_env()
-    redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+    redis = redis_connection.connect(settings)  # Sentinel's primary when configured, as every other job
     engine = db.make_engine(settings.database_url)
     try:
         return _send(db.make_session_factory(engine), make_telephony(settings, redis), update_id)

@@ -75,6 +75,8 @@ class Settings:
     open311_read_limit: str = "300/minute"  # every Open311 request, per client address
     open311_write_limit: str = "30/minute;1000/day"  # creating requests, per API key
     web_report_limit: str = "10/minute;100/day"  # residents' web reports, per address
+    messages_dir: Path | None = None  # a city's own message catalogs (<locale>/LC_MESSAGES/cityline.po)
+    city_name: str = "City 3-1-1"  # said and written as {city} in messages
     #: Redis Sentinel: (host, port) of each sentinel; empty means REDIS_URL names the server itself
     redis_sentinels: tuple[tuple[str, int], ...] = ()
     redis_sentinel_service: str = "mymaster"  # the name the sentinels monitor the primary under
@@ -235,6 +237,8 @@ def _read(env: _Env) -> Settings:
                                        "limits like '30/minute;1000/day'"),
         web_report_limit=env.parsed("WEB_REPORT_LIMIT", "10/minute;100/day", _rate_limit,
                                     "limits like '10/minute;100/day'"),
+        messages_dir=env.optional("MESSAGES_DIR", Path, "a folder path"),
+        city_name=env.value("CITY_NAME", "City 3-1-1"),
         interpreter_number=env.text("INTERPRETER_NUMBER") or "",
         interpreter_access_code=env.text("INTERPRETER_ACCESS_CODE") or "",
         **_sentinel(env),

@@ -89,6 +89,39 @@ def send_answer_text(call_sid: str, to: str) -> str | None:
     return sid
 
 
+def queue_text_once(redis: Redis, key: str, to: str, body: str) -> bool:
+    """Queue one text (an agent's "text the case number"); False when it cannot be queued."""
+    try:
+        Queue(TEXTS_QUEUE, connection=redis).enqueue(send_text_once, key, to, body[:MAX_TEXT], **TEXT_JOB_OPTIONS)
+    except RedisError as error:
+        logger.warning("text %s not queued: %s", key, error)
+        return False
+    return True
+
+
+def send_text_once(key: str, to: str, body: str) -> str | None:
+    """The job: send `body` to `to` once for `key` (a retried or repeated job sends nothing more)."""
+    from ivr import redis_connection
+    from ivr.settings import Settings
+    from ivr.telephony import make_telephony
+
+    settings = Settings.from_env()
+    redis = redis_connection.connect(settings)
+    if not _may_text(settings, to):
+        logger.info("not texting %s: the number opted out (STOP)", key)
+        return None
+    marker = SENT_KEY + hashlib.sha256(key.encode()).hexdigest()[:32]
+    if not redis.set(marker, "sending", nx=True, ex=KEEP_SECONDS):
+        return None
+    try:
+        sid = make_telephony(settings, redis).send_sms(to, body)
+    except Exception:
+        redis.delete(marker)  # let the retry send it
+        raise
+    redis.set(marker, sid, ex=KEEP_SECONDS)
+    return sid
+
+
 def _may_text(settings: Any, to: str) -> bool:
     """A number that sent STOP to the text line is never texted (ivr/sms/contacts.py)."""
     from ivr import db

@@ -213,6 +213,36 @@ def join_case(ref: str) -> ResponseReturnValue:
         return jsonify(case=shown(case), already=False)
 
 
+@bp.post("/cases/<ref>/text")
+@console_login
+def text_case_number(ref: str) -> ResponseReturnValue:
+    """Text the caller on the line their case number (only the call's own case, only to their own number)."""
+    from ivr.cases.reference_text import case_number_text
+    from ivr.sms.contacts import may_text
+    from ivr.telephony.line_types import LineTypes
+    from ivr.texts import queue_text_once
+
+    call_sid = _my_call()
+    services = _services()
+    with services.sessions() as session:
+        case = find_by_reference(session, reference.normalise(ref))
+        call = recorded_call(session, call_sid)
+        if case is None or call not in case.calls:
+            return jsonify(error="Only the case of this call can be texted to the caller; file or join it first."), 409
+        number, language = call.caller, call.language or "en"
+        if not number:
+            return jsonify(error="The caller's number is withheld: read the case number to them instead."), 409
+        if not may_text(session, number):
+            return jsonify(error="This number asked for no texts (STOP): read the case number to them."), 409
+        body = case_number_text(case.reference, case.service_type.name, language)
+    line_types = LineTypes(services.redis, lambda: services.telephony)
+    if not line_types.can_text(number):
+        return jsonify(error="This number cannot receive texts (a landline): read the case number to them."), 409
+    if not queue_text_once(services.redis, f"case-number:{case.reference}:{call_sid}", number, body):
+        return jsonify(error="Texts cannot be queued right now (Redis did not answer); read the number out."), 503
+    return jsonify(queued=True, to=number, text=body), 202
+
+
 @bp.post("/cases/<ref>/status")
 @console_login
 def move_case(ref: str) -> ResponseReturnValue:

@@ -33,7 +33,9 @@ def _services():  # type: ignore[no-untyped-def]
 def supervisor() -> ResponseReturnValue:
     # Times on the floor are the city's, wherever the supervisor's browser is.
     zone = current_app.extensions["cityline"].settings.office_hours.zone
-    return render_template("supervisor.html", city_time_zone=getattr(zone, "key", "UTC"))
+    # The supervisor's softphone (listen, whisper, barge) is the agents' one, on the same client identity scheme.
+    return render_template("supervisor.html", city_time_zone=getattr(zone, "key", "UTC"),
+                           voice_sdk_url=current_app.extensions["cityline"].settings.voice_sdk_url)
 
 
 @bp.get("/api/queues")

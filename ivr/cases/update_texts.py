@@ -10,9 +10,9 @@ Plain Python over a SQL session; the job in ivr/case_update_jobs.py sends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.cases import reference
@@ -21,6 +21,10 @@ from ivr.models.case_reporter import CaseReporter, CaseUpdateText
 
 #: Statuses residents are told about; a note that leaves the status as it was is not news.
 TOLD = ("in_progress", "closed")
+
+#: A claim older than this without 'sent' belongs to a job that died sending: the text is owed again (at least
+#: once; a text that reached the carrier just before its worker died may be sent twice).
+STALE_CLAIM = timedelta(minutes=5)
 
 PHRASES = {
     "en": {
@@ -54,12 +58,15 @@ def is_news(session: Session, update: CaseUpdate) -> bool:
     return earlier != update.status
 
 
-def owed(session: Session, update: CaseUpdate) -> list[OwedText]:
+def owed(session: Session, update: CaseUpdate, now: datetime | None = None) -> list[OwedText]:
     """Texts this update still owes: residents who asked, not yet texted (or skipped) for it."""
     if not is_news(session, update):
         return []
+    # A text claimed long ago and never marked sent was lost with its job (a worker killed mid-send): owed again.
+    stale = (now or datetime.now(UTC)) - STALE_CLAIM
     done = set(session.scalars(select(CaseUpdateText.reporter_id).where(
-        CaseUpdateText.case_update_id == update.id)))
+        CaseUpdateText.case_update_id == update.id,
+        ~((CaseUpdateText.outcome == "sending") & (CaseUpdateText.at < stale)))))
     case = session.get_one(Case, update.case_id)
     rows = session.scalars(select(CaseReporter).where(
         CaseReporter.case_id == case.id, CaseReporter.wants_updates).order_by(CaseReporter.id))
@@ -95,8 +102,12 @@ def claim(session: Session, update_id: int, text: OwedText, at: datetime) -> boo
     from ivr.sms.contacts import may_text  # here: the texting package's answers reach back into cases
 
     allowed = may_text(session, text.phone)
-    session.add(CaseUpdateText(case_update_id=update_id, reporter_id=text.reporter_id, at=at,
-                               outcome="sending" if allowed else "opted_out"))
+    outcome = "sending" if allowed else "opted_out"
+    taken = session.execute(update(CaseUpdateText).where(  # take over a claim its job never finished
+        CaseUpdateText.case_update_id == update_id, CaseUpdateText.reporter_id == text.reporter_id,
+        CaseUpdateText.outcome == "sending", CaseUpdateText.at < at - STALE_CLAIM).values(at=at, outcome=outcome))
+    if taken.rowcount == 0:
+        session.add(CaseUpdateText(case_update_id=update_id, reporter_id=text.reporter_id, at=at, outcome=outcome))
     session.flush()
     return allowed
 

@@ -14,6 +14,7 @@ from ivr.cli.common import settings as _settings
 from ivr.cli.imports import import_group
 from ivr.cli.intents import intents
 from ivr.cli.knowledge import knowledge
+from ivr.cli.messages import messages
 from ivr.cli.retention import retention
 from ivr.cli.routing import routing
 from ivr.cli.staffing import staffing
@@ -390,3 +391,4 @@ main.add_command(text)
 main.add_command(knowledge)
 main.add_command(staffing)
 main.add_command(retention)
+main.add_command(messages)

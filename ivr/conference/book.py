@@ -4,7 +4,8 @@ Kept in Redis (one JSON document per call, changed atomically with WATCH), so
 any web process can act on any call.  Roles say what a participant is to the
 city, which the phone network does not know: the caller, an agent (the one
 the caller is with, or one handing the call over), an interpreter, an outside
-party.  A supervisor will join the same way, as a muted or coaching role.
+party, and a supervisor listening (monitor), heard by the agent alone (coach) or by
+everyone (barge) -- see ivr.conference.supervision.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ KEY = "cityline:conference-book:"
 TTL = 6 * 3600
 
 CALLER, AGENT, INTERPRETER, OUTSIDE = "caller", "agent", "interpreter", "outside"
-#: Roles a supervisor will take (not built yet): listening only, or heard by the agent alone.
-MONITOR, COACH = "monitor", "coach"
+#: Roles a supervisor takes: listening only, heard by the agent alone, or heard by everyone.
+MONITOR, COACH, BARGE = "monitor", "coach", "barge"
+SUPERVISOR_ROLES = (MONITOR, COACH, BARGE)
 
 
 @dataclass

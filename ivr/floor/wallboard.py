@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ivr.conference.supervision import with_supervisors
 from ivr.floor import notices
 from ivr.models.floor import CallHandling
 from ivr.models.queue_wait import QueueWait
@@ -80,7 +81,8 @@ def wallboard(router: Router, sessions: sessionmaker[Session], zone: tzinfo,
     return {
         "generated_at": datetime.fromtimestamp(now, UTC).isoformat(), "since": since.isoformat(),
         "shown_service_level": SHOWN_SERVICE_LEVEL, "short_abandon_seconds": short_abandon,
-        "floor": floor, "queues": queues, "agents": [asdict(agent) for agent in live.agents],
+        "floor": floor, "queues": queues,
+        "agents": with_supervisors(router.ctx.connection, [asdict(agent) for agent in live.agents]),
         "callers": [asdict(caller) for caller in live.callers], "alerts": alerts,
         "notices": _notices(router),
         "definitions": {**DEFINITIONS, **LIVE_DEFINITIONS},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,9 +92,24 @@ def _trained(intents_file: Path | None, learned_file: Path | None, _stamp: tuple
     return train(training_pairs(catalogue, read_learned(learned_file)))
 
 
+_TRAINING = threading.Lock()
+
+
 def cached_classifier(intents_file: Path | None, learned_file: Path | None) -> Classifier:
-    """The model for these files, trained once per process (again only when a file changes)."""
-    return _trained(intents_file, learned_file, (_mtime(intents_file), _mtime(learned_file)))
+    """The model for these files, trained once per process (again only when a file changes).
+
+    Training takes seconds: under the lock, callers arriving together wait for one training instead of each
+    starting their own (a storm's first minute would otherwise train it on every thread)."""
+    with _TRAINING:
+        return _trained(intents_file, learned_file, (_mtime(intents_file), _mtime(learned_file)))
+
+
+def warm_up(intents_file: Path | None, learned_file: Path | None) -> threading.Thread:
+    """Train in the background as a web process starts, so no caller waits seconds for the first guess."""
+    thread = threading.Thread(target=cached_classifier, args=(intents_file, learned_file),
+                              name="intents-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _mtime(path: Path | None) -> float:

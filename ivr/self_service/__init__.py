@@ -1,4 +1,9 @@
-"""Self-service answers the IVR gives on the spot, registered as flow handlers."""
+"""Self-service answers the IVR gives on the spot, registered as flow handlers.
+
+The handler modules are imported when the registry is built, not with this package: they use
+ivr.addresses, which uses this package's collection.streets, and importing them here made
+`import ivr.addresses` (from the texting job, say) a circular import.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from flows.handlers import HandlerRegistry
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
-from ivr.intents import handlers as intent_handlers
 from ivr.routing_records import RoutingRecords
-from ivr.self_service import callbacks, cases, office_hours, reports, texts
-from ivr.self_service.collection import handlers as collection_handlers
 from ivr.settings import Settings
 from ivr.telephony import make_telephony
 from ivr.telephony.line_types import LineTypes
@@ -47,6 +49,10 @@ def make_context(settings: Settings, sessions: sessionmaker[Session], redis: Red
 
 def build_registry(context: SelfServiceContext) -> HandlerRegistry:
     """Every handler a flow may name; the loader checks flows against exactly this set."""
+    from ivr.intents import handlers as intent_handlers
+    from ivr.self_service import callbacks, cases, office_hours, reports, texts
+    from ivr.self_service.collection import handlers as collection_handlers
+
     registry = HandlerRegistry()
     office_hours.register(registry, context.settings.office_hours)
     cases.register(registry, context.sessions, context.references)

@@ -1,23 +1,58 @@
-"""Dates and times as a caller should hear them, in English and Spanish.
+"""Dates and times as a caller should hear them.
 
 Text-to-speech reads "08:00" and "2026-11-30" badly; these helpers write what a
-person would say: "8 AM", "las 8 de la mañana", "Monday, November 30".
+person would say: "8 AM", "las 8 de la mañana", "Monday, November 30".  The
+names of weekdays and months come from CLDR through Babel, for any locale; the
+few spoken-language rules CLDR does not cover ("primero de diciembre", Spanish
+times of day) are kept here, small and tested per language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, time
+from functools import lru_cache
 
-WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"),
-}
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
+
+
+def babel_locale(language: str) -> Locale:
+    """'zh-CN' -> Locale zh_CN; an unknown code is English rather than an error while a caller listens."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError):
+        return Locale.parse("en")
+
+
+class _CldrNames(Mapping[str, tuple[str, ...]]):
+    """WEEKDAYS["es"] -> ('lunes', ..., 'domingo'); MONTHS["en"] -> ('January', ...): CLDR's wide names."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __getitem__(self, language: str) -> tuple[str, ...]:
+        return _names(self.kind, language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("en", "es"))
+
+    def __len__(self) -> int:
+        return 2
+
+
+@lru_cache(maxsize=64)
+def _names(kind: str, language: str) -> tuple[str, ...]:
+    locale = babel_locale(language)
+    if kind == "weekdays":
+        names = get_day_names("wide", locale=locale)  # 0 is Monday
+        return tuple(str(names[index]) for index in range(7))
+    months = get_month_names("wide", locale=locale)  # 1 is January
+    return tuple(str(months[index]) for index in range(1, 13))
+
+
+WEEKDAYS: Mapping[str, tuple[str, ...]] = _CldrNames("weekdays")
+MONTHS: Mapping[str, tuple[str, ...]] = _CldrNames("months")
 
 
 def spoken_time(moment: time, language: str) -> str:

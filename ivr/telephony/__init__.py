@@ -77,6 +77,11 @@ class Telephony(Protocol):
         """Whether the others hear this participant (they still hear everyone)."""
         ...
 
+    def update_participant(self, conference: str, participant: str, *, muted: bool, coach: str = "") -> None:
+        """Change how a supervisor is heard: `muted` (listening only), `coach` the participant SID only they
+        hear it (whisper), or neither (barge: everyone hears them).  An empty `coach` turns coaching off."""
+        ...
+
     def remove_participant(self, conference: str, participant: str) -> None:
         """Hang up this participant's leg; the conference goes on for the others."""
         ...

@@ -144,6 +144,10 @@ class LocalTelephony:
     def mute(self, conference: str, participant: str, muted: bool) -> None:
         self._set(conference, participant, muted=muted)
 
+    def update_participant(self, conference: str, participant: str, *, muted: bool, coach: str = "") -> None:
+        """Kept as Twilio keeps it: muted, and whom (if anyone) the participant is heard by alone."""
+        self._set(conference, participant, muted=muted, coach=coach)
+
     def remove_participant(self, conference: str, participant: str) -> None:
         def leave(room: dict[str, Any]) -> None:
             room["participants"].pop(participant, None)

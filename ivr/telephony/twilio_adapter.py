@@ -145,6 +145,13 @@ class TwilioTelephony:
     def mute(self, conference: str, participant: str, muted: bool) -> None:
         self._participant_update(conference, participant, muted=muted)
 
+    def update_participant(self, conference: str, participant: str, *, muted: bool, coach: str = "") -> None:
+        """Twilio's Participant update: Coaching with CallSidToCoach to whisper, Coaching=false to barge."""
+        changes: dict[str, object] = {"muted": muted, "coaching": bool(coach)}
+        if coach:
+            changes["call_sid_to_coach"] = coach
+        self._participant_update(conference, participant, **changes)
+
     def remove_participant(self, conference: str, participant: str) -> None:
         try:
             self.client.conferences(self._conference_sid(conference)).participants(participant).delete()

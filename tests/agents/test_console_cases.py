@@ -114,3 +114,55 @@ def test_routing_down_is_a_clear_503_not_a_500(client, services, monkeypatch):
     monkeypatch.setattr(services.router, "agent", unreachable)
     response = client.post("/agents/api/cases", json={"service_code": "potholes"})
     assert response.status_code == 503 and "Routing is unreachable" in response.get_json()["error"]
+
+
+def _texts_sent(redis_url: str) -> list[dict[str, str]]:
+    from redis import Redis
+
+    from ivr.telephony.local_adapter import LocalTelephony
+
+    return LocalTelephony(Redis.from_url(redis_url)).sent("sms")
+
+
+def _run_text_jobs(redis_url: str, env: dict[str, str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from ivr.texts import TEXTS_QUEUE
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    connection = Redis.from_url(redis_url)
+    SimpleWorker([Queue(TEXTS_QUEUE, connection=connection)], connection=connection).work(burst=True)
+
+
+def test_the_case_number_is_texted_to_the_caller_once(on_call, env, redis_url, monkeypatch):
+    on_call.post(f"/agents/api/cases/{EXISTING}/join")
+    for _ in range(2):  # the agent presses twice
+        sent = on_call.post(f"/agents/api/cases/{EXISTING}/text")
+        assert sent.status_code == 202 and sent.get_json()["to"] == "+13125550199"
+    _run_text_jobs(redis_url, env, monkeypatch)
+    texts = [t for t in _texts_sent(redis_url) if t["to"] == "+13125550199"]
+    assert [t["body"] for t in texts] == [
+        "City 3-1-1: your case number is 26-0000041-7 (Pothole or damaged street). To check on it, call 3-1-1 and "
+        "say \"case status\", or look it up on the city's website."]
+
+
+def test_only_the_calls_own_case_can_be_texted(on_call):
+    refused = on_call.post(f"/agents/api/cases/{make_reference(2026, 42)}/text")
+    assert refused.status_code == 409 and "Only the case of this call" in refused.get_json()["error"]
+
+
+def test_a_landline_caller_is_not_texted(app, services, on_call, redis_url):
+    from redis import Redis
+
+    from ivr.telephony.line_types import CACHE_KEY
+
+    Redis.from_url(redis_url).set(CACHE_KEY + "+13125550199", "landline")  # the carrier's answer, cached
+    on_call.post(f"/agents/api/cases/{EXISTING}/join")
+    refused = on_call.post(f"/agents/api/cases/{EXISTING}/text")
+    assert refused.status_code == 409 and "cannot receive texts" in refused.get_json()["error"]
+
+
+def test_texting_needs_a_call(client):
+    assert client.post(f"/agents/api/cases/{EXISTING}/text").status_code == 409

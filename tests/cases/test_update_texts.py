@@ -36,7 +36,13 @@ def test_a_change_owes_one_text_per_resident_who_asked_in_their_language(session
         set_opted_out(session, "+13125550142", True)
         assert update_texts.claim(session, closed.id, owed[0], AT) is True
         assert update_texts.claim(session, closed.id, owed[1], AT) is False  # STOP: recorded, not sent
-        assert update_texts.owed(session, closed) == []  # a second run owes nothing
+        assert update_texts.owed(session, closed, now=AT) == []  # a second run owes nothing
+        # A claim whose job died before the text went out is owed again once it is stale, and taken over once.
+        later = AT + update_texts.STALE_CLAIM * 2
+        [again] = update_texts.owed(session, closed, now=later)
+        assert again.phone == "+13125550199"
+        assert update_texts.claim(session, closed.id, again, later) is True
+        assert update_texts.owed(session, closed, now=later) == []
 
 
 def test_an_agent_note_is_never_texted(sessions):

@@ -9,7 +9,7 @@ from rq import Queue, SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
-from ivr import jobs
+from ivr import event_stream, jobs
 from ivr.models.case import Case
 from ivr.models.pending_note import PendingNote
 from ivr.routing_jobs import RoutingServices
@@ -35,8 +35,9 @@ def ann(app):  # type: ignore[no-untyped-def]
 
 
 def run_calls_worker(redis) -> None:  # type: ignore[no-untyped-def]
-    SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True,
-                                                                                      with_scheduler=True)
+    calls = Queue(jobs.CALLS_QUEUE, connection=redis)
+    event_stream.drain(redis, calls)  # the webhooks' events, from the stream into jobs (as `worker --burst`)
+    SimpleWorker([calls], connection=redis).work(burst=True, with_scheduler=True)
 
 
 def test_a_note_saved_early_in_an_hour_long_call_lands_on_the_case_at_hang_up(app, ann, redis, twilio):

@@ -9,7 +9,7 @@ import yaml
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import jobs
+from ivr import event_stream, jobs
 from ivr.models.call import Call
 from ivr.sweeper import sweep_once
 from routing.agents import AgentState
@@ -91,7 +91,9 @@ def test_a_required_code_holds_the_agent_until_chosen_then_the_next_call_comes(a
     me = ann("POST", "/me/wrap-up/code", {"code": "case_filed"})
     assert me["offer"]["call_sid"] == SECOND  # the code was all that was missing: the next call is offered
 
-    SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
+    calls = Queue(jobs.CALLS_QUEUE, connection=redis)
+    event_stream.drain(redis, calls)  # the webhooks' and the console's events, from the stream into jobs
+    SimpleWorker([calls], connection=redis).work(burst=True)
     with city.sessions() as session:
         assert session.scalar(select(Call.wrap_up_code).where(Call.call_sid == FIRST)) == "case_filed"
     jobs.bind(None)
@@ -139,7 +141,7 @@ def test_a_code_chosen_while_the_job_queue_is_unreachable_is_written_to_sql_at_o
     def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RedisConnectionError("Redis blipped")
 
-    monkeypatch.setattr(city.events.queue, "enqueue", unreachable)
+    monkeypatch.setattr(event_stream, "append", unreachable)  # the stream the events go to is unreachable
     ann("POST", "/me/wrap-up/code", {"code": "information_given"})
     with city.sessions() as session:
         assert session.scalar(select(Call.wrap_up_code).where(Call.call_sid == FIRST)) == "information_given"

@@ -15,7 +15,10 @@
          held: "on hold", muted: "muted", remove: "Remove", waiting_for: "Waiting for {who} to answer the transfer…",
          joined: "{who} has joined. Talk to them, then leave the call.", declined: "{who} did not take the transfer. The caller is on hold: press Resume.",
          moved: "Transferred to {where}.",
-         no_targets: "nobody"},
+         no_targets: "nobody", monitor: "supervisor, listening", coach: "supervisor, coaching you", barge: "supervisor, heard by everyone",
+         sv_monitor: "Supervisor {who} is listening to this call (nobody hears them).",
+         sv_coach: "Supervisor {who} is coaching you: only you hear them, the caller does not.",
+         sv_barge: "Supervisor {who} has joined the call: everyone hears them."},
     es: {heading: "En la llamada", time: "Duración", mute: "Silenciar", unmute: "Activar micrófono", hold: "En espera", resume: "Retomar",
          interpreter: "Agregar intérprete", leave: "Salir de la llamada (transferencia hecha)", hangup: "Colgar",
          on_line: "En la línea", transfer: "Transferir", transfer_to: "Transferir a", choose: "Elija…",
@@ -25,7 +28,10 @@
          held: "en espera", muted: "silenciado", remove: "Quitar", waiting_for: "Esperando que {who} conteste la transferencia…",
          joined: "{who} se unió. Hable con esa persona y luego salga de la llamada.", declined: "{who} no tomó la transferencia. La persona está en espera: pulse Retomar.",
          moved: "Transferida a {where}.",
-         no_targets: "nadie"}
+         no_targets: "nadie", monitor: "supervisor, escuchando", coach: "supervisor, le orienta", barge: "supervisor, todos le oyen",
+         sv_monitor: "El supervisor {who} escucha esta llamada (nadie le oye).",
+         sv_coach: "El supervisor {who} le orienta: solo usted le oye, la persona no.",
+         sv_barge: "El supervisor {who} se unió a la llamada: todos le oyen."}
   };
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var base = window.location.origin + window.location.pathname;
@@ -73,9 +79,11 @@
       .then(function () { loading = false; });
   }
 
+  var SUPERVISOR_ROLES = ["monitor", "coach", "barge"];
   function role(p) {
     if (p.role === "caller") { return t("caller"); }
     if (p.role === "agent") { return p.who === login ? p.who + " (" + t("you") + ")" : p.who + " (" + t("agent") + ")"; }
+    if (SUPERVISOR_ROLES.indexOf(p.role) >= 0) { return p.who + " (" + t(p.role) + ")"; }
     return p.who + " (" + t(p.role === "interpreter" ? "interpreter_role" : "outside") + ")";
   }
   function show(data) {
@@ -116,6 +124,9 @@
       status = t("declined", {who: tr.to});
     }
     $("cc-transfer-status").textContent = status;
+    var supervisor = data.participants.find(function (p) { return SUPERVISOR_ROLES.indexOf(p.role) >= 0; });
+    $("cc-supervisor").textContent = supervisor ? t("sv_" + supervisor.role, {who: supervisor.who}) : "";
+    $("cc-supervisor").hidden = !supervisor;
     tick();
   }
   function tick() {

@@ -47,6 +47,15 @@
       ? `Case ${c.display} (${c.service}, ${c.status}). Read it back: ${c.spoken_en}.`
       : "No case for this call yet.";
     $("ct-status-form").hidden = !c;
+    $("ct-text-number").hidden = !c;
+  }
+
+  async function textNumber() {
+    if (!caseRef) return;
+    try {
+      const sent = await api("POST", `/cases/${caseRef}/text`);
+      say(`The case number is being texted to ${sent.to}.`);
+    } catch (error) { say(error.message, true); }
   }
 
   async function refreshCall(sid) {
@@ -175,6 +184,7 @@
   $("ct-service-search").addEventListener("change", searchServices);
   $("ct-service").addEventListener("change", () => loadQuestions().catch((e) => say(e.message, true)));
   $("ct-nearby-button").addEventListener("click", nearby);
+  $("ct-text-number").addEventListener("click", textNumber);
   $("ct-case-form").addEventListener("submit", fileCase);
   $("ct-status-form").addEventListener("submit", moveCase);
   $("ct-knowledge-form").addEventListener("submit", searchKnowledge);

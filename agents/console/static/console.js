@@ -98,7 +98,7 @@
     row(box, t("gave"), gave.length ? gave.join("; ") : t("none"));
     row(box, t("heard"), about.heard && about.heard.length ? about.heard.join(" / ") : t("none"));
     var history = about.history || {cases: [], calls: []};
-    var cases = history.cases.map(function (c) { return c.reference + " " + c.service + " (" + c.status + ", " + c.opened.slice(0, 10) + ")" + (c.address ? " " + c.address : ""); });
+    var cases = history.cases.map(function (c) { return (c.display || c.reference) + " " + c.service + " (" + c.status + ", " + c.opened.slice(0, 10) + ")" + (c.address ? " " + c.address : ""); });
     var calls = history.calls.map(function (c) { return (c.started || "").slice(0, 16).replace("T", " ") + " " + (c.queue || "") + " " + c.disposition + (c.wrap_up ? " (" + c.wrap_up.replace(/_/g, " ") + ")" : ""); });
     if (history.unavailable) { row(box, t("cases"), t("no_history")); } else {
       row(box, t("cases"), cases.length ? cases.join("; ") : t("none"));

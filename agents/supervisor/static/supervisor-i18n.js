@@ -37,7 +37,11 @@ window.CITYLINE_FLOOR_TEXT = {
     all_queues: "every queue", done: "Done.", self_served: "Self-served by the IVR", needed_agent: "Needed an agent",
     other: "Other (menu hang-ups, voicemail, after hours)", wait_answered: "Answered", wait_abandoned: "Abandoned",
     calls_axis: "Calls", seconds_axis: "Seconds", share_axis: "Service level", ringing_with: "ringing: {call}",
-    reason_label: "reason: {r}"
+    reason_label: "reason: {r}",
+    sv_group: "Supervise {agent}'s call", sv_listen: "Listen", sv_whisper: "Whisper", sv_barge: "Barge in",
+    sv_leave: "Leave", sv_on_listen: "{who} listening", sv_on_whisper: "{who} whispering to the agent",
+    sv_on_barge: "{who} on the call (everyone hears)",
+    listen_help: "Listen: you hear the call, nobody hears you. Whisper: only the agent hears you. Barge in: everyone hears you. The agent always sees that you are on the call, and every use is in the audit log."
   },
   es: {
     title: "Piso del supervisor", connecting: "Conectando…", live: "Actualizaciones en vivo", reconnecting: "Reconectando…",
@@ -76,6 +80,10 @@ window.CITYLINE_FLOOR_TEXT = {
     all_queues: "todas las colas", done: "Hecho.", self_served: "Resueltas por el IVR", needed_agent: "Con un agente",
     other: "Otras (colgaron en el menú, buzón, fuera de horario)", wait_answered: "Atendidas", wait_abandoned: "Abandonadas",
     calls_axis: "Llamadas", seconds_axis: "Segundos", share_axis: "Nivel de servicio", ringing_with: "sonando: {call}",
-    reason_label: "motivo: {r}"
+    reason_label: "motivo: {r}",
+    sv_group: "Supervisar la llamada de {agent}", sv_listen: "Escuchar", sv_whisper: "Susurrar", sv_barge: "Intervenir",
+    sv_leave: "Salir", sv_on_listen: "{who} escucha", sv_on_whisper: "{who} le susurra al agente",
+    sv_on_barge: "{who} en la llamada (todos le oyen)",
+    listen_help: "Escuchar: usted oye la llamada y nadie le oye. Susurrar: solo el agente le oye. Intervenir: todos le oyen. El agente siempre ve que usted está en la llamada, y cada uso queda en el registro de auditoría."
   }
 };

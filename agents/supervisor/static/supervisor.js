@@ -159,10 +159,12 @@
       var state = el("td", stateName(a.state));
       state.dataset.state = a.state;
       if (a.reason) { state.appendChild(el("span", t("reason_label", {r: a.reason.replace(/_/g, " ")}), "mark")); }
+      var call = el("td", a.call ? (a.state === "ringing" ? t("ringing_with", {call: a.call}) : a.call) +
+                               (a.call_queue ? " · " + a.call_queue : "") : "—");
+      var supervised = window.CityLineFloorListen ? window.CityLineFloorListen.status(a) : "";
+      if (supervised) { call.appendChild(el("span", supervised, "mark supervised")); }
       return [el("td", a.name + " (" + a.login + ")"), state, el("td", seconds(a.seconds_in_state), "n"),
-              el("td", a.call ? (a.state === "ringing" ? t("ringing_with", {call: a.call}) : a.call) +
-                               (a.call_queue ? " · " + a.call_queue : "") : "—"),
-              el("td", String(a.calls_today), "n")];
+              call, el("td", String(a.calls_today), "n")];
     }, function (a) {
       var controls = el("td");
       var select = el("select");
@@ -186,8 +188,10 @@
       controls.appendChild(select);
       controls.appendChild(reason);
       controls.appendChild(button);
+      if (window.CityLineFloorListen) { controls.appendChild(window.CityLineFloorListen.buttons(a)); }
       return controls;
     });
+    if (window.CityLineFloorListen) { window.CityLineFloorListen.mark($("agents"), data.agents); }
   }
 
   function showCallers(data) {
@@ -294,7 +298,7 @@
     });
   });
   window.CityLineFloor = {t: t, lang: function () { return lang; }, timeZone: timeZone, percent: percent, seconds: seconds,
-                          board: function () { return board; }};
+                          board: function () { return board; }, send: send};
   translatePage();
   load();
   connect();

@@ -7,13 +7,14 @@ the rule's usual weekday (a holiday slide, a storm delay), and the reason is sai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ivr.i18n import Section, catalogs
 from ivr.self_service.collection.holiday_calendar import HolidayCalendar
 from ivr.self_service.collection.pickups import NextPickup
-from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, Rule, Schedule, Season
+from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, STREAMS, Rule, Schedule, Season
 from ivr.self_service.spoken import (
     MONTHS,
     WEEKDAYS,
@@ -23,61 +24,25 @@ from ivr.self_service.spoken import (
     spoken_weekday_date,
 )
 
-PHRASES = {
-    "en": {
-        "intro_street": "Here is the collection schedule for {house} {street}.",
-        "intro_zip": "Here is the collection schedule for number {house} in ZIP code {zip}.",
-        "next": "Your next {stream} pickup is {when}{why}.",
-        "rule": "{subject} is {rule}; the next one is {when}{why}.",
-        "none_left": "There is no upcoming {stream} pickup on the schedule for this address.",
-        "cancelled": "There is no {stream} pickup {day}.",
-        "curb": "Please have your carts at the curb by {time}.",
-        "slid": ", {days} later than usual because of {holiday}",
-        "moved": ", moved from {usual}",
-        "slid_then_moved": ", moved from {usual}, where {holiday} had put it",
-        "today": "today", "tomorrow": "tomorrow, {date}", "on": "on {date}",
-        "weekly": "every {weekday}", "every_other_week": "every other {weekday}",
-        "season_months": " from {start} through {end}", "season_days": " from {start} through {end}",
-        "one_day": "a day", "days": "{n} days",
-    },
-    "es": {
-        "intro_street": "Este es el calendario de recolección para {house} {street}.",
-        "intro_zip": "Este es el calendario de recolección para el número {house} en el código postal {zip}.",
-        "next": "Su próxima recolección de {stream} es {when}{why}.",
-        "rule": "{subject} {rule}; la próxima recolección es {when}{why}.",
-        "none_left": "No hay una próxima recolección de {stream} en el calendario para esta dirección.",
-        "cancelled": "No habrá recolección de {stream} {day}.",
-        "curb": "Por favor, saque sus contenedores a la acera antes de {time}.",
-        "slid": ", {days} más tarde de lo habitual por {holiday}",
-        "moved": ", reprogramada del {usual}",
-        "slid_then_moved": ", reprogramada del {usual}, día al que la había pasado {holiday}",
-        "today": "hoy", "tomorrow": "mañana, {date}", "on": "el {date}",
-        "weekly": "todos los {weekday}", "every_other_week": "cada dos semanas, los {weekday}",
-        "season_months": " de {start} a {end}", "season_days": " del {start} al {end}",
-        "one_day": "un día", "days": "{n} días",
-    },
-}
-#: How each stream is named inside a sentence, and as its subject.
-STREAM_WORDS = {
-    "en": {"trash": ("trash", "Trash"), "recycling": ("recycling", "Recycling"),
-           "yard_waste": ("yard waste", "Yard waste")},
-    "es": {"trash": ("basura", "La basura se recoge"), "recycling": ("reciclaje", "El reciclaje se recoge"),
-           "yard_waste": ("desechos de jardín", "Los desechos de jardín se recogen")},
-}
-#: Spanish names of the US holidays a city may choose; any other is said as "el feriado".
-HOLIDAYS_ES = {
-    "New Year's Day": "el Día de Año Nuevo",
-    "Martin Luther King Jr. Day": "el Día de Martin Luther King",
-    "Washington's Birthday": "el Día de los Presidentes",
-    "Memorial Day": "el Día de los Caídos",
-    "Juneteenth National Independence Day": "el feriado de Juneteenth",
-    "Independence Day": "el Día de la Independencia",
-    "Labor Day": "el Día del Trabajo",
-    "Columbus Day": "el Día de la Raza",
-    "Veterans Day": "el Día de los Veteranos",
-    "Thanksgiving Day": "el Día de Acción de Gracias",
-    "Christmas Day": "la Navidad",
-}
+#: The sentences and their pieces, per language, from the message catalogs (ivr/i18n, ids collection.*).
+PHRASES = Section("collection")
+
+
+class _StreamWords(Mapping[str, Mapping[str, tuple[str, str]]]):
+    """STREAM_WORDS["es"]["trash"] -> ("basura", "La basura se recoge"): in a sentence, and as its subject."""
+
+    def __getitem__(self, language: str) -> Mapping[str, tuple[str, str]]:
+        words = PHRASES[language]
+        return {stream: (words[f"stream.{stream}"], words[f"stream.{stream}.subject"]) for stream in STREAMS}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PHRASES)
+
+    def __len__(self) -> int:
+        return len(PHRASES)
+
+
+STREAM_WORDS = _StreamWords()
 PLURAL_WEEKDAYS_ES = {"sábado": "sábados", "domingo": "domingos"}
 
 
@@ -165,13 +130,15 @@ def _day(day: date, today: date, language: str) -> str:
 
 
 def holiday_name(name: str, language: str, holidays: HolidayCalendar | None = None) -> str:
-    """The city's own word for the holiday if its holiday file gave one, else ours."""
+    """The city's own word for the holiday if its holiday file gave one, else the catalog's (holiday.<name>);
+    English says the calendar's name, another language without one says "the holiday" in its words."""
     own = holidays.spoken_name(name, language) if holidays is not None else None
     if own:
         return own
-    if language == "es":
-        return HOLIDAYS_ES.get(name, "el feriado")
-    return name
+    translated = catalogs().raw(language, f"holiday.{name}")
+    if translated:
+        return translated
+    return name if language == "en" else PHRASES[language]["holiday_unknown"]
 
 
 def describe_rule(rule: Rule, language: str) -> str:
