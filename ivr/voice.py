@@ -25,6 +25,7 @@ from ivr.cases.allocator import ReferenceUnavailable
 from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
 from ivr.floor import voice_hooks
+from ivr.rendered_turns import RenderedTurns
 from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
@@ -74,7 +75,13 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
     writes.record(services.events.turn(call, state, turn, read_network(request.form)))
     writes.keep_answer(call.call_sid, [s for visit in turn.visits for s in visit.said])
     writes.send()
-    return twiml_response(_renderer().render(turn.instructions))
+    return Response(_rendered_turns().document(_renderer(), turn.instructions, request.script_root),
+                    mimetype="text/xml")
+
+
+def _rendered_turns() -> RenderedTurns:
+    """This app's documents already built (ivr.rendered_turns): the greeting and menus are built once."""
+    return current_app.extensions.setdefault("cityline_rendered_turns", RenderedTurns())
 
 
 def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:
@@ -118,7 +125,8 @@ def incoming() -> Response:
     """The phone number's "a call comes in" webhook."""
     call = read_call(request.form)
     services = _services()
-    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language)
+    closure, broadcast = voice_hooks.switches(services.redis, services.router.ctx.prefix)  # one round trip
+    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language, closure)
     if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
         services.events.call_started(call)
         return twiml_response(closed)
@@ -127,8 +135,7 @@ def incoming() -> Response:
     except Exception:
         services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
         raise
-    turn = voice_hooks.with_greeting_announcement(turn, services.redis, services.router.ctx.prefix,
-                                                  services.flow.default_language)
+    turn = voice_hooks.with_greeting_announcement(turn, broadcast, services.flow.default_language)
     return _reply_with(turn, call, started=True)
 
 

@@ -125,6 +125,13 @@ def current_closure(redis: Redis, prefix: str) -> Closure | None:
     return Closure(**json.loads(raw)) if raw else None
 
 
+def switches(redis: Redis, prefix: str) -> tuple[Closure | None, Broadcast | None]:
+    """The closure and the broadcast in one round trip: every new call and every hold loop asks for both."""
+    closure, broadcast = redis.mget(_closure_key(prefix), _broadcast_key(prefix))
+    return (Closure(**json.loads(closure)) if closure else None,
+            Broadcast(**json.loads(broadcast)) if broadcast else None)
+
+
 def reopen(redis: Redis, prefix: str) -> Closure | None:
     closure = current_closure(redis, prefix)
     redis.delete(_closure_key(prefix))
@@ -142,12 +149,11 @@ def spoken_in(messages: Mapping[str, str], language: str) -> tuple[str, str]:
 def for_caller_on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
     """What this caller has not heard yet, once each: the closure message, then the broadcast reaching their queue."""
     said = []
-    closure = current_closure(redis, prefix)
+    closure, broadcast = switches(redis, prefix)
     heard_closure = f"{_closure_key(prefix)}:heard:{int(closure.at)}" if closure is not None else ""
     if closure is not None and redis.sadd(heard_closure, sid):
         redis.expire(heard_closure, 7 * 24 * 3600)
         said.append(closure.message(language))
-    broadcast = current_broadcast(redis, prefix)
     if broadcast is not None and broadcast.reaches(queue):
         heard = _heard_key(prefix, broadcast.id)
         if redis.sadd(heard, sid):
@@ -164,7 +170,11 @@ def in_every_language(messages: Mapping[str, str], first: str) -> list[tuple[str
 
 def at_greeting(redis: Redis, prefix: str, language: str) -> list[tuple[str, str]]:
     """The incident announcement every new caller hears first, while a broadcast with `greeting` lasts."""
-    broadcast = current_broadcast(redis, prefix)
+    return greeting_words(current_broadcast(redis, prefix), language)
+
+
+def greeting_words(broadcast: Broadcast | None, language: str) -> list[tuple[str, str]]:
+    """What `at_greeting` says for a broadcast already read (ivr.floor.voice_hooks reads it with the closure)."""
     if broadcast is None or not broadcast.greeting:
         return []
     return in_every_language(broadcast.messages, language)

@@ -27,14 +27,18 @@ logger = logging.getLogger(__name__)
 CLOSED_SKILL = "general"
 
 
-def closed_line(contact: ContactCenter, caller: CallerNumber, language: str) -> VoiceResponse | None:
-    """During an emergency closure: the closure message, then a callback offer or a recorded message."""
-    redis, prefix = contact.router.ctx.connection, contact.router.ctx.prefix
+def switches(redis: Redis, prefix: str) -> tuple[notices.Closure | None, notices.Broadcast | None]:
+    """The closure and the broadcast for a new call, in one round trip; neither when Redis cannot say."""
     try:
-        closure = notices.current_closure(redis, prefix)
+        return notices.switches(redis, prefix)
     except RedisError as error:
-        logger.warning("closure switch unreadable, taking the call as usual: %s", error)
-        return None
+        logger.warning("closure switch and greeting announcement unreadable, taking the call as usual: %s", error)
+        return None, None
+
+
+def closed_line(contact: ContactCenter, caller: CallerNumber, language: str,
+                closure: notices.Closure | None) -> VoiceResponse | None:
+    """During an emergency closure (read by `switches`): its message, then a callback offer or a recorded message."""
     if closure is None:
         return None
     response = contact.overflow(caller, CLOSED_SKILL, language)
@@ -46,13 +50,10 @@ def closed_line(contact: ContactCenter, caller: CallerNumber, language: str) -> 
     return response
 
 
-def with_greeting_announcement(turn: Turn, redis: Redis, prefix: str, language: str) -> Turn:
-    """The incident announcement first (in each language typed), while a greeting broadcast lasts."""
-    try:
-        said = notices.at_greeting(redis, prefix, language)
-    except RedisError as error:
-        logger.warning("greeting announcement unreadable: %s", error)
-        return turn
+def with_greeting_announcement(turn: Turn, broadcast: notices.Broadcast | None, language: str) -> Turn:
+    """The incident announcement first (in each language typed), while a greeting broadcast (read by `switches`)
+    lasts."""
+    said = notices.greeting_words(broadcast, language)
     if not said:
         return turn
     return replace(turn, instructions=(*(Speak(text, spoken) for text, spoken in said), *turn.instructions))

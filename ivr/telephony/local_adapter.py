@@ -51,8 +51,13 @@ class LocalTelephony:
 
     def take_dequeue(self, call_sid: str) -> str | None:
         """The URL this waiting call was sent to, once (the hold webhook asks on every loop, so it is live)."""
-        self.redis.set(f"{PREFIX}live:{call_sid}", "1", ex=LIVE_WINDOW)
-        value = self.redis.getdel(f"{PREFIX}dequeue:{call_sid}") or self.redis.getdel(f"{PREFIX}redirect:{call_sid}")
+        pipe = self.redis.pipeline(transaction=False)  # one round trip on every loop (issue 10)
+        pipe.set(f"{PREFIX}live:{call_sid}", "1", ex=LIVE_WINDOW)
+        pipe.getdel(f"{PREFIX}dequeue:{call_sid}")
+        pipe.exists(f"{PREFIX}redirect:{call_sid}")
+        _, value, redirected = pipe.execute()
+        if not value and redirected:  # rare: only then a second trip, so a dequeue never takes a redirect's note
+            value = self.redis.getdel(f"{PREFIX}redirect:{call_sid}")
         return value.decode() if value else None
 
     def take_redirect(self, call_sid: str) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import uuid
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from redis import Redis
 from redis.connection import Connection
 
 from ivr import event_stream
-from tests.conftest import CALL_SID
+from tests.conftest import CALL_SID, TwilioClient
 
 OTHER_CALL = "CA" + "fedcba9876543210" * 2
 
@@ -33,7 +35,7 @@ class Trips(list):
 
 
 #: What reading the supervisor's switches and the caller's routing state sends (ivr/floor, routing/).
-READS = {b"GET", b"HGETALL", b"ZCOUNT", b"ZSCORE", b"HMGET", b"SMEMBERS"}
+READS = {b"GET", b"MGET", b"HGETALL", b"ZCOUNT", b"ZSCORE", b"HMGET", b"SMEMBERS", b"SCARD"}
 
 
 @contextmanager
@@ -65,7 +67,7 @@ def test_a_new_call_is_answered_after_one_round_trip_to_redis(warm, redis):
         response = warm.post("/voice/incoming")
     assert response.status_code == 200 and b"<Gather" in response.data
     assert len(sent.writes) == 1 and sent.count(b"MULTI") == 1  # everything it records, in one trip
-    assert len(sent) <= 3  # and the supervisor's closure switch and greeting broadcast, read (ivr/floor)
+    assert len(sent) == 2 and sent.count(b"MGET") == 1  # the supervisor's closure and broadcast, read in one trip
     [events] = [events for events in stream_entries(redis) if events[0]["call_sid"] == CALL_SID]
     assert [event["kind"] for event in events] == ["started", "turn"]
     assert redis.exists(f"cityline:callctx:{CALL_SID}:steps")  # the path for agents went in the same trip
@@ -93,8 +95,9 @@ def test_a_hold_announcement_reads_the_ticket_once(app, warm, redis):
         response = warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
     assert b"You are next in line." in response.data and b"<Play>" in response.data
     assert sent.count(b"HGETALL") == 1  # the caller's entry is read once, for the announcement and the offer
-    # entry, queue load, place in line, the supervisor's two switches; without Twilio, three for the local network
-    assert len(sent) <= 8
+    # the local network's notes (one pipeline), entry, queue load, place in line, the supervisor's two switches
+    assert [trip.split(b"\r\n")[2] for trip in sent] == [b"SET", b"HGETALL", b"ZCOUNT", b"ZSCORE", b"MGET"]
+    assert b"GETDEL" in sent[0] and b"local-telephony:live:" in sent[0]  # noted live and dequeue asked, one trip
 
 
 def test_the_started_event_is_kept_even_when_the_flow_fails_to_begin(app, twilio, redis, monkeypatch):
@@ -133,3 +136,105 @@ def test_webhooks_whose_answer_needs_no_data_run_no_sql(app, warm):
         warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"})
         warm.post("/voice/status", {"CallStatus": "completed", "CallDuration": "30", "SequenceNumber": "1"})
     assert statements == []
+
+
+def test_a_hold_loop_still_hears_a_closure_and_a_broadcast_once_each(app, warm, redis):
+    from ivr.floor import notices
+
+    prefix = app.extensions["cityline"].router.ctx.prefix
+    warm.post("/voice/incoming")
+    warm.post("/voice/step?node=language&lang=en", {"Digits": "1"})
+    warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "0"})
+    notices.close(redis, prefix, "flooding", "sam", {"en": "The line is closed for flooding."}, now=1000.0)
+    notices.start_broadcast(redis, prefix, {"en": "Trash pickup is delayed a day."}, queue="", greeting=False,
+                            by="sam", seconds=600, now=time.time())
+    with round_trips() as sent:
+        first = warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"}).data
+    again = warm.post("/voice/hold?skill=general&lang=en", {"QueuePosition": "1"}).data
+    assert b"closed for flooding" in first and b"Trash pickup is delayed" in first
+    assert b"closed for flooding" not in again and b"Trash pickup is delayed" not in again
+    assert sent.count(b"MGET") == 1 and sent.count(b"GET") == 0  # both switches in one read
+
+
+def test_a_new_call_during_a_closure_hears_it_from_the_same_single_read(app, warm, redis):
+    from ivr.floor import notices
+
+    prefix = app.extensions["cityline"].router.ctx.prefix
+    notices.close(redis, prefix, "storm", "sam", {}, now=1000.0)
+    with round_trips() as sent:
+        response = warm.post("/voice/incoming")
+    assert b"not taking calls right now because of an emergency" in response.data
+    assert sent.count(b"MGET") == 1 and sent.count(b"GET") == 0
+
+
+def latency_counts(redis: Redis, endpoint: str) -> dict[bytes, bytes]:
+    return redis.hgetall(f"cityline:metrics:webhook:{endpoint}")
+
+
+def test_webhook_latency_costs_no_round_trip_per_webhook_and_adds_up_across_processes(app, env, warm, redis):
+    from ivr import webhook_metrics
+    from ivr.app import create_app
+
+    batch = app.extensions[webhook_metrics.EXTENSION]
+    batch.flush()
+    before = int(latency_counts(redis, "voice.incoming").get(b"count", 0))
+    with round_trips() as sent:
+        for _ in range(5):
+            warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).close()  # closed as gunicorn does
+    assert sent.count(b"HINCRBY") == 0 and len(sent) == 5 * 2  # each webhook: its switches and its writes
+    other = create_app(env)  # another web process, on its own batch
+    other_batch = other.extensions[webhook_metrics.EXTENSION]
+    TwilioClient(other.test_client()).post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).close()
+    assert int(latency_counts(redis, "voice.incoming").get(b"count", 0)) == before  # nothing sent yet
+    batch.flush_seconds = other_batch.flush_seconds = 0.0  # a second has gone by: the next closed answer sends
+    with round_trips() as sent:
+        warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).close()
+    assert sent.count(b"SADD") == 1  # one pipeline with the sums of the six webhooks this process answered
+    other_batch.flush()
+    counts = latency_counts(redis, "voice.incoming")
+    assert int(counts[b"count"]) == before + 7
+    assert sum(int(v) for k, v in counts.items() if k not in (b"count", b"sum")) == before + 7
+    other.extensions["cityline"].sql.dispose()
+    other.extensions["cityline"].redis.close()
+
+
+def test_latency_the_batch_could_not_send_is_sent_with_the_next_flush(app, redis, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from ivr import webhook_metrics
+
+    batch = webhook_metrics.LatencyBatch(redis, "cityline:test-batch:")
+    batch.add("voice.step", 0.003)
+    batch.add("voice.step", 0.2)
+    real_pipeline = redis.pipeline
+
+    class Down:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return lambda *args, **kwargs: None
+
+        def execute(self):  # type: ignore[no-untyped-def]
+            raise RedisConnectionError("down")
+
+    monkeypatch.setattr(redis, "pipeline", lambda **kwargs: Down())
+    batch.flush()  # Redis away: logged, kept
+    monkeypatch.setattr(redis, "pipeline", real_pipeline)
+    batch.add("voice.step", 20.0)
+    batch.flush()
+    counts = redis.hgetall("cityline:test-batch:metrics:webhook:voice.step")
+    assert counts[b"count"] == b"3" and counts[b"0"] == b"1" and counts[b"5"] == b"1" and counts[b"inf"] == b"1"
+    assert abs(float(counts[b"sum"]) - 20.203) < 1e-9
+
+
+def test_a_turn_heard_by_every_caller_is_rendered_once_per_process_and_read_the_same(app, warm, monkeypatch):
+    from ivr.twiml import Renderer
+
+    built = []
+    real_render = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, instructions: built.append(1) or real_render(self, instructions))
+    greetings = [warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).data for _ in range(3)]
+    menu = warm.post("/voice/step?node=language&lang=en", {"Digits": "1"}).data
+    assert greetings[0] == greetings[1] == greetings[2] and b"<Gather" in greetings[0]
+    assert built == []  # the warm call built both already
+    assert b"<Gather" in menu and menu != greetings[0]
+    spanish = warm.post("/voice/step?node=language&lang=en", {"Digits": "2"}).data
+    assert built == [1] and spanish not in (menu, greetings[0])  # a new turn: built, and its own document
