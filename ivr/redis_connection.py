@@ -43,6 +43,16 @@ def connect(settings: Settings, **options: Any) -> Redis:
     return sentinel(settings, **options).master_for(settings.redis_sentinel_service, redis_class=Redis)
 
 
+def worker_connection(settings: Settings) -> Redis:
+    """The RQ worker's client: no read timeout, because RQ waits for jobs with a blocking pop of minutes.
+
+    redis-py 8 gives every client a 5 s socket timeout by default; an idle worker's pop then failed every
+    5 s, RQ logged "could not connect to Redis" and backed off for up to a minute, so a job queued meanwhile
+    (a call's row, a text) waited that long.  TCP keepalives and a health check find a dead server instead.
+    """
+    return connect(settings, socket_timeout=None, socket_keepalive=True, health_check_interval=30)
+
+
 def sentinel(settings: Settings, **options: Any) -> Sentinel:
     """redis-py's Sentinel manager; the primary's database and password come from REDIS_URL (host ignored)."""
     options.setdefault("retry", Retry(ExponentialWithJitterBackoff(cap=FAILOVER_BACKOFF_CAP, base=0.02),

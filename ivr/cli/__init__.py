@@ -55,7 +55,7 @@ def worker(burst: bool, fork: bool) -> None:
     from ivr.worker_loop import work_until_stopped
 
     settings = _settings()
-    connection = redis_connection.connect(settings)  # RQ follows Sentinel's primary too, when configured
+    connection = redis_connection.worker_connection(settings)  # RQ follows Sentinel's primary too, when configured
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)
     jobs.bind(db.make_session_factory(engine))
