@@ -29,6 +29,20 @@ def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def kill_leftovers(database_url: str) -> None:
+    """SIGKILL whatever this test's worker left behind outside its process group (RQ's scheduler process
+    survives the group kill), found by the test's own DATABASE_URL: it must not take later tests' jobs."""
+    wanted = f"DATABASE_URL={database_url}".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if wanted in (proc / "environ").read_bytes().split(b"\0"):
+                os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
+
+
 def wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
@@ -65,6 +79,7 @@ def test_a_job_whose_worker_was_killed_runs_again_and_stores_once(backend, reque
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
+        kill_leftovers(url)
         lock.rollback()
         lock.close()
     assert queue_status(redis).started == 1
