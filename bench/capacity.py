@@ -40,9 +40,9 @@ from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
+from benchlib import percentile
 from webhook_load import AUTH_TOKEN, ROOT, WebProcess, call_params, new_call_sid, signed, start_web
 
-from benchlib import percentile
 from ivr import db
 from ivr.models.call import Call
 from ivr.private_redis import start_private_redis

@@ -19,8 +19,8 @@ the model mean's root-mean-square error to the oracle's and to Asterisk's.
 from __future__ import annotations
 
 import heapq
-import os
 import math
+import os
 import random
 import time
 from collections.abc import Callable

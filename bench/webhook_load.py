@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from benchlib import percentile  # noqa: E402
+
 from ivr.launcher import gunicorn_command  # noqa: E402
 from ivr.private_redis import free_port  # noqa: E402
 

@@ -34,8 +34,8 @@ from pathlib import Path
 from webhook_load import (
     AUTH_TOKEN,
     Timings,
-    WebProcess,
     Webhook,
+    WebProcess,
     call_params,
     closed_loop,
     new_call_sid,

@@ -19,9 +19,21 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import conference_views, db, health, i18n, jobs, limits, open311, security, unstaffed, voice, web
-from ivr import webhook_metrics
-from ivr import redis_connection  # every Redis client: the plain URL or Sentinel's primary
+from ivr import (
+    conference_views,
+    db,
+    health,
+    i18n,
+    jobs,
+    limits,
+    open311,
+    redis_connection,  # every Redis client: the plain URL or Sentinel's primary
+    security,
+    unstaffed,
+    voice,
+    web,
+    webhook_metrics,
+)
 from ivr.call_events import CallEvents, delivery_key
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.contact_center import ContactCenter

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,12 +28,14 @@ from ivr.models.case import Case
 from ivr.models.outbox import OutboxEntry
 from ivr.models.pending_note import PendingNote
 from ivr.models.sms_contact import SmsContact
+from tests.strays import kill_all, processes_with
 
 REDIS_SERVER = os.environ.get("CITYLINE_TEST_REDIS", "redis://127.0.0.1:6379")
 POSTGRES_SERVER = os.environ.get("CITYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 LOCK_KEY = "cityline:test-run-lock"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 CALL_SID = "CA" + "0123456789abcdef" * 2
+CLAIMED_REDIS: list[str] = []  # the run's Redis database, once claimed
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +47,7 @@ def redis_url() -> Iterator[str]:
         if client.set(LOCK_KEY, token, nx=True, ex=3 * 3600):
             client.flushdb()
             client.set(LOCK_KEY, token, ex=3 * 3600)
+            CLAIMED_REDIS.append(f"{REDIS_SERVER}/{number}")
             try:
                 yield f"{REDIS_SERVER}/{number}"
             finally:
@@ -52,6 +56,18 @@ def redis_url() -> Iterator[str]:
             return
         client.close()
     pytest.fail("every Redis database 1-15 is claimed by another test run")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_strays_after_the_module(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each module, nothing it started may still work on the run's Redis database (see tests/strays)."""
+    yield
+    if not CLAIMED_REDIS:
+        return
+    url = CLAIMED_REDIS[0]
+    killed = kill_all(processes_with("REDIS_URL", url))
+    if killed:
+        warnings.warn(f"{request.module.__name__} left processes on {url}, killed: {killed}", stacklevel=1)
 
 
 @pytest.fixture

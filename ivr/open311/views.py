@@ -8,13 +8,12 @@ and only here.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import datetime
-from typing import Any
-
-import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from flask import Blueprint, Response, current_app, g, request, url_for

@@ -11,8 +11,8 @@ from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.cases import reference
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.service import find_by_reference
-from ivr.models.case import Case
 from ivr.i18n import Section
+from ivr.models.case import Case
 from ivr.self_service.spoken import spoken_date
 
 logger = logging.getLogger(__name__)

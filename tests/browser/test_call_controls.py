@@ -28,9 +28,11 @@ class StaysOnTheLine(ScriptedCaller):
 
 
 def call_in(url: str, result: dict) -> threading.Thread:  # type: ignore[type-arg]
+    """Dial in on a thread; result["shown"] fills, as the call goes, with what the caller hears and does."""
+    shown: list[str] = result.setdefault("shown", [])
     call = LocalCall(base_url=url, caller=StaysOnTheLine(parse_script(TO_POTHOLES)), auth_token=AUTH_TOKEN,
                      from_number="+13125550177", to_number="+13125550311", max_hold_loops=400,
-                     max_requests=5000)
+                     max_requests=5000, out=shown.append)
     thread = threading.Thread(target=lambda: result.update(transcript=call.run()), daemon=True)
     thread.start()
     return thread
@@ -83,6 +85,8 @@ def test_a_warm_transfer_from_one_agent_to_another_then_a_hang_up(desk, browser,
     assert ivy.is_checked("#cc-warm")
     ivy.click("#cc-transfer")
     ivy.wait_for_selector("#cc-transfer-status:has-text('Waiting for jon')")
+    # the caller hears why they hold (on a loaded machine jon could otherwise answer between two of its polls)
+    wait_until(lambda: any("being transferred" in line for line in result["shown"]), timeout=15)
 
     jon.wait_for_selector("#offer:not([hidden])", timeout=15_000)
     assert "Transfer from ivy" in jon.inner_text("#offer-heading")

@@ -17,6 +17,7 @@ from rq.job import Job, JobStatus
 from ivr import db, jobs
 from ivr.job_registry import queue_status, recover_abandoned
 from ivr.models.call_event import CallEvent
+from tests.strays import kill_all, processes_with
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = {"call_sid": "CA" + "c" * 32, "kind": "status", "sequence": "2:completed",
@@ -32,15 +33,7 @@ def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
 def kill_leftovers(database_url: str) -> None:
     """SIGKILL whatever this test's worker left behind outside its process group (RQ's scheduler process
     survives the group kill), found by the test's own DATABASE_URL: it must not take later tests' jobs."""
-    wanted = f"DATABASE_URL={database_url}".encode()
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if wanted in (proc / "environ").read_bytes().split(b"\0"):
-                os.kill(int(proc.name), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
-            continue
+    kill_all(processes_with("DATABASE_URL", database_url))
 
 
 def wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]

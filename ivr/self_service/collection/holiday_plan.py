@@ -35,7 +35,14 @@ import yaml
 
 from ivr.self_service.collection.errors import Problems
 from ivr.self_service.collection.holiday_calendar import (
-    DEFAULT_COUNTRY, CityHoliday, HolidayCalendar, UnknownCountry, UnknownHoliday, check_country, check_name)
+    DEFAULT_COUNTRY,
+    CityHoliday,
+    HolidayCalendar,
+    UnknownCountry,
+    UnknownHoliday,
+    check_country,
+    check_name,
+)
 from ivr.self_service.collection.holiday_rules import DISPLACED, HolidayRule, InvalidHolidayRule
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
