@@ -25,6 +25,7 @@ class Request:
     url: str
     params: dict[str, str]
     status: int
+    seconds: float = 0.0  # from sending to the whole reply read (retry included)
 
 
 @dataclass
