@@ -7,6 +7,7 @@ through this proxy.  `cut()` resets every open connection and refuses new ones
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -77,9 +78,9 @@ class CuttableProxy:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close at once with a reset (SO_LINGER 0), as a vanished peer looks to the other side."""
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
-    except OSError:
-        pass
+    """Close at once (SO_LINGER 0: a reset, as a vanished peer looks to the other side).  shutdown() first: a
+    close() alone leaves the connection up while the other pump thread is still blocked reading from it."""
+    for step in (lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)),
+                 lambda: sock.shutdown(socket.SHUT_RDWR), sock.close):
+        with contextlib.suppress(OSError):
+            step()

@@ -93,7 +93,7 @@ class Session:
             raise ApplicationError(
                 f"11200 no reply from {fetch.method} {fetch.url}: {error}"
             ) from error
-        self._record(fetch, params, reply.status, time.perf_counter() - began)
+        self._record(fetch, params, reply.status, time.perf_counter() - began, reply.retried)
         return reply
 
     def _count_request(self) -> None:
@@ -146,11 +146,12 @@ class Session:
         if self.out is not None:
             self.out(line)
 
-    def _record(self, fetch: Fetch, params: dict[str, str], status: int, seconds: float) -> None:
+    def _record(self, fetch: Fetch, params: dict[str, str], status: int, seconds: float,
+                retried: bool = False) -> None:
         url = self.endpoints.local(fetch.url)
         if fetch.method == "GET":
             url = with_query(url, params)
-        self.transcript.requests.append(Request(fetch.method, url, params, status, seconds))
+        self.transcript.requests.append(Request(fetch.method, url, params, status, seconds, retried))
         self.emit("request", f"{fetch.method} {url} -> {status or 'no reply'}")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import http.client
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
 from twilio.request_validator import RequestValidator
@@ -28,6 +28,7 @@ class HttpReply:
     status: int
     body: bytes
     location: str = ""
+    retried: bool = False  # sent twice: the first connection dropped before a reply
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Transport:
         except DROPPED:
             if not self.retry_dropped:
                 raise
-            return self._exchange(method, url, body, headers)
+            return replace(self._exchange(method, url, body, headers), retried=True)
 
     def _headers(self, public_url: str, body_params: dict[str, str]) -> dict[str, str]:
         # Twilio marks each webhook delivery with a token that its retries repeat.
