@@ -325,12 +325,14 @@ def check_jobs(redis_url: str, report: Report) -> None:
 
     with Redis.from_url(redis_url) as redis:
         status = queue_status(redis)
-    report.check("jobs in RQ's failed registry", status.failed, f"(queued {status.queued}, "
-                 f"started {status.started} at the end)")
+    report.check("jobs in RQ's failed registry", status.failed)
+    report.check("jobs not done when the storm ended", status.queued + status.started + status.scheduled,
+                 f"(queued {status.queued}, running {status.started}, waiting to retry {status.scheduled})")
 
 
 def wait_for_jobs(redis_url: str, timeout: float) -> None:
-    """Until the workers have taken every queued job (and the stream's events), or timeout."""
+    """Until the workers have run every job, retries included (a job that failed while the database was away
+    waits 2 s, 10 s, 30 s, 2 min... before its next try), or timeout."""
     from redis import Redis
 
     from ivr.job_registry import queue_status
@@ -339,24 +341,27 @@ def wait_for_jobs(redis_url: str, timeout: float) -> None:
     with Redis.from_url(redis_url) as redis:
         while time.monotonic() < deadline:
             status = queue_status(redis)
-            if status.queued == 0 and status.started == 0:
+            if status.queued + status.started + status.scheduled == 0:
                 time.sleep(3)  # the event mover and the sweep run every second or two
-                if queue_status(redis).queued == 0:
+                status = queue_status(redis)
+                if status.queued + status.started + status.scheduled == 0:
                     return
             time.sleep(0.5)
 
 
-def prepare_database(database_url: str, env: dict[str, str], agents: int) -> None:
-    """Schema, the sample city (streets for trash day) and the agents, who take the potholes line only."""
+def prepare_database(database_url: str, agents: int) -> subprocess.Popen[bytes]:
+    """Schema and the agents, who take the potholes line only; returns the sample city's import (streets for
+    trash day), still running, so the stack starts meanwhile."""
     engine = db.make_engine(database_url)
     db.upgrade(engine)
-    subprocess.run([sys.executable, "-m", "ivr.cli", "import", "sample"], env={**os.environ, **env,
-                   "DATABASE_URL": database_url}, cwd=ROOT, check=True, timeout=300, capture_output=True)
     with db.unit_of_work(db.make_session_factory(engine)) as session:
         for number in range(agents):
             session.add(Agent(login=f"storm{number:02d}", name=f"Storm Agent {number}", skills={"potholes": 5},
                               languages=["en"], active=True, role="agent"))
     engine.dispose()
+    return subprocess.Popen([sys.executable, "-m", "ivr.cli", "import", "sample"], cwd=ROOT,
+                            env={**os.environ, "DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def through_proxy(database_url: str, proxy: CuttableProxy) -> str:
@@ -373,10 +378,12 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     workers, web, stop, ledger = Workers(env, workdir / "workers.log"), None, threading.Event(), Ledger()
     threads: list[threading.Thread] = []
     try:
-        prepare_database(database_url, env, args.agents)
-        web = start_web("ivr.wsgi:app", env, workdir / "web.log", workers=args.web_workers)
+        city = prepare_database(database_url, args.agents)
         workers.start(args.workers)
+        web = start_web("ivr.wsgi:app", env, workdir / "web.log", workers=args.web_workers)
         wait_for_workers(redis_url, args.workers)
+        if city.wait(timeout=300):
+            raise RuntimeError("cityline import sample failed")
         server = SimpleNamespace(url=web.url, env={"DATABASE_URL": database_url})
         agents = [SimulatedAgent(server, f"storm{n:02d}", ledger, stop) for n in range(args.agents)]
         threads = [*agents, Callees(web.url, redis_url, ledger, stop)]
@@ -390,14 +397,18 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
         threads[-1].start()
         placing = place_calls(args, web.url, ledger, began)
         elapsed = time.monotonic() - began
-        time.sleep(5)  # the last callbacks are placed and answered
+        if any(CALLED_BACK in line for _, transcript in ledger.transcripts for line in transcript.heard):
+            time.sleep(5)  # the last callbacks are placed and answered
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
-        wait_for_jobs(redis_url, timeout=120)
+        wait_for_jobs(redis_url, timeout=args.catch_up_seconds)
         if args.transcripts:
             write_transcripts(ledger, Path(args.transcripts))
-        return summarise(args, ledger, faults, agents, (placing, elapsed), database_url, redis_url)
+        failed = summarise(args, ledger, faults, agents, (placing, elapsed), database_url, redis_url)
+        if failed:
+            print_logs(workdir)
+        return failed
     finally:
         stop.set()
         workers.stop()
@@ -407,6 +418,13 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             proxy.stop()
         redis.terminate()
         redis.wait(timeout=10)
+
+
+def print_logs(workdir: Path) -> None:
+    """What the processes said, to see why something failed to reconcile."""
+    for log in ("workers.log", "web.log"):
+        lines = (workdir / log).read_text(errors="replace").splitlines()
+        print(f"--- last lines of {log}:", *lines[-40:], sep="\n", file=sys.stderr)
 
 
 def write_transcripts(ledger: Ledger, path: Path) -> None:
@@ -476,6 +494,8 @@ def main() -> int:
     parser.add_argument("--kill-web-at", type=_seconds, default=[], help="seconds, comma-separated")
     parser.add_argument("--cut-database-at", type=_seconds, default=[], help="seconds, comma-separated")
     parser.add_argument("--cut-seconds", type=float, default=30.0, help="how long each database cut lasts")
+    parser.add_argument("--catch-up-seconds", type=float, default=300.0,
+                        help="how long the workers may take, after the last call, to finish every job and retry")
     parser.add_argument("--mix", type=_mix, default={kind: weight for kind, (_, weight) in SCRIPTS.items()},
                         help="kind=parts,... of " + ", ".join(SCRIPTS))
     parser.add_argument("--transcripts", help="write every call's transcript to this file (JSON lines)")
