@@ -175,6 +175,8 @@ class Engine:
 
     def _enter_enqueue(self, walk: _Walk, node: model.Node, _: int) -> None:
         assert isinstance(node, model.EnqueueNode)
+        if node.interpreter:
+            walk.values.setdefault("language_requested", "other")
         walk.instructions.extend(self._prompt_sounds(walk, node))
         walk.instructions.append(Queue(node.skill, walk.language, walk.state(node.id)))
 

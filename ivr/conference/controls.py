@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from redis.exceptions import RedisError
 
+from ivr import call_context
 from ivr.conference import conference_name
 from ivr.conference.book import AGENT, INTERPRETER, OUTSIDE, CallBook, ConferenceBooks, Participant, Transfer
 from ivr.telephony import Telephony, TelephonyError
@@ -78,7 +79,18 @@ class CallControls:
             raise
         book = self.books.open(call_sid, agent, leg, self.router.ctx.now())
         self.record(call_sid, {"event": "answered", "agent": agent})
+        if self.interpreter is not None and self._wants_interpreter(call_sid):
+            book = self._dial_interpreter(book, agent)
         return book
+
+    def _wants_interpreter(self, call_sid: str) -> bool:
+        """The caller chose "other languages" in the menu (the flow set `language_requested`)."""
+        try:
+            context = call_context.load(self.router.ctx.connection, self.router.ctx.keys.prefix, call_sid)
+        except RedisError as error:
+            logger.warning("call %s: whether it wants an interpreter is unknown: %s", call_sid, error)
+            return False
+        return bool(context and context.values.get("language_requested"))
 
     def take_transfer(self, offer: Reservation, agent: str) -> CallBook:
         """The receiving agent accepts a transfer offer: their softphone joins first, then the router hands
@@ -222,7 +234,11 @@ class CallControls:
             raise Refused("No interpreter line is configured here (INTERPRETER_NUMBER).", 404)
         if book.find(role=INTERPRETER):
             raise Refused("The interpreter is already on the call.")
+        return self._dial_interpreter(book, agent)
+
+    def _dial_interpreter(self, book: CallBook, agent: str) -> CallBook:
         line = self.interpreter
+        assert line is not None, "checked by the callers"
         leg = self._network(lambda: self.telephony.add_participant(book.conference, line.number,
                                                                    digits=line.access_code))
         self.record(book.call_sid, {"event": "interpreter", "agent": agent, "to": line.number})
