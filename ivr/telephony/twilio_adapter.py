@@ -35,12 +35,23 @@ class TwilioTelephony:
         return urljoin(self.base_url + "/", url)
 
     def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
-        """Dequeue this caller from the Twilio queue named `queue` to the TwiML at `url`."""
+        """Dequeue this caller from the Twilio queue named `queue` to the TwiML at `url`.
+
+        A caller the router moved to another queue may still wait in the Twilio queue of the first one (the
+        move's redirect failed, or an agent was offered them at once): when `queue` has no such member, the
+        call itself is redirected, which takes it out of whatever queue it is in."""
         try:
             members = self.client.queues(self._queue_sid(queue)).members(call_sid)
             members.update(url=self._absolute(url), method="POST")
+            return
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TelephonyError(f"could not dequeue {call_sid} from {queue}: {error}") from error
+        except TelephonyError:
+            pass  # no Twilio queue of that name (yet): the caller waits in another one
         except TwilioException as error:
             raise TelephonyError(f"could not dequeue {call_sid} from {queue}: {error}") from error
+        self.redirect(call_sid, url)
 
     def _queue_sid(self, name: str) -> str:
         cached = self.redis.get(QUEUE_SID_CACHE + name)
