@@ -125,7 +125,7 @@ class TwilioTelephony:
     # -- a call's conference: Twilio's Conference Participants API ------------------------------------
 
     def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
-                        coach: str = "") -> str:
+                        coach: str = "", on_end: str = "") -> str:
         """A softphone or number joins by the Participants API; with `digits` (an access code) the leg is a
         placed call that dials them once answered and then joins (Participants cannot send digits)."""
         self.redis.delete(CONFERENCE_SID_CACHE + conference)  # it may be a new conference of an old name
@@ -140,6 +140,9 @@ class TwilioTelephony:
             options: dict[str, object] = {"muted": muted, "early_media": True, "end_conference_on_exit": False}
             if coach:
                 options.update(coaching=True, call_sid_to_coach=coach)
+            if on_end:
+                options.update(status_callback=self._absolute(on_end), status_callback_method="POST",
+                               status_callback_event=["completed"])
             participant = self.client.conferences(conference).participants.create(
                 from_=self.number, to=to, **options)
         except TwilioException as error:
