@@ -35,7 +35,7 @@ class Said:
 
     name: str  # "trash", "leaf"
     subject: str  # "Trash", "The green bin"
-    pickup: str  # "trash pickup", "leaf collection"
+    pickup: str  # "leaf collection": the city's whole phrase for its next one, '' when it gave none
 
 
 def stream_words(code: str, language: str, book: StreamBook | None = None) -> Said:
@@ -48,8 +48,7 @@ def stream_words(code: str, language: str, book: StreamBook | None = None) -> Sa
         key = f"collection.stream.{code}"
         name = catalogs().raw(language, key) or catalogs().raw("en", key) or code.replace("_", " ")
         subject = catalogs().raw(language, f"collection.stream.{code}.subject") or name[:1].upper() + name[1:]
-    pickup = own.pickup if own is not None and own.pickup else PHRASES[language]["stream_pickup"].format(stream=name)
-    return Said(name, subject, pickup)
+    return Said(name, subject, own.pickup if own is not None else "")
 
 
 PLURAL_WEEKDAYS_ES = {"sábado": "sábados", "domingo": "domingos"}
@@ -94,7 +93,10 @@ def _sentence(answer: Answer, today: date, language: str, holidays: HolidayCalen
     pickup, rule = answer.next.pickup, answer.schedule.rule
     why = _why(answer.next, language, holidays)
     if rule is None or book.get(answer.schedule.stream).headline or pickup.extra:
-        return phrases["next"].format(pickup=said.pickup, when=_when(pickup.day, today, language), why=why)
+        when = _when(pickup.day, today, language)
+        if said.pickup:  # the city's own phrase: "Your next leaf collection is ..."
+            return phrases["next_named"].format(pickup=said.pickup, when=when, why=why)
+        return phrases["next"].format(stream=said.name, when=when, why=why)
     usual_weekday = pickup.day.weekday() == rule.weekday
     when = _when(pickup.day, today, language, short=usual_weekday)
     return phrases["rule"].format(subject=said.subject, rule=describe_rule(rule, language), when=when, why=why)

@@ -42,7 +42,7 @@ LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 class StreamWords:
     name: str  # "leaf", "green bin": inside a sentence
     subject: str = ""  # "The green bin": opens a rule's sentence ('' : the name, capitalised)
-    pickup: str = ""  # "leaf collection": the next one ('' : "<name> pickup" from the catalog)
+    pickup: str = ""  # "leaf collection": the next one ('' : the catalog's "your next <name> pickup")
 
 
 @dataclass(frozen=True)
