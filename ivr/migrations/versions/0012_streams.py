@@ -1,8 +1,8 @@
 """Streams a city defines, extra pickups, postal codes: collection_streams, collection_changes.extra,
 collection_streets.zip widened to 10 characters (Canadian postal codes, "M5H 2N2")
 
-Revision ID: 0011_streams
-Revises: 0010_reports
+Revision ID: 0012_streams
+Revises: 0011_language_requested
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_streams"
-down_revision = "0010_reports"
+revision = "0012_streams"
+down_revision = "0011_language_requested"
 branch_labels = None
 depends_on = None
 
