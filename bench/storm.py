@@ -129,8 +129,11 @@ class SimulatedAgent(threading.Thread):
             elif error.code >= 500:
                 self.errors.append(f"{method} {path}: HTTP {error.code}")
             error.close()
-        except OSError as error:  # the web process was killed under us: the console retries, as a browser does
-            self.errors.append(f"{method} {path}: {error}") if not isinstance(error, ConnectionError) else None
+        except ConnectionError:  # the web process was killed under us: the console asks again, as a browser does
+            pass
+        except OSError as error:
+            if not isinstance(getattr(error, "reason", None), ConnectionError):  # urllib wraps a dropped one
+                self.errors.append(f"{method} {path}: {error}")
         return None
 
 
