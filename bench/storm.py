@@ -504,6 +504,7 @@ def main() -> int:
     parser.add_argument("--transcripts", help="write every call's transcript to this file (JSON lines)")
     parser.add_argument("--database-url", help="default: a fresh schema on the local PostgreSQL, dropped after")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))  # stop the stack and drop the schema too
     database_url, clean_up = fresh_schema(args.database_url)
     try:
         with tempfile.TemporaryDirectory(prefix="cityline-storm-") as name:
