@@ -46,7 +46,7 @@ def test_migration_0011_adds_the_column_to_existing_calls_and_matches_the_model(
         assert "language_requested" not in columns(engine)
     finally:
         db.upgrade(engine)
-    assert db.current_revision(engine) == "0011_language_requested"
+    assert "language_requested" in columns(engine)
     with sessions() as session:
         [kept] = session.scalars(select(Call).where(Call.call_sid == SID)).all()
         assert (kept.caller, kept.language_requested) == ("+13125550199", None)
