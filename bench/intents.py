@@ -3,7 +3,8 @@
 Trains on flows/library/intents.yaml (plus the learned phrases, if any) exactly
 as the IVR does, then classifies every labelled utterance in
 bench/intents_data/<language>.tsv (`intent<TAB>utterance`, at least 300 a
-language) for every language the intents file has (en, es, zh-CN as shipped).  Prints, per language: top-1 accuracy, how many the IVR would take
+language) for every language the intents file has (en, es, zh-CN as shipped).
+Prints, per language: top-1 accuracy, how many the IVR would take
 at once, confirm first or give up on at the intents file's thresholds, and the
 confusion per intent (rows: the true intent; columns: what the model said).
 

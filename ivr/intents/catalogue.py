@@ -91,7 +91,8 @@ def _texts(value: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]
     texts = {str(k): str(v) for k, v in raw.items()}
     missing = [language for language in languages if not texts.get(language)]
     if missing:
-        raise BadIntentsFile(f"{where}: missing {', '.join(missing)} (the languages of confirm: {', '.join(languages)})")
+        raise BadIntentsFile(f"{where}: missing {', '.join(missing)} "
+                             f"(the languages of confirm: {', '.join(languages)})")
     return texts
 
 
