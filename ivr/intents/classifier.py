@@ -85,11 +85,13 @@ def train(examples: Iterable[tuple[str, str]]) -> Classifier:
     from sklearn.pipeline import make_pipeline, make_union
 
     pairs = [(normalise(phrase), intent) for phrase, intent in examples if normalise(phrase)]
-    vectorizers = [
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=spaced_part),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=spaced_part),
-    ]
-    if any(unspaced_part(phrase) for phrase, _ in pairs):  # a vectorizer with nothing to learn would fail
+    vectorizers = []
+    if any(spaced_part(phrase) for phrase, _ in pairs):  # a vectorizer with nothing to learn would fail
+        vectorizers += [
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=spaced_part),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=spaced_part),
+        ]
+    if any(unspaced_part(phrase) for phrase, _ in pairs):
         vectorizers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
                                            preprocessor=unspaced_part))
     pipeline = make_pipeline(make_union(*vectorizers),
