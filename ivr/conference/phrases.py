@@ -1,16 +1,8 @@
-"""What a caller hears while agents work their call (kept as data, like the contact center's phrases)."""
+"""What a caller hears while agents work their call: the catalogs' conference.* messages (ivr/i18n)."""
 
 from __future__ import annotations
 
-PHRASES = {
-    "en": {
-        "hold": "Please hold. Your agent will be right back with you.",
-        "transferring": "Please hold while you are being transferred.",
-        "transfer_failed": "Sorry, we could not connect your call. Please call 3-1-1 again. Goodbye.",
-    },
-    "es": {
-        "hold": "Por favor, espere. Su agente volverá con usted enseguida.",
-        "transferring": "Por favor, espere mientras le transferimos.",
-        "transfer_failed": "Disculpe, no pudimos comunicar su llamada. Llame de nuevo al 3-1-1. Adiós.",
-    },
-}
+from ivr.i18n import Section
+
+#: PHRASES["es"]["hold"]: hold, transferring, transfer_failed.
+PHRASES = Section("conference")

@@ -152,7 +152,7 @@ def test_a_lone_zero_instead_of_a_house_number_reaches_a_person(engine):
 def test_spanish_callers_hear_spanish(engine):
     call = Call(engine, "es").say("uno dos cinco").say("calle Elm")
     assert call.heard[:2] == ["Este es el calendario de recolección para 125 Elm Street.",
-                              "Su próxima recolección de basura es el martes primero de diciembre."]
+                              "Su próxima recolección de basura es el martes, primero de diciembre."]
     call = Call(engine, "es").press("125").say("Elm")
     assert call.heard[:2] == ["¿Se refiere a Elm Avenue o Elm Street?",
                               "Para Elm Avenue, oprima 1. Para Elm Street, oprima 2."]
