@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from ivr.i18n import Section
 
-#: PHRASES["es"]["hold"]: hold, transferring, transfer_failed.
+#: PHRASES["es"]["hold"]: hold, transferring, transfer_failed, agent_lost.
 PHRASES = Section("conference")
