@@ -39,8 +39,8 @@ def test_the_first_of_a_month(language, said):
     (time(8), "8 AM", "las 8 de la mañana", "上午8时"),
     (time(13, 30), "1:30 PM", "la 1:30 de la tarde", "下午1:30"),
     (time(21), "9 PM", "las 9 de la noche", "晚上9时"),
-    (time(12), "noon", "las 12 del mediodía", "中午12点"),
-    (time.max, "midnight", "la medianoche", "午夜12点"),
+    (time(12), "noon", "las 12 del mediodía", "中午12时"),
+    (time.max, "midnight", "la medianoche", "午夜12时"),
 ])
 def test_times(moment, en, es, zh):
     assert (spoken_time(moment, "en"), spoken_time(moment, "es"), spoken_time(moment, "zh-CN")) == (en, es, zh)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ivr.i18n import Section
+from babel.lists import format_list
+
+from ivr.i18n import Section, babel_locale
 from ivr.self_service.collection.addresses import NO_NUMBER, TOO_MANY, Lookup, Place
 from ivr.self_service.spoken import spoken_digits_apart
 
@@ -37,10 +39,10 @@ def offer(places: Sequence[Place], language: str) -> tuple[str, ...]:
 
 
 def or_list(items: Sequence[str], language: str) -> str:
-    """'a', 'a or b', 'a, b or c'."""
+    """'a', 'a or b', 'a, b, or c' / 'a, b o c' / 'a、b或c': CLDR's "or" list."""
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + PHRASES[language]["or"] + items[-1]
+    return format_list(list(items), style="or", locale=babel_locale(language))
 
 
 def not_found(lookup: Lookup, house: str, zip_code: str, language: str) -> str:
