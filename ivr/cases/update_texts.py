@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.cases import reference
-from ivr.i18n import Section
+from ivr.i18n import Section, service_name
 from ivr.models.case import Case, CaseUpdate
 from ivr.models.case_reporter import CaseReporter, CaseUpdateText
 
@@ -70,8 +70,6 @@ def owed(session: Session, update: CaseUpdate, now: datetime | None = None) -> l
 
 def body(case: Case, update: CaseUpdate, language: str) -> str:
     phrases = PHRASES[language]
-    from ivr.web.i18n import service_name  # the catalogue's names in the residents' languages (plain data)
-
     ref = reference.display(case.reference)
     service = service_name(case.service_type.code, case.service_type.name, language)
     if update.status == "closed":

@@ -86,6 +86,14 @@ class Catalogs:
         return self.by_language.get(language, {}).get(key)
 
 
+def service_name(code: str, stored: str, language: str) -> str:
+    """A service as residents hear and read it: the name stored in SQL in the source language (a city may rename
+    a service there), else catalog id service.<code> in `language`, else the stored name."""
+    if language == SOURCE_LANGUAGE:
+        return stored
+    return catalogs().raw(language, f"service.{code}") or stored
+
+
 def placeholders(text: str) -> frozenset[str]:
     """{stream}, {when} ... of a message (format fields, not literal braces)."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)

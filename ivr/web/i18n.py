@@ -15,9 +15,11 @@ from datetime import datetime, tzinfo
 
 from babel.dates import format_date
 
-from ivr.i18n import Section, babel_locale, catalogs
+from ivr.i18n import Section, babel_locale, service_name
 from ivr.i18n.catalog import SOURCE_LANGUAGE
 from ivr.open311.validation import Problem
+
+__all__ = ["PROBLEMS", "TEXT", "choose_language", "long_date", "problem_text", "service_name"]
 
 #: Every word of the pages, per language: TEXT["es"]["submit"] is catalog id web.submit ({city} filled).
 TEXT = Section("web")
@@ -36,13 +38,6 @@ def choose_language(requested: str | None, accepted: Iterable[str], available: S
         if exact or close:
             return (exact or close)[0]
     return default if default in TEXT else SOURCE_LANGUAGE
-
-
-def service_name(code: str, stored: str, language: str) -> str:
-    """The stored name in the source language (a city may rename a service in SQL); else catalog id service.<code>."""
-    if language == SOURCE_LANGUAGE:
-        return stored
-    return catalogs().raw(language, f"service.{code}") or stored
 
 
 def problem_text(problem: Problem, language: str) -> str:
