@@ -65,12 +65,17 @@ def spoken_time(moment: time, language: str) -> str:
     if moment == time(12, 0):
         return _word(language, "noon")
     locale = babel_locale(language)
-    skeleton = _word(language, "clock") + ("m" if moment.minute else "")  # 'h' (8 AM) or 'Bh' (8 in the morning)
-    said = format_skeleton(skeleton, moment, locale=locale)
+    said = format_skeleton(_clock(language) + ("m" if moment.minute else ""), moment, locale=locale)
     form = locale.plural_form(moment.hour % 12 or 12)  # Spanish: 'la 1', 'las 8'
     books = catalogs()
     has_form = books.raw(language, f"spoken.hour.{form}") or books.raw("en", f"spoken.hour.{form}")
     return _word(language, f"hour.{form}" if has_form else "hour.other", time=said)
+
+
+def _clock(language: str) -> str:
+    """spoken.clock: 'h' (8 AM) or 'Bh' (8 in the morning); a catalog that wrote anything else gets 'h'."""
+    skeleton = _word(language, "clock").strip()
+    return skeleton if re.fullmatch(r"B?[hHkK]", skeleton) else "h"
 
 
 def spoken_date(day: date, language: str) -> str:

@@ -67,3 +67,14 @@ def test_the_web_pages_long_date_is_the_citys_day():
 
 def test_an_unknown_language_speaks_english_dates():
     assert spoken_date(THANKSGIVING, "xx") == "Thursday, November 26"
+
+
+def test_a_catalog_with_a_broken_clock_still_says_the_time(monkeypatch):
+    from ivr.self_service import spoken
+
+    monkeypatch.setattr(spoken, "_word", lambda language, key, **params: "[fr] h" if key == "clock"
+                        else "{time}".format(**params) if key.startswith("hour.") else key)
+    from babel.dates import format_skeleton
+
+    # CLDR's French 'h' skeleton, not an error while a caller listens
+    assert spoken.spoken_time(time(8), "fr") == format_skeleton("h", time(8), locale="fr")
