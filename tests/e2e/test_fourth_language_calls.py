@@ -28,7 +28,8 @@ FRENCH = {
     ("goodbye", "prompt"): "Merci d'avoir appelé la ligne 3-1-1 de la ville. Au revoir.",
 }
 OFFICE_HOURS = {"office_hours.week_intro": "Nos agents sont disponibles", "office_hours.every_day": "tous les jours",
-                "office_hours.all_day": "24 heures sur 24"}
+                "office_hours.all_day": "24 heures sur 24", "office_hours.week": "{intro} {days}.",
+                "office_hours.day_hours": "{days}, {hours}", "office_hours.groups_separator": " ; "}
 
 
 def french_flow(folder: Path) -> Path:

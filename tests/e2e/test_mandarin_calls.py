@@ -19,7 +19,6 @@ from tests.e2e.console_client import console
 from tests.e2e.test_agent_calls import PatientCaller, wait_for_offer
 
 pytestmark = pytest.mark.e2e
-PHRASE_TABLES = "phrases move to catalogs on branch words"
 MENU = "主菜单。"
 GOODBYE = "感谢您致电城市3-1-1。再见。"
 
@@ -122,9 +121,8 @@ def test_a_mandarin_speaking_agent_is_offered_the_mandarin_caller_and_takes_the_
     assert (accepted["call_about"]["queue"], accepted["call_about"]["language"]) == ("general-zh-CN", "zh-CN")
 
 
-@pytest.mark.xfail(strict=True, reason=PHRASE_TABLES)
 def test_the_mandarin_caller_is_connected_to_the_agent_hearing_mandarin(answered_call):
-    """ivr/contact_center.py's PHRASES has no zh-CN today: 'connecting you to an agent' is a KeyError, a 500."""
+    """'Connecting you to an agent' is the catalogs' contact_center.connecting, in Mandarin."""
     transcript = answered_call[3]
     assert_clean(transcript)
     assert ("connected", "li") in [(e.kind, e.detail) for e in transcript.events]
