@@ -31,7 +31,7 @@ from flows.instructions import (
     Visit,
 )
 from flows.numbers import is_ascii_digits
-from flows.speech import mentions, normalise, spoken_digits, spoken_key
+from flows.speech import mentions, mentions_in, normalise, spoken_digits, spoken_key
 
 #: Bound on silent nodes walked in one turn; validation already rules out silent loops.
 MAX_SILENT_STEPS = 64
@@ -41,8 +41,6 @@ MAX_WORDS = 200
 COLLECT_ESCAPE_KEY = "*"
 #: A collected value waiting for the caller to confirm it travels under this prefix.
 PENDING_PREFIX = "pending_"
-YES_WORDS = frozenset({"yes", "yeah", "yep", "correct", "right", "that's right", "si", "sí", "correcto", "claro"})
-NO_WORDS = frozenset({"no", "nope", "wrong", "incorrect", "incorrecto", "equivocado"})
 #: The value that carries a caller's words from a menu to the node named by its `on_words`.
 WORDS_VALUE = "words"
 #: Queue and transfer results after which the caller has simply gone.
@@ -177,6 +175,8 @@ class Engine:
 
     def _enter_enqueue(self, walk: _Walk, node: model.Node, _: int) -> None:
         assert isinstance(node, model.EnqueueNode)
+        if node.interpreter:
+            walk.values.setdefault("language_requested", "other")
         walk.instructions.extend(self._prompt_sounds(walk, node))
         walk.instructions.append(Queue(node.skill, walk.language, walk.state(node.id)))
 
@@ -200,12 +200,12 @@ class Engine:
 
     def _respond_menu(self, walk: _Walk, node: model.Node, attempts: int, reply: Reply) -> None:
         assert isinstance(node, model.MenuNode)
-        if self._for_words_node(node, reply):
+        if self._for_words_node(walk, node, reply):
             walk.values[WORDS_VALUE] = normalise(reply.speech)[:MAX_WORDS]
             walk.visits[-1] = replace(walk.visits[-1], result=WORDS_VALUE)
             self._hand_on_words(walk, node, attempts)
             return
-        choice = self._choose(node, reply)
+        choice = self._choose(walk, node, reply)
         if choice is None:
             self._retry(walk, node, attempts)
         elif isinstance(choice, model.GlobalOption):
@@ -228,24 +228,26 @@ class Engine:
         elif following is not None:
             self._enter(walk, following)
 
-    def _for_words_node(self, node: model.MenuNode, reply: Reply) -> bool:
+    def _for_words_node(self, walk: _Walk, node: model.MenuNode, reply: Reply) -> bool:
         """Speech goes to the menu's `on_words` node unless it is a key ("two") or exactly a global word ("agent")."""
-        if not node.on_words or reply.digits or not normalise(reply.speech) or spoken_key(reply.speech):
+        words = self._words(walk.language)
+        if not node.on_words or reply.digits or not normalise(reply.speech) or spoken_key(reply.speech, words):
             return False
         said = normalise(reply.speech)
         words = {normalise(word) for option in self.flow.global_options.values() if node.global_options
                  for phrases in option.words.values() for word in phrases}
         return said not in words
 
-    def _choose(self, node: model.MenuNode, reply: Reply) -> model.MenuOption | model.GlobalOption | None:
+    def _choose(self, walk: _Walk, node: model.MenuNode,
+                reply: Reply) -> model.MenuOption | model.GlobalOption | None:
         """Keys win; for speech, an option's words, then a global's, then a spoken key ("press one")."""
         choices: list[model.MenuOption | model.GlobalOption] = list(node.options)
         if node.global_options:
             choices += list(self.flow.global_options.values())
-        key = reply.digits[:1] if reply.digits else spoken_key(reply.speech)
+        key = reply.digits[:1] if reply.digits else spoken_key(reply.speech, self._words(walk.language))
         if not reply.digits:
             for choice in choices:
-                if any(mentions(reply.speech, words) for words in choice.words.values()):
+                if mentions_in(reply.speech, choice.words, self.flow.speech):
                     return choice
         return next((choice for choice in choices if key and choice.key == key), None)
 
@@ -259,7 +261,7 @@ class Engine:
         if pending is not None:
             self._respond_confirmation(walk, node, attempts, reply, pending)
             return
-        value = self._collected_value(node, reply)
+        value = self._collected_value(node, reply, self._words(walk.language))
         if value is None:
             self._retry(walk, node, attempts)
         elif reply.speech and not reply.digits and self._unsure(reply):
@@ -286,11 +288,11 @@ class Engine:
         walk.instructions.append(Listen(
             state=walk.state(node.id, attempts), prompts=(Speak(question, walk.language),), dtmf=True, speech=True,
             language=walk.language, timeout=self.flow.settings.timeout, num_digits=1,
-            hints=tuple(YES_WORDS | NO_WORDS)))
+            hints=tuple(dict.fromkeys(self.flow.words(walk.language).yes + self.flow.words(walk.language).no))))
 
     def _respond_confirmation(self, walk: _Walk, node: model.CollectNode, attempts: int, reply: Reply,
                               pending: str) -> None:
-        if reply.digits[:1] == "1" or (not reply.digits and mentions(reply.speech, YES_WORDS)):
+        if reply.digits[:1] == "1" or (not reply.digits and self._said_yes(walk.language, reply.speech)):
             self._accept(walk, node, pending)
             return
         walk.visits[-1] = replace(walk.visits[-1], result=f"{node.name} not confirmed")
@@ -301,7 +303,8 @@ class Engine:
         self._enter(walk, node.id, attempts + 1)
 
     @staticmethod
-    def _collected_value(node: model.CollectNode, reply: Reply) -> str | None:
+    def _collected_value(node: model.CollectNode, reply: Reply,
+                         words: tuple[model.SpeechWords, ...]) -> str | None:
         if node.input == "speech" or (node.input == "any" and not reply.digits):
             value = " ".join(reply.speech.split())
         elif node.input == "any":
@@ -309,7 +312,7 @@ class Engine:
             if not is_ascii_digits(value):
                 return None
         else:
-            value = reply.digits.rstrip(node.finish_on_key) or spoken_digits(reply.speech)
+            value = reply.digits.rstrip(node.finish_on_key) or spoken_digits(reply.speech, words)
             if not is_ascii_digits(value):
                 return None
         return value if node.min_length <= len(value) <= node.max_length else None
@@ -351,6 +354,18 @@ class Engine:
         else:
             walk.say(self.flow.message("not_understood", walk.language))
             self._enter(walk, node.id, attempts)
+
+    def _words(self, language: str) -> tuple[model.SpeechWords, ...]:
+        """The call's language's words first, then the others' (a Spanish caller may still say "two")."""
+        order = (language, *(other for other in self.flow.languages if other != language))
+        return tuple(self.flow.words(lang) for lang in order)
+
+    def _said_yes(self, language: str, speech: str) -> bool:
+        """A yes in the call's language or another the flow speaks.  In an unspaced script a no wins, since
+        its no words hold its yes words ("不是" holds "是")."""
+        return any(mentions(speech, book.yes, book.spaced)
+                   and (book.spaced or not mentions(speech, book.no, book.spaced))
+                   for book in self._words(language))
 
     def _language(self, language: str | None) -> str:
         return language if language in self.flow.languages else self.flow.default_language

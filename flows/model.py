@@ -18,8 +18,24 @@ Prompt = Mapping[str, str]
 class Voice:
     """How prompts in one language are spoken and heard."""
 
-    language: str  # BCP-47 tag for <Say> and speech recognition, e.g. "es-US"
+    language: str  # BCP-47 tag for <Say> (and speech recognition unless `speech` says otherwise), e.g. "es-US"
     voice: str | None = None  # a Twilio voice name, e.g. "Polly.Lupe"
+    speech: str | None = None  # the tag <Gather> recognition uses when Twilio names it differently ("cmn-Hans-CN")
+
+    @property
+    def recognition(self) -> str:
+        return self.speech or self.language
+
+
+@dataclass(frozen=True)
+class SpeechWords:
+    """How callers say yes, no and keys in one language (data from the flow file, never Python)."""
+
+    yes: tuple[str, ...] = ()
+    no: tuple[str, ...] = ()
+    digits: Mapping[str, str] = field(default_factory=dict)  # spoken word -> key ("two" -> "2")
+    key_filler: tuple[str, ...] = ()  # words around a key: "press", "oprima", "按"
+    spaced: bool = True  # False for scripts written without spaces between words (Chinese): match inside text
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,7 @@ class AnswerNode(Node):
 @dataclass(frozen=True)
 class EnqueueNode(Node):
     skill: str = ""
+    interpreter: bool = False  # an agent takes the call with the interpreter line conferenced in
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,10 @@ class Flow:
     messages: Mapping[str, Prompt]
     global_options: Mapping[str, GlobalOption]
     nodes: Mapping[str, Node]
+    speech: Mapping[str, SpeechWords] = field(default_factory=dict)
+
+    def words(self, language: str) -> SpeechWords:
+        return self.speech.get(language, SpeechWords())
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]

@@ -26,8 +26,9 @@ NODE_CLASSES: dict[str, type[model.Node]] = {
 
 TOP_LEVEL_KEYS = {
     "flow", "languages", "default_language", "start", "voices", "settings",
-    "messages", "global_options", "nodes",
+    "messages", "global_options", "nodes", "speech",
 }
+SPEECH_KEYS = {"yes", "no", "digits", "key_filler", "spaced"}
 
 
 class Problems(list[str]):
@@ -155,6 +156,7 @@ FIELD_READERS: dict[str, Callable[[Any, str, Problems], Any]] = {
     "outcomes": _targets,
     "set": _targets,
     "skill": _text,
+    "interpreter": _boolean,
     "number": _text,
     "timeout": _integer,
 }
@@ -186,8 +188,12 @@ def build_voices(raw: Any, problems: Problems) -> dict[str, model.Voice]:
         spec = _mapping(spec, f"voices.{language}", problems)
         tag = _text(spec.get("language"), f"voices.{language}.language", problems)
         voice = spec.get("voice")
+        speech = _text(spec["speech"], f"voices.{language}.speech", problems) if "speech" in spec else None
+        unknown = set(spec) - {"language", "voice", "speech"}
+        if unknown:
+            problems.add(f"voices.{language}", f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
         if tag is not None:
-            voices[str(language)] = model.Voice(language=tag, voice=voice)
+            voices[str(language)] = model.Voice(language=tag, voice=voice, speech=speech)
     return voices
 
 
@@ -224,7 +230,40 @@ def build_messages(raw: Any, problems: Problems) -> dict[str, dict[str, str]]:
     }
 
 
-def build_flow(raw: Mapping[str, Any], source: str, problems: Problems) -> model.Flow:
+def _phrases(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
+    return _words({"_": value}, where, problems).get("_", ())
+
+
+def build_speech(raw: Any, where: str, problems: Problems) -> dict[str, model.SpeechWords]:
+    """Per language: yes and no words, digit words, words around a key, and whether the script is spaced."""
+    found = {}
+    for language, spec in _mapping(raw, where, problems).items():
+        at = f"{where}.{language}"
+        spec = _mapping(spec, at, problems)
+        unknown = set(spec) - SPEECH_KEYS
+        if unknown:
+            problems.add(at, f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        digits = {str(word): str(key) for word, key in _mapping(spec.get("digits", {}), f"{at}.digits",
+                                                                   problems).items()}
+        for word, key in digits.items():
+            if key not in DIGIT_KEYS:
+                problems.add(f"{at}.digits.{word}", f"expected one key 0-9, got {key!r}")
+        spaced = _boolean(spec.get("spaced", True), f"{at}.spaced", problems)
+        found[str(language)] = model.SpeechWords(
+            yes=_phrases(spec.get("yes", []), f"{at}.yes", problems),
+            no=_phrases(spec.get("no", []), f"{at}.no", problems),
+            digits=digits, key_filler=_phrases(spec.get("key_filler", []), f"{at}.key_filler", problems),
+            spaced=True if spaced is None else spaced)
+    return found
+
+
+DIGIT_KEYS = set("0123456789")
+
+
+def build_flow(raw: Mapping[str, Any], source: str, problems: Problems,
+               shipped_speech: Mapping[str, model.SpeechWords] | None = None) -> model.Flow:
+    """`shipped_speech`: flows/library/speech.yaml, which the file's own `speech` section extends."""
+    shipped_speech = shipped_speech or {}
     unknown = set(raw) - TOP_LEVEL_KEYS
     if unknown:
         problems.add("flow file", f"unknown top-level key(s) {', '.join(sorted(unknown))}")
@@ -248,4 +287,5 @@ def build_flow(raw: Mapping[str, Any], source: str, problems: Problems) -> model
         messages=build_messages(raw.get("messages", {}), problems),
         global_options=build_global_options(raw.get("global_options", {}), problems),
         nodes={k: v for k, v in nodes.items() if v is not None},
+        speech={**shipped_speech, **build_speech(raw.get("speech", {}), "speech", problems)},
     )

@@ -15,6 +15,7 @@ import phonenumbers
 from flows import model
 from flows.handlers import HandlerRegistry
 from flows.schema import Problems
+from flows.twilio_languages import twilio_languages, voice_problems
 
 #: Phrases the engine itself speaks; every flow must provide them in every language.
 REQUIRED_MESSAGES = {
@@ -47,9 +48,17 @@ def _check_languages(flow: model.Flow, problems: Problems) -> None:
         problems.add("languages", "at least one language is required")
     if flow.languages and flow.default_language not in flow.languages:
         problems.add("default_language", f"{flow.default_language!r} is not in languages")
+    known = twilio_languages()
     for language in flow.languages:
         if language not in flow.voices:
             problems.add("voices", f"no voice for language {language!r}")
+            continue
+        for problem in voice_problems(language, flow.voices[language], known):
+            problems.add(f"voices.{language}", problem)
+        words = flow.speech.get(language)
+        if words is None or not words.yes or not words.no:
+            problems.add("speech", f"no yes and no words for {language!r} (flows/library/speech.yaml or the "
+                                   "flow's own speech section)")
 
 
 def _check_prompt(prompt: model.Prompt, languages: tuple[str, ...], where: str, problems: Problems) -> None:

@@ -24,7 +24,7 @@ CONTEXT_SECONDS = 4 * 3600
 #: Steps kept per call (the latest ones).
 MAX_STEPS = 60
 #: Values an agent is shown, and what the console calls them.
-SHOWN_VALUES = ("house", "street", "zip", "place", "lookup_ref")
+SHOWN_VALUES = ("house", "street", "zip", "place", "lookup_ref", "language_requested")
 
 
 @dataclass(frozen=True)

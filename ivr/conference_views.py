@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("conference", __name__, url_prefix="/voice")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 SKILL = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: What a caller put back in line may be told first: transferred by their agent, or their agent's line dropped.
+ARRIVING = ("transferring", "agent_lost")
+#: Twilio's call statuses of a leg that is over.
+LEG_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -115,11 +119,32 @@ def transferred() -> Response:
     language, skill = _language(), request.args.get("skill", "")
     if not SKILL.match(skill):
         raise BadWebhook("skill is not a queue name")
+    say = request.args.get("say", "transferring")
     response = VoiceResponse()
-    _say(response, PHRASES[language]["transferring"], language)
+    _say(response, PHRASES[language][say if say in ARRIVING else "transferring"], language)
     response.enqueue(f"{skill}-{language}", wait_url="/voice/hold?" + urlencode({"skill": skill, "lang": language}),
                      action="/voice/queue-exit?" + urlencode({"lang": language}))
     return twiml_response(response)
+
+
+@bp.post("/agent-leg-ended")
+@twilio_only
+def agent_leg_ended() -> Response:
+    """An agent's leg reports its progress; when it is over without the console having ended it (the
+    softphone dropped), the caller is not left alone in the conference (ivr.conference.controls.leg_ended)."""
+    from agents.console.call_controls import controls_for  # agents builds the controls on ivr, not the reverse
+
+    call, agent = request.args.get("call", ""), request.args.get("agent", "")
+    if not call.startswith("CA") or not agent:
+        raise BadWebhook("call and agent are required")
+    if request.form.get("CallStatus", "") in LEG_OVER:
+        try:
+            outcome = controls_for(_services()).leg_ended(call, agent, request.form.get("CallSid", ""))
+        except RedisError as error:  # the sweep frees an agent whose call is gone once routing is back
+            logger.error("agent %s's leg on %s ended while routing is unreachable: %s", agent, call, error)
+        else:
+            logger.info("agent %s's leg on %s ended: %s", agent, call, outcome)
+    return Response(status=204)
 
 
 @bp.post("/transferred-out")

@@ -8,7 +8,9 @@ A refused control is a 4xx with a sentence, never a 500.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
@@ -18,10 +20,12 @@ from agents.access import SUPERVISOR, require_role
 from agents.json_body import json_object, text_field
 from ivr.floor import audit, notices
 from ivr.floor.publish import publish_wallboard
+from ivr.telephony import TelephonyError
 from routing import supervision
 from routing.agents import AgentState
 from routing.exceptions import InvalidRequest, QueueFull, RoutingError, StateConflict, UnknownQueue
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("supervisor_controls", __name__, url_prefix="/agents", template_folder="templates")
 
 #: The states a supervisor may put an agent in (on_call and wrap_up follow calls, not clicks).
@@ -100,7 +104,7 @@ def move(sid: str) -> ResponseReturnValue:
     reason = _reason(body)
     router = _services().router
     try:
-        supervision.move(router.ctx, sid, skill, language, router.ctx.now())
+        offered = supervision.move(router.ctx, sid, skill, language, router.ctx.now())
     except UnknownQueue:
         return _refused("queue must be one of the floor's queues, like general-en", 400)
     except InvalidRequest as error:
@@ -113,7 +117,21 @@ def move(sid: str) -> ResponseReturnValue:
         return _refused(f"call {sid} cannot be moved now: {error}")
     except (RoutingError, RedisError) as error:
         return _refused(f"routing is unavailable: {error}", 503)
-    return _done("move", sid, f"{skill}-{language}", reason)
+    moved_on_the_line = offered is None and _hold_in_the_new_queue(sid, skill, language)
+    return _done("move", sid, f"{skill}-{language}", reason, moved_on_the_line=moved_on_the_line)
+
+
+def _hold_in_the_new_queue(sid: str, skill: str, language: str) -> bool:
+    """The caller leaves the phone network's queue of the old line for the new one (its hold loop, broadcasts
+    and announcements follow the queue).  An agent offered the caller at once connects them from wherever they
+    wait, so the caller is left alone then; a failed redirect leaves them on the old hold music until answered."""
+    url = "/voice/transferred?" + urlencode({"skill": skill, "lang": language})
+    try:
+        _services().telephony.redirect(sid, url)
+    except TelephonyError as error:
+        logger.warning("moved caller %s still waits in the network's old queue: %s", sid, error)
+        return False
+    return True
 
 
 def _messages(body: dict[str, Any]) -> dict[str, str]:

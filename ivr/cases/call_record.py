@@ -144,6 +144,7 @@ def _turn(call: Call, event: StoredEvent, values: dict[str, Any]) -> None:
     call.path = [*call.path, *({**visit, "at": at} for visit in data.get("visits", []))]
     call.answers = [*call.answers, *(v["handler"] for v in data.get("visits", []) if v.get("spoke"))]
     values.update(data.get("values", {}))
+    call.language_requested = values.get("language_requested") or call.language_requested
     if data.get("queue") and call.queue_entered_at is None:
         call.queue, call.queue_entered_at = data["queue"], event.occurred_at
     _network(call, data.get("network", {}), event.occurred_at)

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from redis.exceptions import RedisError
 
+from ivr import call_context
 from ivr.conference import conference_name
 from ivr.conference.book import AGENT, INTERPRETER, OUTSIDE, CallBook, ConferenceBooks, Participant, Transfer
 from ivr.telephony import Telephony, TelephonyError
@@ -51,6 +52,11 @@ def hold_url(say: str, language: str) -> str:
     return "/voice/conference-hold?" + urlencode({"say": say, "lang": language})
 
 
+def leg_ended_url(call_sid: str, agent: str) -> str:
+    """Where the network says an agent's leg has ended (hung up in the console, or the softphone dropped)."""
+    return "/voice/agent-leg-ended?" + urlencode({"call": call_sid, "agent": agent})
+
+
 class CallControls:
     def __init__(self, router: Router, telephony: Telephony, books: ConferenceBooks,
                  record: Callable[[str, dict[str, Any]], None], notify: Callable[[str], None],
@@ -69,7 +75,7 @@ class CallControls:
         creates it), then the caller leaves the queue for it.  TelephonyError when the network cannot do it;
         the agent's leg is then taken down again, so nothing is left half done."""
         conference = conference_name(call_sid)
-        leg = self.telephony.add_participant(conference, f"client:{agent}")
+        leg = self.telephony.add_participant(conference, f"client:{agent}", on_end=leg_ended_url(call_sid, agent))
         url = "/voice/conference-join?" + urlencode({"agent": agent, "lang": language})
         try:
             self.telephony.connect_to_agent(call_sid, queue, url)
@@ -78,7 +84,18 @@ class CallControls:
             raise
         book = self.books.open(call_sid, agent, leg, self.router.ctx.now())
         self.record(call_sid, {"event": "answered", "agent": agent})
+        if self.interpreter is not None and self._wants_interpreter(call_sid):
+            book = self._dial_interpreter(book, agent)
         return book
+
+    def _wants_interpreter(self, call_sid: str) -> bool:
+        """The caller chose "other languages" in the menu (the flow set `language_requested`)."""
+        try:
+            context = call_context.load(self.router.ctx.connection, self.router.ctx.keys.prefix, call_sid)
+        except RedisError as error:
+            logger.warning("call %s: whether it wants an interpreter is unknown: %s", call_sid, error)
+            return False
+        return bool(context and context.values.get("language_requested"))
 
     def take_transfer(self, offer: Reservation, agent: str) -> CallBook:
         """The receiving agent accepts a transfer offer: their softphone joins first, then the router hands
@@ -87,7 +104,8 @@ class CallControls:
         The network failing declines the offer instead (the caller stays with the first agent)."""
         book = self._book(offer.call_sid)
         try:
-            leg = self.telephony.add_participant(book.conference, f"client:{agent}")
+            leg = self.telephony.add_participant(book.conference, f"client:{agent}",
+                                                 on_end=leg_ended_url(offer.call_sid, agent))
         except TelephonyError as error:
             logger.error("transfer %s: %s could not join: %s", offer.id, agent, error)
             self.router.reject(offer.id)
@@ -156,6 +174,42 @@ class CallControls:
         self._leave(book, agent)
         return self._book(book.call_sid)
 
+    def leg_ended(self, call_sid: str, agent: str, leg: str) -> str:
+        """The network says an agent's leg ended.  After a hang-up, a leave or a transfer the book no longer
+        has that leg and nothing happens ("done").  Otherwise the agent's softphone dropped on its own: an
+        agent who had handed the call over just leaves it ("left"); the agent who had the caller is freed to
+        wrap up and the caller goes back to the line, ahead of new callers ("requeued") — unless the caller
+        has gone too, when the conference's end completes the call as usual ("caller gone")."""
+        book = self.books.get(call_sid)
+        me = book.agent(agent) if book is not None and not book.ended else None
+        if book is None or me is None or me.id != leg:
+            return "done"
+        self.record(call_sid, {"event": "agent_dropped", "agent": agent})
+        if self._owner(call_sid) != agent or self._other_agents(book, agent):
+            self._leave(book, agent)
+            self.notify(agent)
+            return "left"
+        call = self.router.call(call_sid)
+        if call is None:
+            return "caller gone"
+        url = "/voice/transferred?" + urlencode({"skill": call.skill, "lang": call.language, "say": "agent_lost"})
+        try:
+            self.telephony.redirect(call_sid, url)
+        except TelephonyError as error:
+            logger.info("agent %s's leg on %s ended and the caller cannot be moved (gone?): %s", agent, call_sid,
+                        error)
+            return "caller gone"
+        self._complete(call_sid)
+        try:
+            self.router.enqueue(CallRequest(call_sid, call.skill, call.language, priority=TRANSFERRED_PRIORITY))
+        except (RoutingError, RedisError) as error:  # the hold loop puts them in line when it next asks
+            logger.warning("caller %s, whose agent dropped, not queued now: %s", call_sid, error)
+        self.books.change(call_sid, _ended)
+        self.notify(agent)
+        logger.warning("agent %s's softphone dropped on call %s: the caller is back in %s", agent, call_sid,
+                       call.queue)
+        return "requeued"
+
     # -- transfers -----------------------------------------------------------------------------------
 
     def transfer_to_agent(self, agent: str, to: str, warm: bool) -> CallBook:
@@ -222,7 +276,11 @@ class CallControls:
             raise Refused("No interpreter line is configured here (INTERPRETER_NUMBER).", 404)
         if book.find(role=INTERPRETER):
             raise Refused("The interpreter is already on the call.")
+        return self._dial_interpreter(book, agent)
+
+    def _dial_interpreter(self, book: CallBook, agent: str) -> CallBook:
         line = self.interpreter
+        assert line is not None, "checked by the callers"
         leg = self._network(lambda: self.telephony.add_participant(book.conference, line.number,
                                                                    digits=line.access_code))
         self.record(book.call_sid, {"event": "interpreter", "agent": agent, "to": line.number})

@@ -27,6 +27,8 @@ class Call(Base):
     called: Mapped[str] = mapped_column(String(32), default="")
     direction: Mapped[str] = mapped_column(String(20), default="inbound")
     language: Mapped[str | None] = mapped_column(String(8))
+    #: a language the menus do not speak, asked for with "for other languages, press 3" (an interpreter joins)
+    language_requested: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_at: Mapped[datetime | None] = mapped_column()  # by an agent
     ended_at: Mapped[datetime | None] = mapped_column()

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from flows.loader import shipped_speech_words
 from flows.numbers import is_ascii_digits
 from flows.speech import mentions, normalise, spoken_digits
 from ivr.models.service_attribute import ServiceAttribute
@@ -147,7 +148,8 @@ def answer_of(question: Question, reply: str, language: str) -> list[str]:
             raise NotAnAnswer(reply)
         return keys
     if question.datatype == "number":
-        digits = reply.rstrip("#") if is_ascii_digits(reply.rstrip("#")) else spoken_digits(reply)
+        typed = reply.rstrip("#")
+        digits = typed if is_ascii_digits(typed) else spoken_digits(reply, shipped_speech_words().values())
         if not is_ascii_digits(digits):
             raise NotAnAnswer(reply)
         return [digits]

@@ -58,11 +58,12 @@ class Telephony(Protocol):
     # -- a call's conference (caller, agents, interpreter, ...): the moves call controls make ------------
 
     def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
-                        coach: str = "") -> str:
+                        coach: str = "", on_end: str = "") -> str:
         """Call `to` ("client:<agent>" or an E.164 number) into the named conference; returns its call SID.
 
         `digits` are played once it answers (a language line's access code); `muted` and `coach`
-        (the participant SID to coach) are how a supervisor will listen or whisper.
+        (the participant SID to coach) are how a supervisor will listen or whisper; `on_end` is a URL the
+        network posts the leg's final status to (an agent's softphone that drops).
         """
         ...
 

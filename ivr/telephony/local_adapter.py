@@ -123,14 +123,15 @@ class LocalTelephony:
         self._change(name, enter)
 
     def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
-                        coach: str = "") -> str:
+                        coach: str = "", on_end: str = "") -> str:
         sid = "CA" + uuid.uuid4().hex
         if not to.startswith("client:"):
             self._record("calls", {"sid": sid, "to": to, "url": f"conference:{conference}", "digits": digits,
                                    "status_callback": ""})
         def enter(room: dict[str, Any]) -> None:
             _reopen_if_ended(room)
-            room["participants"][sid] = {**_participant(to), "muted": muted, "coach": coach, "digits": digits}
+            room["participants"][sid] = {**_participant(to), "muted": muted, "coach": coach, "digits": digits,
+                                         "on_end": on_end}
         self._change(conference, enter)
         logger.info("local telephony: %s added to conference %s as %s", to, conference, sid)
         return sid

@@ -35,12 +35,23 @@ class TwilioTelephony:
         return urljoin(self.base_url + "/", url)
 
     def connect_to_agent(self, call_sid: str, queue: str, url: str) -> None:
-        """Dequeue this caller from the Twilio queue named `queue` to the TwiML at `url`."""
+        """Dequeue this caller from the Twilio queue named `queue` to the TwiML at `url`.
+
+        A caller the router moved to another queue may still wait in the Twilio queue of the first one (the
+        move's redirect failed, or an agent was offered them at once): when `queue` has no such member, the
+        call itself is redirected, which takes it out of whatever queue it is in."""
         try:
             members = self.client.queues(self._queue_sid(queue)).members(call_sid)
             members.update(url=self._absolute(url), method="POST")
+            return
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise TelephonyError(f"could not dequeue {call_sid} from {queue}: {error}") from error
+        except TelephonyError:
+            pass  # no Twilio queue of that name (yet): the caller waits in another one
         except TwilioException as error:
             raise TelephonyError(f"could not dequeue {call_sid} from {queue}: {error}") from error
+        self.redirect(call_sid, url)
 
     def _queue_sid(self, name: str) -> str:
         cached = self.redis.get(QUEUE_SID_CACHE + name)
@@ -114,7 +125,7 @@ class TwilioTelephony:
     # -- a call's conference: Twilio's Conference Participants API ------------------------------------
 
     def add_participant(self, conference: str, to: str, *, digits: str = "", muted: bool = False,
-                        coach: str = "") -> str:
+                        coach: str = "", on_end: str = "") -> str:
         """A softphone or number joins by the Participants API; with `digits` (an access code) the leg is a
         placed call that dials them once answered and then joins (Participants cannot send digits)."""
         self.redis.delete(CONFERENCE_SID_CACHE + conference)  # it may be a new conference of an old name
@@ -129,6 +140,9 @@ class TwilioTelephony:
             options: dict[str, object] = {"muted": muted, "early_media": True, "end_conference_on_exit": False}
             if coach:
                 options.update(coaching=True, call_sid_to_coach=coach)
+            if on_end:
+                options.update(status_callback=self._absolute(on_end), status_callback_method="POST",
+                               status_callback_event=["completed"])
             participant = self.client.conferences(conference).participants.create(
                 from_=self.number, to=to, **options)
         except TwilioException as error:

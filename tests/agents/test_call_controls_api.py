@@ -146,3 +146,23 @@ def test_an_agent_who_never_went_available_gets_words_not_errors(desk):
     assert newcomer.get("/agents/api/call/targets").status_code == 200
     refused = newcomer.post("/agents/api/call/hangup", json={"call": SID})
     assert refused.status_code == 403 and refused.get_json()["error"]
+
+
+def test_a_softphone_that_drops_sends_the_caller_back_to_the_line_with_an_apology(desk):
+    from tests.conftest import TwilioClient
+
+    app, alice, _ = desk
+    on_a_call(app, alice)
+    telephony = app.extensions["cityline"].telephony
+    room = telephony.conference(conference_name(SID))["participants"]
+    leg, alice_leg = next((sid, p) for sid, p in room.items() if p["to"] == "client:alice")
+    twilio = TwilioClient(app.test_client())
+    assert twilio.post(alice_leg["on_end"], {"CallSid": leg, "CallStatus": "completed"}).status_code == 204
+    assert app.extensions["cityline"].router.agent("alice").state.value == "wrap_up"
+    moved_to = telephony.take_redirect(SID)
+    heard = twilio.post(moved_to, {"CallSid": SID}).get_data(as_text=True)
+    assert "we lost the connection to your agent" in heard and "<Enqueue" in heard
+    assert alice.get("/agents/api/call").get_json() == {"call": None}
+    # Twilio's later report of the same leg, and a malformed one, change nothing and are not errors
+    assert twilio.post(alice_leg["on_end"], {"CallSid": leg, "CallStatus": "completed"}).status_code == 204
+    assert twilio.post("/voice/agent-leg-ended?agent=alice", {"CallSid": leg}).status_code == 400

@@ -185,3 +185,57 @@ def test_telephony_down_is_a_clear_refusal_and_hang_up_still_frees_the_agent(cen
     assert refused.value.status == 503 and "phone network" in refused.value.message
     assert controls.hang_up("ann") == "ended"
     assert router.agent("ann").state is AgentState.WRAP_UP  # never stuck on a call the network cannot end
+
+
+def _agent_leg(network: LocalTelephony, login: str) -> str:
+    room = network.conference(conference_name(SID))["participants"]
+    return next(sid for sid, p in room.items() if p["to"] == f"client:{login}")
+
+
+def test_a_dropped_softphone_puts_the_caller_back_in_line_ahead_of_new_callers(center):
+    router, network, controls, recorder = center
+    answer(router, controls, network)
+    leg = _agent_leg(network, "ann")
+    assert network.conference(conference_name(SID))["participants"][leg]["on_end"] == \
+        f"/voice/agent-leg-ended?call={SID}&agent=ann"
+    router.enqueue(CallRequest("CA" + "2" * 32, "general", "en"))  # a new caller joins meanwhile
+
+    assert controls.leg_ended(SID, "ann", leg) == "requeued"
+    assert network.take_redirect(SID) == "/voice/transferred?skill=general&lang=en&say=agent_lost"
+    assert router.agent("ann").state is AgentState.WRAP_UP  # freed, not stuck on a call that is gone
+    assert router.ticket(SID).position == 1  # ahead of the caller who had not reached anyone
+    assert (SID, {"event": "agent_dropped", "agent": "ann"}) in recorder.events
+    assert controls.view("ann") is None and "ann" in recorder.notified
+
+
+def test_a_leg_that_ends_after_the_console_hung_up_changes_nothing(center):
+    router, network, controls, recorder = center
+    answer(router, controls, network)
+    leg = _agent_leg(network, "ann")
+    controls.hang_up("ann")
+    assert controls.leg_ended(SID, "ann", leg) == "done"
+    assert network.take_redirect(SID) is None
+    assert all(data["event"] != "agent_dropped" for _, data in recorder.events)
+
+
+def test_when_the_caller_is_gone_too_the_conference_end_completes_the_call(center):
+    router, network, controls, _ = center
+
+    class CallerGone(LocalTelephony):
+        def redirect(self, call_sid: str, url: str) -> None:
+            raise TelephonyError("Call is not in-progress. Cannot redirect.")
+
+    answer(router, controls, network)
+    gone = CallControls(router, CallerGone(network.redis), controls.books, controls.record, controls.notify)
+    assert gone.leg_ended(SID, "ann", _agent_leg(network, "ann")) == "caller gone"
+    assert router.call(SID).agent == "ann"  # the caller's <Dial> action (conference-done) completes it
+
+
+def test_a_colleague_whose_softphone_drops_during_a_warm_transfer_just_leaves(center):
+    router, network, controls, _ = center
+    answer(router, controls, network)
+    controls.transfer_to_agent("ann", "ben", warm=True)
+    controls.take_transfer(router.reservation(router.agent("ben").reservation), "ben")
+    assert controls.leg_ended(SID, "ann", _agent_leg(network, "ann")) == "left"
+    assert [p["who"] for p in controls.view("ben")["participants"] if p["role"] == "agent"] == ["ben"]
+    assert network.take_redirect(SID) is None  # the caller stays with ben

@@ -76,6 +76,9 @@ def test_a_raised_caller_is_answered_first_and_a_moved_caller_waits_in_the_new_q
                     json={"queue": "general-en", "reason": "not a pothole"}).status_code == 200
     moved = router.call(_sid(2))
     assert (moved.queue, moved.entered) == ("general-en", pytest.approx(start + 2))
+    # on the phone network too: the caller leaves the pothole line's queue for the general one
+    telephony = app.extensions["cityline"].telephony
+    assert telephony.take_redirect(_sid(2)) == "/voice/transferred?skill=general&lang=en"
     router.register_agent(AgentProfile("gail", "Gail", {"general": 5}, ("en",)))
     [offer] = router.set_agent_state("gail", AgentState.AVAILABLE)
     assert offer.call_sid == _sid(2)

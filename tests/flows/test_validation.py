@@ -152,7 +152,7 @@ def test_the_shipped_3_1_1_flow_is_valid():
     sessions = db.make_session_factory(db.make_engine("sqlite://"))
     context = make_context(settings, sessions, Redis.from_url("redis://127.0.0.1:6379/0"))
     flow = load_flow(DEFAULT_FLOW_FILE, build_registry(context))
-    assert flow.languages == ("en", "es")
+    assert flow.languages == ("en", "es", "zh-CN")
 
 
 class TestValidateCommand:

@@ -65,6 +65,22 @@ def test_connecting_an_agent_dequeues_that_caller_to_an_absolute_url(settings, r
     assert data == {"Url": "https://311.example.gov/voice/agent-connect?agent=alice&lang=en", "Method": "POST"}
 
 
+def test_a_caller_no_longer_in_that_twilio_queue_is_redirected_to_the_agent_instead(settings, redis):
+    """A supervisor moved the caller to another line: Twilio has no such member in the first queue (404)."""
+    class MovedCaller(TwilioApiDouble):
+        def request(self, method, uri, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if "/Members/" in uri:
+                self.requests.append((method, urlsplit(uri).path, dict(kwargs.get("data") or {})))
+                return Response(404, json.dumps({"code": 20404, "message": "not found", "status": 404}))
+            return super().request(method, uri, *args, **kwargs)
+
+    api = MovedCaller()
+    adapter(settings, redis, api).connect_to_agent(CALLER, "potholes-en", "/voice/conference-join?agent=alice")
+    method, path, data = api.requests[-1]
+    assert (method, path) == ("POST", f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{CALLER}.json")
+    assert data["Url"] == "https://311.example.gov/voice/conference-join?agent=alice"
+
+
 def test_the_queue_sid_is_looked_up_once(settings, redis):
     api = TwilioApiDouble()
     telephony = adapter(settings, redis, api)

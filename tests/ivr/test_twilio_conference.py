@@ -51,6 +51,14 @@ def test_an_agent_softphone_joins_the_named_conference(settings, redis):
         "client:alice", "+13125550311", "true", "false")
 
 
+def test_an_agent_leg_reports_its_end_so_a_dropped_softphone_is_noticed(settings, redis):
+    api = ConferenceApi()
+    adapter(settings, redis, api).add_participant(ROOM, "client:alice", on_end="/voice/agent-leg-ended?agent=alice")
+    data = api.requests[-1][2]
+    assert (data["StatusCallback"], data["StatusCallbackMethod"], data["StatusCallbackEvent"]) == (
+        "https://311.example.gov/voice/agent-leg-ended?agent=alice", "POST", ["completed"])
+
+
 def test_a_supervisor_can_later_join_muted_or_coaching(settings, redis):
     api = ConferenceApi()
     adapter(settings, redis, api).add_participant(ROOM, "client:sam", muted=True, coach=AGENT_LEG)
