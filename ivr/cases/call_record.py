@@ -99,11 +99,12 @@ def _locked_rows(session: Session, call_sids: list[str]) -> dict[str, Call]:
 
 
 def _events_by_call(session: Session, call_sids: list[str]) -> dict[str, list[StoredEvent]]:
-    """Every stored event of these calls (read after their rows are locked: a racing worker's are in)."""
+    """Every stored event of these calls, in the order stored (events at the same moment keep it when sorted);
+    read after their rows are locked, so a racing worker's events are in."""
     columns = (CallEvent.call_sid, CallEvent.kind, CallEvent.sequence, CallEvent.occurred_at, CallEvent.data)
     events: dict[str, list[StoredEvent]] = {}
     for chunk in _chunks(call_sids):
-        for event in session.execute(select(*columns).where(CallEvent.call_sid.in_(chunk))):
+        for event in session.execute(select(*columns).where(CallEvent.call_sid.in_(chunk)).order_by(CallEvent.id)):
             events.setdefault(event.call_sid, []).append(event)
     return events
 
