@@ -72,8 +72,19 @@ def _say(response: VoiceResponse, text: str, language: str) -> None:
 @bp.post("/conference-join")
 @twilio_only
 def conference_join() -> Response:
-    """Where a caller dequeued for an agent goes: into the call's own conference."""
+    """Where a caller dequeued for an agent goes: into the call's own conference.
+
+    A caller who arrives after the agent already ended the call (a slow network between the dequeue and this
+    request) is not put into an empty conference of the same name, where they would wait alone: the call is
+    over, and they hear goodbye."""
     call = read_call(request.form)
+    try:
+        book = ConferenceBooks(_services().redis).get(call.call_sid)
+    except RedisError as error:
+        logger.warning("conference book of %s unreadable: %s", call.call_sid, error)
+        book = None
+    if book is not None and book.ended:
+        return twiml_response(_services().contact.conference_done(call.call_sid, _language()))
     return twiml_response(_services().contact.conference(call.call_sid, _agent(), _language()))
 
 

@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ivr.intents.classifier import is_trained
 from ivr.job_registry import queue_status
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,10 @@ def healthz() -> ResponseReturnValue:
     healthy = all(checks.values())
     failed = _failed_jobs(services.redis) if checks["redis"] else None
     ending = _ending_calendars(services) if checks["database"] else None
+    settings = services.settings
+    intents = "ready" if is_trained(settings.intents_file, settings.intents_learned_file) else "training"
     return (jsonify(status="ok" if healthy else "degraded", checks=checks, failed_jobs=failed,
-                    calendars_ending=ending), 200 if healthy else 503)
+                    calendars_ending=ending, intents=intents), 200 if healthy else 503)
 
 
 def _ending_calendars(services) -> list[str] | None:  # type: ignore[no-untyped-def]

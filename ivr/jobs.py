@@ -27,6 +27,7 @@ from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.routing_records import keep_change
 from ivr.sql_retry import retry_on_disconnect
+from routing.calls import split_queue_name
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
         return
     agent = session.get(Agent, call.agent_id)
     opened = call.answered_at or call.started_at or datetime.now(UTC)
-    skill = (call.queue or "general").rsplit("-", 1)[0]
+    skill = split_queue_name(call.queue or "general")[0]
     case = _open_case_as(session, NewCase(
         reference=references.allocate(opened.year), service_code=skill, channel="phone",
         opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",

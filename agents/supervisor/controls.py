@@ -23,6 +23,7 @@ from ivr.floor.publish import publish_wallboard
 from ivr.telephony import TelephonyError
 from routing import supervision
 from routing.agents import AgentState
+from routing.calls import split_queue_name
 from routing.exceptions import InvalidRequest, QueueFull, RoutingError, StateConflict, UnknownQueue
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def priority(sid: str) -> ResponseReturnValue:
 def move(sid: str) -> ResponseReturnValue:
     """{"queue": "general-en", "reason": "..."}: the caller keeps their priority and entry time."""
     body = json_object()
-    skill, _, language = text_field(body, "queue").rpartition("-")
+    skill, language = split_queue_name(text_field(body, "queue"))
     reason = _reason(body)
     router = _services().router
     try:

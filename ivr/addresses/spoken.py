@@ -12,6 +12,7 @@ the one that decides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ivr.addresses.number_words import digits_for_words
@@ -29,6 +30,8 @@ JOINING = FILLER | frozenset({"and", "y", "zip", "code", "codigo", "postal", "de
                               "well", "so", "like", "hi", "hello", "hola", "bueno", "yes", "si", "sorry"})
 MAX_HOUSE = 999_999
 ZIP_LENGTH = 5
+#: A Canadian postal code typed ("M5H 2N2", "m5h2n2") or said letter by letter ("M 5 H 2 N 2").
+POSTAL_CODE = re.compile(r"\b([a-z])\s*(\d)\s*([a-z])[\s-]*(\d)\s*([a-z])\s*(\d)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class SpokenAddress:
     house: int | None  # None when no house number was said
     street: str  # the words naming the street ("elm street", "calle elm"), '' when none
     unit: str = ""  # "4", "2b"
-    zip: str = ""  # five digits, when said
+    zip: str = ""  # a five-digit ZIP code or a Canadian postal code (M5H2N2, without its space), when said
 
     @property
     def complete(self) -> bool:
@@ -44,10 +47,21 @@ class SpokenAddress:
 
 
 def parse_address(text: str) -> SpokenAddress:
-    """Split an address said or typed at once; a part not given is left empty."""
-    words = digits_for_words(text)
+    """Split an address said or typed at once; a part not given is left empty.
+
+    A typed address may go on after a comma with the city, state or province and code ("100 Queen St W,
+    Toronto, ON M5H 2N2"): the street is what comes before the first comma, and a unit or ZIP code
+    after it is still read."""
+    text, postal = _take_postal_code(text)
+    line, _, rest = text.partition(",")
+    words = digits_for_words(line)
     words, unit = _take_unit(words)
+    if not unit and rest:
+        unit = _take_unit(["at", *digits_for_words(rest)])[1]
     words, zip_code = _take_zip(words)
+    if not zip_code and rest:
+        zip_code = next((word for word in digits_for_words(rest) if word.isdigit() and len(word) == ZIP_LENGTH), "")
+    zip_code = postal or zip_code
     house_at = next((i for i, word in enumerate(words) if word.isdigit()), None)
     house = int(words[house_at]) if house_at is not None and int(words[house_at]) <= MAX_HOUSE else None
     return SpokenAddress(house, _street_after_or_before(words, house_at), unit, zip_code)
@@ -60,6 +74,14 @@ def _street_after_or_before(words: list[str], house_at: int | None) -> str:
     after = _street_words(words[house_at + 1:])
     before = words[:house_at - 1] if house_at and words[house_at - 1] in NUMBER_WORDS else words[:house_at]
     return after or _street_words(before)
+
+
+def _take_postal_code(text: str) -> tuple[str, str]:
+    """The text without a Canadian postal code in it, and the code (upper-case, no space) or ''."""
+    found = POSTAL_CODE.search(text)
+    if found is None:
+        return text, ""
+    return text[:found.start()] + text[found.end():], "".join(found.groups()).upper()
 
 
 def _take_unit(words: list[str]) -> tuple[list[str], str]:

@@ -99,10 +99,36 @@ def import_schedules(file: Path) -> None:
     from ivr.self_service.collection import sql
     from ivr.self_service.collection.schedule_file import parse_schedules
 
-    rows = _checked(file, parse_schedules)
-    with _transaction(_settings()) as session:
+    settings = _settings()
+    streams = _known_streams(settings)
+    rows = _checked(file, lambda lines: parse_schedules(lines, streams))
+    with _transaction(settings) as session:
         changes = sql.replace_schedules(session, rows)
     click.echo(f"{file.name}: schedules {changes}")
+
+
+@import_group.command("streams")
+@click.argument("file", type=FILE)
+def import_streams(file: Path) -> None:
+    """The city's streams (organics, leaf collection ...) and their words per language; replaces the list."""
+    from ivr.self_service.collection import sql
+
+    book = _checked_streams(file)
+    with _transaction(_settings()) as session:
+        changes = sql.replace_streams(session, book)
+    click.echo(f"{file.name}: streams {changes}; callers hear them in this order: {', '.join(book.codes)}")
+
+
+def _checked_streams(file: Path) -> Any:
+    from ivr.self_service.collection.errors import InvalidFile
+    from ivr.self_service.collection.streams import parse_streams
+
+    try:
+        return parse_streams(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file}: is not UTF-8 text ({error})") from None
+    except InvalidFile as error:
+        _refuse(file, error)
 
 
 @import_group.command("holidays")
@@ -152,8 +178,8 @@ def import_calendar(zone: str, stream: str, file: Path, cutoff: str, summary: st
     from ivr.self_service.collection import sql
 
     cutoff_time = _option(lambda: _cutoff(cutoff), "--cutoff")
-    _check_zone_and_stream(zone, stream, every=False)
     settings = _settings()
+    _check_zone_and_stream(zone, stream, _known_streams(settings), every=False)
     days = _calendar_days(file, settings, summary)
     with _transaction(settings) as session:
         changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
@@ -180,22 +206,30 @@ PROFILE_OPTION = click.option("--profile", "profile_file", type=FILE, default=No
                                    "and stream words onto ours.")
 
 
-def _profile(file: Path | None) -> Any:
+def _known_streams(settings: Settings) -> tuple[str, ...]:
+    """The city's stream codes: the standard ones and those its streams file named (as loaded)."""
+    from ivr.self_service.collection import sql
+
+    with _transaction(settings) as session:
+        return sql.load_streams(session).codes
+
+
+def _profile(file: Path | None, streams: tuple[str, ...]) -> Any:
     from ivr.self_service.collection.errors import InvalidFile
     from ivr.self_service.collection.import_profile import ImportProfile, parse_profile
-    from ivr.self_service.collection.schedules import STREAMS
 
     if file is None:
         return ImportProfile()
     try:
-        return parse_profile(file.read_text(encoding="utf-8-sig"), STREAMS)
+        return parse_profile(file.read_text(encoding="utf-8-sig"), streams)
     except InvalidFile as error:
         _refuse(file, error)
 
 
 @import_group.command("address-points")
 @click.argument("points", type=FILE)
-@click.option("--zones", "zones_file", type=FILE, required=True, help="The zone map (GeoJSON polygons).")
+@click.option("--zones", "zones_file", type=FILE, required=True,
+              help="The zone map: GeoJSON polygons, or a shapefile (.shp beside its .dbf, or a .zip of them).")
 @click.option("--zone-property", default=None, help="The GeoJSON property naming each zone [zone].")
 @PROFILE_OPTION
 def import_address_points(points: Path, zones_file: Path, zone_property: str | None, profile_file: Path | None) -> None:
@@ -206,10 +240,15 @@ def import_address_points(points: Path, zones_file: Path, zone_property: str | N
     from ivr.self_service.collection.errors import InvalidFile
     from ivr.self_service.collection.zone_shapes import DEFAULT_ZONE_PROPERTY, parse_zone_shapes
 
-    profile = _profile(profile_file).of("address_points")
+    profile = _profile(profile_file, _known_streams(_settings())).of("address_points")
     prop = zone_property or profile.zone_property or DEFAULT_ZONE_PROPERTY
     try:
-        zones = parse_zone_shapes(zones_file.read_text(encoding="utf-8-sig"), prop)
+        if zones_file.suffix.lower() in (".shp", ".zip"):
+            from ivr.self_service.collection.zone_shapefile import parse_zone_shapefile
+
+            zones = parse_zone_shapefile(zones_file, prop)
+        else:
+            zones = parse_zone_shapes(zones_file.read_text(encoding="utf-8-sig"), prop)
     except InvalidFile as error:
         _refuse(zones_file, error)
     book = _checked(points, lambda lines: parse_address_points(lines, zones, profile.columns))
@@ -229,9 +268,10 @@ def import_dates(file: Path, cutoff: str, profile_file: Path | None) -> None:
     from ivr.self_service.collection.date_list_file import parse_date_list
 
     cutoff_time = _option(lambda: _cutoff(cutoff), "--cutoff")
-    profile = _profile(profile_file).of("pickup_dates")
-    calendars = _checked(file, lambda lines: parse_date_list(lines, profile))
     settings = _settings()
+    streams = _known_streams(settings)
+    profile = _profile(profile_file, streams).of("pickup_dates")
+    calendars = _checked(file, lambda lines: parse_date_list(lines, profile, streams))
     with _transaction(settings) as session:
         for (zone, stream), days in sorted(calendars.items()):
             changes = sql.replace_calendar(session, zone, stream, days, cutoff_time)
@@ -245,20 +285,25 @@ def import_dates(file: Path, cutoff: str, profile_file: Path | None) -> None:
 @click.argument("day", metavar="DATE")
 @click.option("--moved-to", default=None, metavar="DATE", help="The day the pickups happen instead.")
 @click.option("--cancelled", is_flag=True, help="The pickups of DATE do not happen.")
+@click.option("--extra", is_flag=True, help="An extra pickup on DATE, beyond the schedule.")
 @click.option("--withdraw", is_flag=True, help="Remove a change posted earlier.")
 @click.option("--note", default="", help="Why, for the operators (not spoken).")
-def import_exception(zone: str, stream: str, day: str, moved_to: str | None, cancelled: bool, withdraw: bool,
-                     note: str) -> None:
-    """Post a one-off service change: ZONE's STREAM pickups due on DATE move (or are cancelled).
+def import_exception(zone: str, stream: str, day: str, moved_to: str | None, cancelled: bool, extra: bool,
+                     withdraw: bool, note: str) -> None:
+    """Post a one-off service change: ZONE's STREAM pickups due on DATE move (or are cancelled), or an
+    extra pickup on DATE.
 
     ZONE and STREAM may be `all`. DATE is the day the pickup was due, after any holiday slide.
     """
+    from dataclasses import replace
+
     from ivr.self_service.collection import sql
 
-    if (moved_to is not None) + cancelled + withdraw != 1:
-        raise click.UsageError("give exactly one of --moved-to DATE, --cancelled or --withdraw")
-    change = _change(zone, stream, day, moved_to, note)
-    with _transaction(_settings()) as session:
+    if (moved_to is not None) + cancelled + extra + withdraw != 1:
+        raise click.UsageError("give exactly one of --moved-to DATE, --cancelled, --extra or --withdraw")
+    settings = _settings()
+    change = replace(_change(zone, stream, day, moved_to, note, _known_streams(settings)), extra=extra)
+    with _transaction(settings) as session:
         if change.zone != "*" and not sql.zone_exists(session, change.zone):
             raise click.BadParameter(f"there is no zone {zone!r}; import the addresses first", param_hint="ZONE")
         if withdraw:
@@ -281,11 +326,11 @@ def _posting_problem(session: Any, change: Any) -> str | None:
     return problem_with(change, schedules, lambda zone: sql.load_holidays(session, zone))
 
 
-def _change(zone: str, stream: str, day: str, moved_to: str | None, note: str) -> Any:
+def _change(zone: str, stream: str, day: str, moved_to: str | None, note: str, streams: tuple[str, ...]) -> Any:
     from ivr.self_service.collection.csv_rows import iso_date
     from ivr.self_service.collection.schedules import EVERY, ServiceChange
 
-    _check_zone_and_stream(zone, stream)
+    _check_zone_and_stream(zone, stream, streams)
     due = _option(lambda: iso_date(day, "DATE"), "DATE")
     new_day = _option(lambda: iso_date(moved_to, "--moved-to"), "--moved-to") if moved_to else None
     if new_day == due:
@@ -298,6 +343,8 @@ def _describe(change: Any) -> str:
     zone = "every zone" if change.zone == "*" else f"zone {change.zone}"
     stream = "every stream" if change.stream == "*" else change.stream
     outcome = f"moved to {change.moved_to}" if change.moved_to else "cancelled"
+    if change.extra:
+        return f"{zone}, {stream}: an extra pickup on {change.day}"
     return f"{zone}, {stream} due {change.day}: {outcome}"
 
 
@@ -310,16 +357,20 @@ def import_sample(folder: Path) -> None:
     from ivr.self_service.collection.address_file import parse_addresses
     from ivr.self_service.collection.holiday_file import parse_holidays
     from ivr.self_service.collection.schedule_file import parse_schedules
+    from ivr.self_service.collection.streams import StreamBook
 
     settings = _settings()
+    stream_file = folder / "streams.yaml"
+    streams = _checked_streams(stream_file) if stream_file.exists() else StreamBook()
     book = _checked(folder / "addresses.csv", parse_addresses)
     holiday_file = folder / "holidays.yaml"
     plan = _checked_plan(holiday_file) if holiday_file.exists() else None
     names = None if plan else _checked(folder / "holidays.csv", parse_holidays)
-    rows = _checked(folder / "schedules.csv", parse_schedules)
-    calendars = [(*_calendar_target(path), _calendar_days(path, settings, None))
+    rows = _checked(folder / "schedules.csv", lambda lines: parse_schedules(lines, streams.codes))
+    calendars = [(*_calendar_target(path, streams.codes), _calendar_days(path, settings, None))
                  for path in sorted(folder.glob(CALENDAR_GLOB))]
     with _transaction(settings) as session:
+        click.echo(f"streams: {sql.replace_streams(session, streams)}")
         streets, segments = sql.replace_addresses(session, book)
         click.echo(f"addresses: streets {streets}; segments {segments}")
         if plan is not None:
@@ -356,22 +407,21 @@ def _warn_of_ending_calendars(session: Session, settings: Settings) -> list[Any]
     return ending
 
 
-def _calendar_target(path: Path) -> tuple[str, str]:
+def _calendar_target(path: Path, streams: tuple[str, ...]) -> tuple[str, str]:
     """calendar-E-recycling.ics -> ('E', 'recycling')."""
     zone, _, stream = path.stem.removeprefix("calendar-").partition("-")
-    _check_zone_and_stream(zone, stream, every=False)
+    _check_zone_and_stream(zone, stream, streams, every=False)
     return zone, stream
 
 
-def _check_zone_and_stream(zone: str, stream: str, *, every: bool = True) -> None:
-    """A zone code and a stream name; `all` for either only where `every` allows it."""
+def _check_zone_and_stream(zone: str, stream: str, streams: tuple[str, ...], *, every: bool = True) -> None:
+    """A zone code and one of the city's streams; `all` for either only where `every` allows it."""
     from ivr.self_service.collection.csv_rows import zone_code
-    from ivr.self_service.collection.schedules import STREAMS
 
     if zone != "all" or not every:
         _option(lambda: zone_code(zone, "ZONE"), "ZONE")
-    if stream not in (*STREAMS, *(("all",) if every else ())):
-        raise click.BadParameter(f"must be one of {', '.join(STREAMS)}{' (or all)' if every else ''}, "
+    if stream not in (*streams, *(("all",) if every else ())):
+        raise click.BadParameter(f"must be one of {', '.join(streams)}{' (or all)' if every else ''}, "
                                  f"not {stream!r}", param_hint="STREAM")
 
 

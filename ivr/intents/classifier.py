@@ -93,6 +93,7 @@ def _trained(intents_file: Path | None, learned_file: Path | None, _stamp: tuple
 
 
 _TRAINING = threading.Lock()
+_READY: set[tuple[Path | None, Path | None, float, float]] = set()  # files (and their times) trained on
 
 
 def cached_classifier(intents_file: Path | None, learned_file: Path | None) -> Classifier:
@@ -101,7 +102,32 @@ def cached_classifier(intents_file: Path | None, learned_file: Path | None) -> C
     Training takes seconds: under the lock, callers arriving together wait for one training instead of each
     starting their own (a storm's first minute would otherwise train it on every thread)."""
     with _TRAINING:
-        return _trained(intents_file, learned_file, (_mtime(intents_file), _mtime(learned_file)))
+        return _model(intents_file, learned_file)
+
+
+def _model(intents_file: Path | None, learned_file: Path | None) -> Classifier:
+    """Under _TRAINING: the cached model, trained first if the files are new or changed."""
+    stamp = (_mtime(intents_file), _mtime(learned_file))
+    model = _trained(intents_file, learned_file, stamp)
+    _READY.add((intents_file, learned_file, *stamp))
+    return model
+
+
+def ready_classifier(intents_file: Path | None, learned_file: Path | None, wait: float) -> Classifier | None:
+    """The model, waiting at most `wait` seconds for a training under way (the start-up warm-up, or a file
+    that changed); None when it is not ready by then, so a webhook never waits long enough for the network to
+    give up on it.  With no training under way, a model not trained yet is trained here."""
+    if not _TRAINING.acquire(timeout=wait):
+        return None
+    try:
+        return _model(intents_file, learned_file)
+    finally:
+        _TRAINING.release()
+
+
+def is_trained(intents_file: Path | None, learned_file: Path | None) -> bool:
+    """Whether this process holds the model for the files as they are now (the health check says so)."""
+    return (intents_file, learned_file, _mtime(intents_file), _mtime(learned_file)) in _READY
 
 
 def warm_up(intents_file: Path | None, learned_file: Path | None) -> threading.Thread:

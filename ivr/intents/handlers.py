@@ -8,14 +8,18 @@ caller's own words never travel in a URL.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.intents.catalogue import Catalogue, load_catalogue
-from ivr.intents.classifier import Classifier, cached_classifier
+from ivr.intents.classifier import Classifier, ready_classifier
 
+logger = logging.getLogger(__name__)
 UNSURE, UNKNOWN = "unsure", "unknown"
+#: The longest a caller's webhook waits for a training under way (Twilio gives a webhook 15 s in all).
+READY_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,16 @@ class IntentHandlers:
         self.catalogue, self.thresholds = catalogue, thresholds
         self._files = (intents_file, learned_file)
 
-    def classifier(self) -> Classifier:
-        return cached_classifier(*self._files)
+    def classifier(self) -> Classifier | None:
+        return ready_classifier(*self._files, wait=READY_WAIT)
 
     def classify(self, request: HandlerRequest) -> HandlerResult:
-        guess = self.classifier().guess(request.values.get("words", ""))
+        classifier = self.classifier()
+        if classifier is None:  # still training (a process just started on a busy machine): keys still work
+            logger.warning("intent classifier not ready within %.0f s: the caller is asked to use the menu",
+                           READY_WAIT)
+            return self._not_understood(request)
+        guess = classifier.guess(request.values.get("words", ""))
         if guess is None or guess.probability < self.thresholds.give_up_below:
             return self._not_understood(request)
         values = {"words": "", "intent": guess.intent}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ivr.db import Base
@@ -28,7 +28,7 @@ class CollectionStreet(Base):
     __table_args__ = (UniqueConstraint("zip", "street_key", name="uq_collection_street"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    zip: Mapped[str] = mapped_column(String(5))
+    zip: Mapped[str] = mapped_column(String(10))  # a US ZIP code (62701), or a Canadian postal code (M5H 2N2)
     street_key: Mapped[str] = mapped_column(String(120))  # "n main st"
     base: Mapped[str] = mapped_column(String(100), index=True)  # "main": what a caller's words are matched on
     suffix: Mapped[str] = mapped_column(String(8))
@@ -110,3 +110,17 @@ class CollectionChange(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     moved_to: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(200), default="")
+    extra: Mapped[bool] = mapped_column(Boolean, default=False)  # an extra pickup on `day`, beyond the schedule
+
+
+class CollectionStream(Base):
+    """A stream the city's streams file names (organics, leaf collection ...), with its words per language.
+
+    Trash, recycling and yard waste need no row: their words are in the message catalogs."""
+
+    __tablename__ = "collection_streams"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    words: Mapped[str] = mapped_column(Text)  # JSON: {"en": {"name": ..., "subject": ..., "pickup": ...}, ...}
+    headline: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -166,3 +166,15 @@ def test_a_softphone_that_drops_sends_the_caller_back_to_the_line_with_an_apolog
     # Twilio's later report of the same leg, and a malformed one, change nothing and are not errors
     assert twilio.post(alice_leg["on_end"], {"CallSid": leg, "CallStatus": "completed"}).status_code == 204
     assert twilio.post("/voice/agent-leg-ended?agent=alice", {"CallSid": leg}).status_code == 400
+
+
+def test_a_caller_who_reaches_the_conference_after_the_agent_ended_the_call_is_not_left_alone(desk):
+    from tests.conftest import TwilioClient
+
+    app, alice, _ = desk
+    ticket = app.extensions["cityline"].router.enqueue(CallRequest(SID, "general", "en"))
+    alice.post(f"/agents/api/offers/{ticket.offer.id}/accept")
+    join_url = app.extensions["cityline"].telephony.take_dequeue(SID)
+    assert alice.post("/agents/api/call/hangup", json={"call": SID}).get_json()["result"] == "ended"
+    late = TwilioClient(app.test_client()).post(join_url, {"CallSid": SID}).get_data(as_text=True)
+    assert "<Conference" not in late and "Goodbye" in late and "<Hangup" in late

@@ -19,6 +19,7 @@ from ivr.models.collection import (
     CollectionHolidayPlan,
     CollectionSchedule,
     CollectionSegment,
+    CollectionStream,
     CollectionStreet,
     CollectionZone,
 )
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CITY = ROOT / "data" / "sample_city"
 #: Children before parents, so foreign keys never stop the clean-up.
 TABLES = (CollectionSegment, CollectionStreet, CollectionDate, CollectionSchedule, CollectionChange,
-          CollectionHoliday, CollectionHolidayPlan, CollectionZone)
+          CollectionHoliday, CollectionHolidayPlan, CollectionStream, CollectionZone)
 
 
 class MemoryDirectory:

@@ -127,7 +127,7 @@ class TestAddresses:
         again = cityline(database_url, "import", "sample")
         assert again.exit_code == 0, again.output
         counts = re.findall(r"(\d+) (added|changed|removed|unchanged)", again.stdout)
-        assert len(counts) == 5 * 4  # streets, segments, holidays, schedules, one calendar: all unchanged
+        assert len(counts) == 6 * 4  # streams, streets, segments, holidays, schedules, one calendar: all unchanged
         assert {number for number, kind in counts if kind != "unchanged"} == {"0"}
 
 
@@ -331,7 +331,7 @@ class TestServiceChanges:
         (("Q", "trash", "2026-12-03", "--cancelled"), "there is no zone 'Q'"),
         (("D", "compost", "2026-12-03", "--cancelled"), "must be one of trash, recycling, yard_waste"),
         (("D", "trash", "12/03/2026", "--cancelled"), "DATE must be a date like 2026-11-26"),
-        (("D", "trash", "2026-12-03"), "give exactly one of --moved-to DATE, --cancelled or --withdraw"),
+        (("D", "trash", "2026-12-03"), "give exactly one of --moved-to DATE, --cancelled, --extra or --withdraw"),
         (("D", "trash", "2026-12-03", "--cancelled", "--moved-to", "2026-12-04"), "give exactly one"),
         (("D", "trash", "2026-12-03", "--moved-to", "2026-12-03"), "is the day the pickup was already due"),
     ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -51,7 +52,22 @@ def start_server(env: dict[str, str], log: Path) -> LiveServer:
             env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     _wait_for(url + "/healthz", process, log)
+    _wait_for_intents(url + "/healthz", process, log)
     return LiveServer(url, env, process)
+
+
+def _wait_for_intents(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 120,
+                      in_a_row: int = 10) -> None:
+    """Until both web processes have trained the main menu's classifier (each trains as it starts; a caller
+    speaking before that hears the menu again): `in_a_row` health checks in a row say so."""
+    deadline, ready = time.monotonic() + timeout, 0
+    while ready < in_a_row:
+        if time.monotonic() > deadline or process.poll() is not None:
+            pytest.fail(f"the web server's classifier was not ready within {timeout} s: {log.read_text()}")
+        with urllib.request.urlopen(url, timeout=5) as response:
+            ready = ready + 1 if json.loads(response.read())["intents"] == "ready" else 0
+        if ready == 0:
+            time.sleep(0.2)
 
 
 def _path() -> str:

@@ -61,7 +61,8 @@ def test_a_caller_transferred_to_another_queue_is_answered_there(server):
     until(lambda: console(server, "uma", "GET", "/api/call")["call"])
     time.sleep(1)  # uma and the caller talk
     assert console(server, "uma", "POST", "/api/call/hangup", {"call": sid})["result"] == "ended"
-    thread.join(timeout=30)
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the caller is still on the line after the agent hung up"
     transcript = result["transcript"]
     assert transcript.errors == []
     assert "Please hold while you are being transferred." in transcript.heard

@@ -171,3 +171,16 @@ def test_the_routing_sweep_copies_handled_calls_and_publishes_the_wallboard(app)
     kind, board = _floor_events(app)[-1]
     line = next(row for row in board["queues"] if row["queue"] == "potholes-en")
     assert kind == "wallboard" and (line["answered"], line["aht_seconds"]) == (1, pytest.approx(70))
+
+
+def test_a_caller_moved_to_the_mandarin_line_waits_in_general_zh_cn(app) -> None:  # type: ignore[no-untyped-def]
+    """Languages may hold '-' (zh-CN): the queue name splits at its first hyphen, never its last."""
+    router = app.extensions["cityline"].router
+    router.enqueue(CallRequest(_sid(4), "potholes", "en"), now=time.time() - 5)
+    sam = log_in(app.test_client(), "sam", "supervisor")
+    moved = sam.post(f"/agents/api/floor/calls/{_sid(4)}/move", json={"queue": "general-zh-CN", "reason": "普通话"})
+    assert moved.status_code == 200, moved.get_json()
+    call = router.call(_sid(4))
+    assert (call.skill, call.language, call.queue) == ("general", "zh-CN", "general-zh-CN")
+    assert app.extensions["cityline"].telephony.take_redirect(_sid(4)) == "/voice/transferred?skill=general&lang=zh-CN"
+    assert sam.post(f"/agents/api/floor/calls/{_sid(4)}/move", json={"queue": "general-zh"}).status_code == 400

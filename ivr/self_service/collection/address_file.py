@@ -78,8 +78,9 @@ def parse_addresses(lines: Iterable[str]) -> AddressBook:
 
 
 def _segment(line: int, row: dict[str, str]) -> SegmentRow:
-    if not csv_rows.ZIP_CODE.match(row["zip"]):
-        raise ValueError(f"zip must be five digits, not {row['zip']!r}")
+    code = csv_rows.postal_code(row["zip"])
+    if code is None:
+        raise ValueError(f"zip must be a five-digit ZIP code or a Canadian postal code (M5H 2N2), not {row['zip']!r}")
     try:
         street = parse_street(row["street"])
     except NotAStreetName:
@@ -89,7 +90,7 @@ def _segment(line: int, row: dict[str, str]) -> SegmentRow:
         raise ValueError(f"the range {low}-{high} must run upwards from 1 to at most {MAX_HOUSE_NUMBER}")
     if row["side"].lower() not in SIDES:
         raise ValueError(f"side must be odd, even or both, not {row['side']!r}")
-    return SegmentRow(line, row["zip"], street, low, high, row["side"].lower(), csv_rows.zone_code(row["zone"]))
+    return SegmentRow(line, code, street, low, high, row["side"].lower(), csv_rows.zone_code(row["zone"]))
 
 
 def _check_overlaps(segments: list[SegmentRow], problems: Problems) -> None:

@@ -41,8 +41,9 @@ def parse_address_points(lines: Iterable[str], zones: ZoneMap, columns: Mapping[
 
 
 def _placed(line: int, row: dict[str, str], zones: ZoneMap) -> SegmentRow:
-    if not csv_rows.ZIP_CODE.match(row["zip"][:5]):
-        raise ValueError(f"zip must start with five digits, not {row['zip']!r}")
+    code = csv_rows.postal_code(row["zip"])
+    if code is None:
+        raise ValueError(f"zip must be a ZIP code or a Canadian postal code (M5H 2N2), not {row['zip']!r}")
     try:
         street = parse_street(row["street"])
     except NotAStreetName:
@@ -67,4 +68,4 @@ def _placed(line: int, row: dict[str, str], zones: ZoneMap) -> SegmentRow:
         raise ValueError(f"{number} {street.spoken} at ({latitude}, {longitude}) is on the border of zones "
                          f"{' and '.join(found)}")
     side = "odd" if number % 2 else "even"
-    return SegmentRow(line, row["zip"][:5], street, number, number, side, found[0])
+    return SegmentRow(line, code, street, number, number, side, found[0])

@@ -7,14 +7,15 @@ the rule's usual weekday (a holiday slide, a storm delay), and the reason is sai
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from ivr.i18n import Section, catalogs
 from ivr.self_service.collection.holiday_calendar import HolidayCalendar
 from ivr.self_service.collection.pickups import NextPickup
-from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, STREAMS, Rule, Schedule, Season
+from ivr.self_service.collection.schedules import EVERY_OTHER_WEEK, Rule, Schedule, Season
+from ivr.self_service.collection.streams import StreamBook
 from ivr.self_service.spoken import (
     MONTHS,
     WEEKDAYS,
@@ -28,21 +29,28 @@ from ivr.self_service.spoken import (
 PHRASES = Section("collection")
 
 
-class _StreamWords(Mapping[str, Mapping[str, tuple[str, str]]]):
-    """STREAM_WORDS["es"]["trash"] -> ("basura", "La basura se recoge"): in a sentence, and as its subject."""
+@dataclass(frozen=True)
+class Said:
+    """A stream as a sentence needs it: in a sentence, as a rule's subject, and its next pickup as a whole."""
 
-    def __getitem__(self, language: str) -> Mapping[str, tuple[str, str]]:
-        words = PHRASES[language]
-        return {stream: (words[f"stream.{stream}"], words[f"stream.{stream}.subject"]) for stream in STREAMS}
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(PHRASES)
-
-    def __len__(self) -> int:
-        return len(PHRASES)
+    name: str  # "trash", "leaf"
+    subject: str  # "Trash", "The green bin"
+    pickup: str  # "leaf collection": the city's whole phrase for its next one, '' when it gave none
 
 
-STREAM_WORDS = _StreamWords()
+def stream_words(code: str, language: str, book: StreamBook | None = None) -> Said:
+    """The city's words for the stream (its streams file), else the catalog's (collection.stream.<code>)."""
+    own = (book or StreamBook()).words(code, language)
+    if own is not None:
+        name = own.name
+        subject = own.subject or name[:1].upper() + name[1:]
+    else:
+        key = f"collection.stream.{code}"
+        name = catalogs().raw(language, key) or catalogs().raw("en", key) or code.replace("_", " ")
+        subject = catalogs().raw(language, f"collection.stream.{code}.subject") or name[:1].upper() + name[1:]
+    return Said(name, subject, own.pickup if own is not None else "")
+
+
 PLURAL_WEEKDAYS_ES = {"sábado": "sábados", "domingo": "domingos"}
 
 
@@ -62,30 +70,36 @@ def address_intro(house: str, street: str, zip_code: str, language: str) -> str:
 
 
 def describe(answers: Sequence[Answer], today: date, language: str,
-             holidays: HolidayCalendar | None = None) -> list[str]:
-    """Sentences for every stream; trash (or a published calendar) first as 'your next ... is'."""
+             holidays: HolidayCalendar | None = None, streams: StreamBook | None = None) -> list[str]:
+    """Sentences for every stream, in the order given; a headline stream (trash) or a published calendar
+    as 'your next ... is', the others with their rule."""
+    book = streams or StreamBook()
     sentences: list[str] = []
     for answer in answers:
-        sentences += _cancellations(answer, today, language)
-        sentences.append(_sentence(answer, today, language, holidays))
+        said = stream_words(answer.schedule.stream, language, book)
+        sentences += _cancellations(answer, today, language, said)
+        sentences.append(_sentence(answer, today, language, holidays, said, book))
     cutoffs = [a.schedule.cutoff for a in answers if a.next and a.next.pickup.day == today]
     if cutoffs:
         sentences.append(PHRASES[language]["curb"].format(time=spoken_time(min(cutoffs), language)))
     return sentences
 
 
-def _sentence(answer: Answer, today: date, language: str, holidays: HolidayCalendar | None) -> str:
+def _sentence(answer: Answer, today: date, language: str, holidays: HolidayCalendar | None, said: Said,
+              book: StreamBook) -> str:
     phrases = PHRASES[language]
-    stream, subject = STREAM_WORDS[language][answer.schedule.stream]
     if answer.next is None:
-        return phrases["none_left"].format(stream=stream)
+        return phrases["none_left"].format(stream=said.name)
     pickup, rule = answer.next.pickup, answer.schedule.rule
     why = _why(answer.next, language, holidays)
-    if rule is None or answer.schedule.stream == "trash":
-        return phrases["next"].format(stream=stream, when=_when(pickup.day, today, language), why=why)
+    if rule is None or book.get(answer.schedule.stream).headline or pickup.extra:
+        when = _when(pickup.day, today, language)
+        if said.pickup:  # the city's own phrase: "Your next leaf collection is ..."
+            return phrases["next_named"].format(pickup=said.pickup, when=when, why=why)
+        return phrases["next"].format(stream=said.name, when=when, why=why)
     usual_weekday = pickup.day.weekday() == rule.weekday
     when = _when(pickup.day, today, language, short=usual_weekday)
-    return phrases["rule"].format(subject=subject, rule=describe_rule(rule, language), when=when, why=why)
+    return phrases["rule"].format(subject=said.subject, rule=describe_rule(rule, language), when=when, why=why)
 
 
 def _when(day: date, today: date, language: str, *, short: bool = False) -> str:
@@ -101,6 +115,8 @@ def _when(day: date, today: date, language: str, *, short: bool = False) -> str:
 
 def _why(next_pickup: NextPickup, language: str, holidays: HolidayCalendar | None) -> str:
     pickup, phrases = next_pickup.pickup, PHRASES[language]
+    if pickup.extra:
+        return phrases["extra"]
     if pickup.moved:
         # Where it was due when the change was posted: after the holiday slide, not the rule's weekday.
         due = spoken_weekday_date(pickup.due_day, language)
@@ -114,11 +130,10 @@ def _why(next_pickup: NextPickup, language: str, holidays: HolidayCalendar | Non
     return phrases["slid"].format(days=late, holiday=holiday_name(pickup.holiday, language, holidays))
 
 
-def _cancellations(answer: Answer, today: date, language: str) -> list[str]:
+def _cancellations(answer: Answer, today: date, language: str, said: Said) -> list[str]:
     if answer.next is None:
         return []
-    stream = STREAM_WORDS[language][answer.schedule.stream][0]
-    return [PHRASES[language]["cancelled"].format(stream=stream, day=_day(day, today, language))
+    return [PHRASES[language]["cancelled"].format(stream=said.name, day=_day(day, today, language))
             for day in answer.next.cancelled]
 
 

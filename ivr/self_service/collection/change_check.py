@@ -22,6 +22,8 @@ def problem_with(change: ServiceChange, schedules: Iterable[Schedule],
     where = _where(change)
     if not covered:
         return f"{where} has no collection schedule; import the schedules first"
+    if change.extra:
+        return _extra_problem(change, covered, holidays_of)
     slid: list[str] = []
     for schedule in covered:
         for pickup in planned_around(schedule, change.day, holidays_of(schedule.zone)):
@@ -40,3 +42,14 @@ def _where(change: ServiceChange) -> str:
     zone = "any zone" if change.zone == EVERY else f"zone {change.zone}"
     stream = "any stream" if change.stream == EVERY else change.stream
     return f"{stream} in {zone}"
+
+
+def _extra_problem(change: ServiceChange, covered: list[Schedule],
+                   holidays_of: Callable[[str], HolidayCalendar]) -> str | None:
+    """An extra pickup on a day one is already due would never be heard as extra: refused."""
+    for schedule in covered:
+        if any(pickup.due_day == change.day for pickup in planned_around(schedule, change.day,
+                                                                          holidays_of(schedule.zone))):
+            return (f"zone {schedule.zone}'s {schedule.stream} is already collected on {change.day.isoformat()}: "
+                    "an extra pickup is for a day without one")
+    return None

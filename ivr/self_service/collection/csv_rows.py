@@ -12,6 +12,24 @@ from ivr.self_service.collection.errors import InvalidFile, Problems, RowError
 
 ZONE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 ZIP_CODE = re.compile(r"^\d{5}$")
+#: A Canadian postal code (forward sortation area, then local delivery unit), as written or without its space.
+POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$", re.IGNORECASE)
+
+#: Its first three characters alone (M5V): an area, for a city that keys its streets by it.
+POSTAL_AREA = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]$", re.IGNORECASE)
+
+
+def postal_code(text: str) -> str | None:
+    """A US ZIP code (62701; ZIP+4 is cut to five digits) or a Canadian postal code, stored upper-case without
+    its space (M5H 2N2 -> M5H2N2, which travels in a call's URL unchanged) or its area alone (M5V); None when
+    it is neither."""
+    text = text.strip()
+    if ZIP_CODE.match(text[:5]) and (len(text) == 5 or text[5:6] == "-"):
+        return text[:5]
+    match = POSTAL_CODE.match(text)
+    if match:
+        return (match.group(1) + match.group(2)).upper()
+    return text.upper() if POSTAL_AREA.match(text) else None
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -98,7 +116,9 @@ def weekday(text: str, column: str) -> int:
 
 
 def zone_code(text: str, column: str = "zone") -> str:
-    """A zone's code; 'all' is kept for service changes that apply to every zone."""
+    """A zone's code; 'all' is kept for service changes that apply to every zone.  Spaces are dropped, so a
+    city's "Thursday 1" on its map and "Thursday1" in its calendar are one zone."""
+    text = "".join(text.split())
     if not ZONE_CODE.match(text) or text.lower() == "all":
         raise ValueError(f"{column} must be 1 to 16 letters, digits, - or _ (and not 'all'), not {text!r}")
     return text

@@ -38,8 +38,8 @@ from ivr.self_service.collection.addresses import (
     find_address,
     find_in_zip,
 )
+from ivr.self_service.collection.csv_rows import postal_code
 from ivr.self_service.collection.pickups import LOOK_BACK, next_pickup
-from ivr.self_service.collection.schedules import STREAMS
 
 if TYPE_CHECKING:
     from ivr.self_service import SelfServiceContext
@@ -97,8 +97,8 @@ class CollectionHandlers:
 
     def lookup_zip(self, request: HandlerRequest) -> HandlerResult:
         """ZIP code and house number to a zone, when the street name was not understood."""
-        house, zip_code = _number(request.values.get("house", "")), request.values.get("zip", "")
-        if house is None or not is_ascii_digits(zip_code):
+        house, zip_code = _number(request.values.get("house", "")), postal_code(request.values.get("zip", "")) or ""
+        if house is None or not zip_code:
             return _unknown(Lookup(UNKNOWN), request)
         with self.sessions() as session:
             lookup = find_in_zip(sql.SqlDirectory(session), zip_code, house)
@@ -129,14 +129,16 @@ class CollectionHandlers:
         with self.sessions() as session:
             schedules = sql.load_schedules(session, zone, since)
             holidays, changes = sql.load_holidays(session, zone), sql.load_changes(session, zone, since)
+            streams = sql.load_streams(session)
         if not schedules:
             return HandlerResult("no_schedule")
-        ordered = sorted(schedules, key=lambda schedule: STREAMS.index(schedule.stream))
+        ordered = sorted(schedules, key=lambda schedule: (streams.rank(schedule.stream), schedule.stream))
         found = [answers.Answer(s, next_pickup(s, now, self.zone, holidays, changes)) for s in ordered]
         values = request.values
         intro = answers.address_intro(values.get("house", ""), self._street(values.get("sid", "")),
                                       values.get("zip", ""), request.language)
-        return HandlerResult("done", (intro, *answers.describe(found, now.date(), request.language, holidays)))
+        return HandlerResult("done", (intro, *answers.describe(found, now.date(), request.language, holidays,
+                                                               streams)))
 
     def _street(self, street_id: str) -> str:
         """The street's spoken name, or '' when the address was found by ZIP code alone."""

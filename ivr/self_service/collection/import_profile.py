@@ -8,6 +8,16 @@
       date_format: "%m/%d/%Y"          # or leave it out: it is detected when the dates allow only one
       streams: {GARBAGE: trash, RECYCLING: recycling, YARD WASTE: yard_waste}
 
+A city that publishes one row per week with a column per stream (Toronto:
+`Calendar,WeekStarting,GreenBin,Garbage,YardWaste,ChristmasTree`, a cell
+`0` when that stream is not collected) says which column is which stream:
+
+    pickup_dates:
+      columns: {zone: Calendar, date: WeekStarting}
+      stream_columns: {GreenBin: organics, Garbage: trash, YardWaste: yard_waste, ChristmasTree: christmas_tree}
+      no_pickup: ["0"]                 # cells that mean "not collected" (and empty ones)
+      ignore_columns: [_id]
+
 Only what differs from our names needs saying.  Every mistake is named with
 its field (`pickup_dates.streams.YARD: 'compost' is not a stream`).
 """
@@ -25,7 +35,7 @@ from ivr.self_service.collection.errors import InvalidFile, RowError
 
 KINDS = {
     "address_points": {"columns", "zone_property"},
-    "pickup_dates": {"columns", "date_format", "streams"},
+    "pickup_dates": {"columns", "date_format", "streams", "stream_columns", "no_pickup", "ignore_columns"},
     "addresses": {"columns"},
     "schedules": {"columns"},
 }
@@ -37,6 +47,9 @@ class FileProfile:
     date_format: str | None = None
     streams: Mapping[str, str] = field(default_factory=dict)  # the city's value (folded) -> ours
     zone_property: str | None = None
+    stream_columns: Mapping[str, str] = field(default_factory=dict)  # the city's column (folded) -> our stream
+    no_pickup: frozenset[str] = frozenset({"0", "", "no", "n", "false", "f"})
+    ignore_columns: tuple[str, ...] = ()
 
     def stream(self, value: str) -> str:
         return self.streams.get(value.strip().casefold(), value.strip())
@@ -94,5 +107,21 @@ def _file_profile(kind: str, settings: dict[str, Any], streams: tuple[str, ...],
             problems.append(RowError(1, f"{kind}.streams.{theirs}: {ours!r} is not a stream ({', '.join(streams)})"))
         mapped[str(theirs).strip().casefold()] = str(ours)
     zone_property = settings.get("zone_property")
+    stream_columns = _stream_columns(kind, settings.get("stream_columns") or {}, streams, problems)
+    extra: dict[str, Any] = {}
+    if "no_pickup" in settings:
+        extra["no_pickup"] = frozenset(str(value).strip().casefold() for value in settings["no_pickup"] or ()) | {""}
     return FileProfile({str(k): str(v) for k, v in columns.items()}, None if date_format is None else str(date_format),
-                       mapped, None if zone_property is None else str(zone_property))
+                       mapped, None if zone_property is None else str(zone_property), stream_columns,
+                       ignore_columns=tuple(str(name) for name in settings.get("ignore_columns") or ()), **extra)
+
+
+def _stream_columns(kind: str, given: Any, streams: tuple[str, ...], problems: list[RowError]) -> dict[str, str]:
+    if not isinstance(given, dict):
+        problems.append(RowError(1, f"{kind}.stream_columns: must map the file's columns to our streams"))
+        return {}
+    for theirs, ours in given.items():
+        if ours not in streams:
+            problems.append(RowError(1, f"{kind}.stream_columns.{theirs}: {ours!r} is not a stream "
+                                        f"({', '.join(streams)})"))
+    return {str(theirs).strip().casefold(): str(ours) for theirs, ours in given.items()}

@@ -29,6 +29,7 @@ class Pickup:
     holiday: str | None = None  # the holiday that slid it
     moved: bool = False  # moved by a service change
     due: date | None = None  # the day it was due after any holiday slide, before a service change
+    extra: bool = False  # an extra pickup an operator posted, beyond the schedule
 
     @property
     def due_day(self) -> date:
@@ -50,6 +51,7 @@ def next_pickup(schedule: Schedule, now: datetime, zone: tzinfo, holidays: Holid
     changes_by_day = _by_day(change for change in changes if change.applies_to(schedule.zone, schedule.stream))
     cancelled: list[date] = []  # filled by _after_changes as the planned pickups go through it
     pickups = list(_after_changes(_planned(schedule, today, holidays), changes_by_day, cancelled))
+    pickups += [Pickup(day, day, due=day, extra=True) for day, change in changes_by_day.items() if change.extra]
     for pickup in sorted(pickups, key=lambda p: p.day):
         if pickup.day > today or (pickup.day == today and now.time() < schedule.cutoff):
             due = tuple(day for day in sorted(cancelled) if today <= day < pickup.day)
@@ -80,7 +82,7 @@ def _after_changes(pickups: Iterable[Pickup], changes: dict[date, ServiceChange]
                    cancelled: list[date]) -> Iterator[Pickup]:
     for pickup in pickups:
         change = changes.get(pickup.day)
-        if change is None:
+        if change is None or change.extra:
             yield pickup
         elif change.moved_to is None:
             cancelled.append(pickup.day)

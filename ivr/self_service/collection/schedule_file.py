@@ -6,7 +6,7 @@ iCalendar file (`ical_file`), not from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ivr.self_service.collection import csv_rows
@@ -31,13 +31,13 @@ class ScheduleRow:
     schedule: Schedule
 
 
-def parse_schedules(lines: Iterable[str]) -> tuple[ScheduleRow, ...]:
-    """Every rule of the file; raises InvalidFile listing every bad row."""
+def parse_schedules(lines: Iterable[str], streams: Collection[str] = STREAMS) -> tuple[ScheduleRow, ...]:
+    """Every rule of the file; raises InvalidFile listing every bad row.  `streams`: the city's stream codes."""
     problems = Problems()
     parsed: dict[tuple[str, str], ScheduleRow] = {}
     for line, row in csv_rows.rows(lines, problems, REQUIRED, OPTIONAL):
         try:
-            schedule = _schedule(row)
+            schedule = _schedule(row, streams)
         except ValueError as error:
             problems.add(line, str(error))
             continue
@@ -49,11 +49,12 @@ def parse_schedules(lines: Iterable[str]) -> tuple[ScheduleRow, ...]:
     return tuple(parsed.values())
 
 
-def _schedule(row: dict[str, str]) -> Schedule:
+def _schedule(row: dict[str, str], streams: Collection[str]) -> Schedule:
     zone = csv_rows.zone_code(row["zone"])
     stream = row["stream"].lower()
-    if stream not in STREAMS:
-        raise ValueError(f"stream must be one of {', '.join(STREAMS)}, not {row['stream']!r}")
+    if stream not in streams:
+        raise ValueError(f"stream must be one of {', '.join(streams)}, not {row['stream']!r} "
+                         "(a city's own streams are named in its streams file first)")
     cutoff = csv_rows.clock_time(row["cutoff"], "cutoff") if row.get("cutoff") else DEFAULT_CUTOFF
     return Schedule(zone, stream, _rule(row), cutoff=cutoff)
 

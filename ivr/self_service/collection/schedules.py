@@ -1,6 +1,7 @@
 """When each zone's carts are emptied: rules (weekly, every other week, in season) or published dates.
 
-A schedule is one zone and one stream (trash, recycling or yard waste).  Most
+A schedule is one zone and one stream (trash, recycling, yard waste, or any
+stream the city's streams file names: see `streams`).  Most
 cities publish a rule ("recycling every other Thursday"); some publish a
 calendar of dates instead, which already carries its holiday changes.  Operators
 post one-off service changes (a storm delay: a day's pickups moved or cancelled).
@@ -11,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-STREAMS = ("trash", "recycling", "yard_waste")
+from ivr.self_service.collection.streams import STANDARD
+
+#: The standard streams; a city adds its own in its streams file (`streams.StreamBook.codes`).
+STREAMS = STANDARD
 WEEKLY, EVERY_OTHER_WEEK, CALENDAR = "weekly", "every_other_week", "calendar"
 FREQUENCIES = (WEEKLY, EVERY_OTHER_WEEK)
 #: Carts must be at the curb by this time: a pickup today is "next" only before it.
@@ -67,13 +71,15 @@ class Schedule:
 
 @dataclass(frozen=True)
 class ServiceChange:
-    """An operator's one-off change: the pickups due on `day` move to `moved_to`, or are cancelled."""
+    """An operator's one-off change: the pickups due on `day` move to `moved_to`, or are cancelled,
+    or (`extra`) there is an extra pickup on `day` that no rule or calendar has."""
 
     zone: str  # a zone code, or EVERY
     stream: str  # a stream, or EVERY
     day: date  # the day the pickup was due (after any holiday slide)
     moved_to: date | None = None  # None: cancelled
     note: str = ""
+    extra: bool = False
 
     def applies_to(self, zone: str, stream: str) -> bool:
         return self.zone in (zone, EVERY) and self.stream in (stream, EVERY)

@@ -24,6 +24,7 @@ from ivr.models.collection import (
     CollectionHolidayPlan,
     CollectionSchedule,
     CollectionSegment,
+    CollectionStream,
     CollectionStreet,
     CollectionZone,
 )
@@ -41,6 +42,7 @@ from ivr.self_service.collection.schedules import (
     Season,
     ServiceChange,
 )
+from ivr.self_service.collection.streams import StreamBook, document_of, stored_book
 from ivr.self_service.collection.streets import StreetName
 
 
@@ -82,8 +84,9 @@ class SqlDirectory:
     def streets_in_zip(self, zip_code: str, number: int) -> list[Street]:
         holding = (select(CollectionSegment.street_id)
                    .where(CollectionSegment.low <= number, CollectionSegment.high >= number))
+        codes = {zip_code, zip_code[:3]} if len(zip_code) == 6 else {zip_code}  # a Canadian code, or its area
         return self._with_segments(self.session.scalars(
-            select(CollectionStreet).where(CollectionStreet.zip == zip_code, CollectionStreet.id.in_(holding))))
+            select(CollectionStreet).where(CollectionStreet.zip.in_(codes), CollectionStreet.id.in_(holding))))
 
     def _with_segments(self, rows: Iterable[CollectionStreet]) -> list[Street]:
         streets = {row.id: row for row in rows}
@@ -148,7 +151,14 @@ def load_holidays(session: Session, zone: str | None = None) -> HolidayCalendar:
 
 def load_changes(session: Session, zone: str, since: date) -> list[ServiceChange]:
     query = select(CollectionChange).where(CollectionChange.zone.in_([zone, EVERY]), CollectionChange.day >= since)
-    return [ServiceChange(row.zone, row.stream, row.day, row.moved_to, row.note) for row in session.scalars(query)]
+    return [ServiceChange(row.zone, row.stream, row.day, row.moved_to, row.note, bool(row.extra))
+            for row in session.scalars(query)]
+
+
+def load_streams(session: Session) -> StreamBook:
+    """The city's streams file as loaded (none loaded: the standard streams, with the catalog's words)."""
+    rows = session.scalars(select(CollectionStream).order_by(CollectionStream.position))
+    return stored_book((row.code, json.loads(row.words), bool(row.headline)) for row in rows)
 
 
 def zone_exists(session: Session, code: str) -> bool:
@@ -316,12 +326,24 @@ def post_change(session: Session, change: ServiceChange) -> str:
         CollectionChange.day == change.day)).one_or_none()
     if row is None:
         session.add(CollectionChange(zone=change.zone, stream=change.stream, day=change.day,
-                                     moved_to=change.moved_to, note=change.note))
+                                     moved_to=change.moved_to, note=change.note, extra=change.extra))
         return "added"
-    if (row.moved_to, row.note) == (change.moved_to, change.note):
+    if (row.moved_to, row.note, bool(row.extra)) == (change.moved_to, change.note, change.extra):
         return "unchanged"
-    row.moved_to, row.note = change.moved_to, change.note
+    row.moved_to, row.note, row.extra = change.moved_to, change.note, change.extra
     return "changed"
+
+
+def replace_streams(session: Session, book: StreamBook) -> Changes:
+    """Make the stored streams exactly the file's, in its order."""
+    existing = {row.code: row for row in session.scalars(select(CollectionStream))}
+    wanted = {stream.code: {"code": stream.code, "position": position,
+                            "words": json.dumps(document_of(stream), sort_keys=True, ensure_ascii=False),
+                            "headline": stream.headline}
+              for position, stream in enumerate(book.streams)}
+    changes = _sync(session, existing, wanted, CollectionStream)
+    session.flush()
+    return changes
 
 
 def withdraw_change(session: Session, zone: str, stream: str, day: date) -> bool:

@@ -50,7 +50,6 @@ class ZoneMap:
 
 def parse_zone_shapes(text: str, zone_property: str = DEFAULT_ZONE_PROPERTY) -> ZoneMap:
     """The zones of a GeoJSON FeatureCollection; raises InvalidFile naming each bad feature (by position)."""
-    problems = Problems()
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -58,6 +57,12 @@ def parse_zone_shapes(text: str, zone_property: str = DEFAULT_ZONE_PROPERTY) -> 
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not features:
         raise InvalidFile([RowError(1, "must be a GeoJSON FeatureCollection with at least one feature")])
+    return zone_map(features, zone_property)
+
+
+def zone_map(features: list[object], zone_property: str = DEFAULT_ZONE_PROPERTY) -> ZoneMap:
+    """The zones of GeoJSON-like features (a parsed file, or a shapefile's `__geo_interface__`)."""
+    problems = Problems()
     shapes = [found for number, feature in enumerate(features, 1)
               if (found := _shape(number, feature, zone_property, problems)) is not None]
     problems.raise_if_any()
