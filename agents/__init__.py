@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from agents import admin, auth
+    from agents import admin, auth, database_down
     from agents.console.call_controls import bp as call_controls_bp
     from agents.console.calls import bp as calls_bp
     from agents.console.cases import bp as cases_bp
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from agents.supervisor.views import bp as supervisor_bp
 
     auth.init_app(app)
+    database_down.init_app(app)
     admin.init_app(app)
     app.register_blueprint(console_bp)
     app.register_blueprint(supervisor_bp)

@@ -28,12 +28,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,13 +39,13 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 from benchlib import percentile
-from webhook_load import AUTH_TOKEN, ROOT, WebProcess, call_params, new_call_sid, signed, start_web
+from stack import Workers, fresh_schema, reconcile, wait_for_workers
+from webhook_load import AUTH_TOKEN, WebProcess, call_params, new_call_sid, signed, start_web
 
 from ivr import db
 from ivr.models.call import Call
 from ivr.private_redis import start_private_redis
 
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WEBHOOK_P99_LIMIT = 0.250
 ROW_P99_LIMIT = 2.0
 QUEUE_SHARE = 5  # every fifth call asks for an agent
@@ -184,36 +182,6 @@ async def place_calls(base_url: str, step: Step, seconds: float, watcher: RowWat
         await asyncio.gather(*calls)
 
 
-def fresh_schema(url: str | None) -> tuple[str, callable]:  # type: ignore[valid-type]
-    """The database to run against and how to clean up after: a new PostgreSQL schema by default."""
-    if url:
-        return url, lambda: None
-    schema = f"cityline_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_SERVER)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}", drop
-
-
-def reconcile(database_url: str, placed: list[str]) -> tuple[int, int, int]:
-    """(rows for the calls placed, calls without exactly one row, rows not ended)."""
-    engine = db.make_engine(database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(Call.call_sid, Call.status)).all()
-    engine.dispose()
-    counts: dict[str, int] = {}
-    for sid, _ in rows:
-        counts[sid] = counts.get(sid, 0) + 1
-    wrong = sum(1 for sid in placed if counts.get(sid) != 1) + sum(1 for sid in counts if sid not in set(placed))
-    return len(rows), wrong, sum(1 for _, status in rows if status is None)
-
-
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     engine = db.make_engine(database_url)
     db.upgrade(engine)
@@ -222,15 +190,13 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
            "CITY_TIMEZONE": "America/New_York", "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING"}
     web: WebProcess | None = None
-    workers: list[subprocess.Popen[bytes]] = []
+    workers = Workers(env, workdir / "workers.log")
     watcher = RowWatcher(database_url)
     placed: list[str] = []
     try:
         web = start_web("ivr.wsgi:app", env, workdir / "web.log")
-        log = (workdir / "workers.log").open("ab")
-        workers = [subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], cwd=ROOT, stdout=log,
-                                    stderr=subprocess.STDOUT, env={**_os_env(), **env}) for _ in range(args.workers)]
-        _wait_for_workers(redis_url, args.workers)
+        workers.start(args.workers)
+        wait_for_workers(redis_url, args.workers)
         warm_up = Step(2.0)  # first requests load code in every process: not timed
         asyncio.run(place_calls(web.url, warm_up, 2.0, watcher, args.think, placed))
         watcher.wait_for_all(timeout=30)
@@ -252,40 +218,19 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             if not carried:
                 break
             best = rate
-        rows, wrong, open_rows = reconcile(database_url, placed)
+        rows = reconcile(database_url, placed)
         print(f"capacity: {best:g} calls/s carried (webhook p99 < {WEBHOOK_P99_LIMIT * 1e3:.0f} ms, "
               f"hang-up to row p99 < {ROW_P99_LIMIT:g} s)")
-        print(f"reconciled: {len(placed)} calls placed, {rows} rows, {wrong} calls without exactly one row, "
-              f"{open_rows} rows not ended")
-        return 1 if wrong else 0
+        print(f"reconciled: {len(placed)} calls placed, {rows.rows} rows, {rows.wrong} calls without exactly one "
+              f"row, {rows.open_rows} rows not ended")
+        return 1 if rows.wrong else 0
     finally:
         watcher.stop()
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+        workers.stop()
         if web is not None:
             web.stop()
         redis.terminate()
         redis.wait(timeout=10)
-
-
-def _wait_for_workers(redis_url: str, count: int, timeout: float = 60) -> None:
-    from redis import Redis
-    from rq import Worker
-
-    connection, deadline = Redis.from_url(redis_url), time.monotonic() + timeout
-    while len(Worker.all(connection=connection)) < count:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{count} workers did not start within {timeout} s")
-        time.sleep(0.2)
-    connection.close()
-
-
-def _os_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def main() -> int:

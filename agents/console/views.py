@@ -27,6 +27,7 @@ from agents.access import console_login
 from agents.console.about import REASONS, about, wrap_up_ends
 from agents.console.call_controls import controls_for
 from agents.console.wrap_up_view import refuse_leaving, wrap_up_view
+from agents.database_down import database_unreachable
 from agents.json_body import json_object, text_field
 from ivr import agent_notes, db, jobs
 from ivr.conference.controls import Refused
@@ -64,6 +65,9 @@ def routing_refused(error: RoutingError) -> ResponseReturnValue:
 def routing_unreachable(error: RedisError) -> ResponseReturnValue:
     logger.error("agent console: Redis unreachable: %s", error)
     return _error("Routing is unreachable right now; calls are not being offered. Try again shortly.", 503)
+
+
+bp.register_error_handler(SQLAlchemyError, database_unreachable)  # before the catch-all below
 
 
 @bp.errorhandler(HTTPException)

@@ -51,10 +51,12 @@ def worker(burst: bool, fork: bool) -> None:
 
     from ivr import db, event_stream, jobs, redis_connection
     from ivr.job_registry import WORK_QUEUES
+    from ivr.parent_death import children_die_with_this_process
     from ivr.sweeper import start_sweeper
     from ivr.worker_loop import work_until_stopped
 
     settings = _settings()
+    children_die_with_this_process()  # RQ's scheduler child must not outlive a killed worker
     connection = redis_connection.worker_connection(settings)  # RQ follows Sentinel's primary too, when configured
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)

@@ -41,6 +41,7 @@ class LocalCall:
     account_sid: str | None = None
     call_sid: str | None = None  # the CallSid to use (the one the app placed, when answering its call)
     direction: str = "inbound"
+    retry_dropped: bool = False  # Twilio's retry of a webhook whose connection dropped (see transport.DROPPED)
 
     def __post_init__(self) -> None:
         if self.max_hold_loops < 1 or self.max_requests < 1:
@@ -58,7 +59,7 @@ class LocalCall:
         endpoints = Endpoints(self.base_url, self.signing_base_url)
         parties = Parties(self.call_sid or new_sid("CA"), self.account_sid or new_sid("AC"),
                           self.from_number, self.to_number, self.direction)
-        transport = Transport(endpoints, self.auth_token, self.timeout)
+        transport = Transport(endpoints, self.auth_token, self.timeout, self.retry_dropped)
         session = Session(transport, parties, self.max_requests, self.out)
         session.transcript.call_sid = parties.call_sid
         return session

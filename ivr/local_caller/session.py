@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -84,14 +85,15 @@ class Session:
         status = "ringing" if not self.transcript.requests else "in-progress"
         params = {**self.parties.params(status), **fetch.params}
         self.show(f"  -> {fetch.method} {_path(fetch.url)}{_extras(fetch.params)}")
+        began = time.perf_counter()
         try:
             reply = self.transport.send(fetch.method, fetch.url, params)
         except (OSError, http.client.HTTPException) as error:
-            self._record(fetch, params, 0)
+            self._record(fetch, params, 0, time.perf_counter() - began)
             raise ApplicationError(
                 f"11200 no reply from {fetch.method} {fetch.url}: {error}"
             ) from error
-        self._record(fetch, params, reply.status)
+        self._record(fetch, params, reply.status, time.perf_counter() - began, reply.retried)
         return reply
 
     def _count_request(self) -> None:
@@ -144,11 +146,12 @@ class Session:
         if self.out is not None:
             self.out(line)
 
-    def _record(self, fetch: Fetch, params: dict[str, str], status: int) -> None:
+    def _record(self, fetch: Fetch, params: dict[str, str], status: int, seconds: float,
+                retried: bool = False) -> None:
         url = self.endpoints.local(fetch.url)
         if fetch.method == "GET":
             url = with_query(url, params)
-        self.transcript.requests.append(Request(fetch.method, url, params, status))
+        self.transcript.requests.append(Request(fetch.method, url, params, status, seconds, retried))
         self.emit("request", f"{fetch.method} {url} -> {status or 'no reply'}")
 
 

@@ -25,6 +25,8 @@ class Request:
     url: str
     params: dict[str, str]
     status: int
+    seconds: float = 0.0  # from sending to the whole reply read (retry included)
+    retried: bool = False  # the first connection dropped before a reply; sent again, as Twilio retries
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import http.client
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
 from twilio.request_validator import RequestValidator
@@ -16,6 +16,9 @@ from twilio.request_validator import RequestValidator
 from .urls import Endpoints, with_query
 
 USER_AGENT = "TwilioProxy/1.1 (CityLine local caller)"
+#: A connection the server dropped before any reply (a web process killed mid-request): Twilio retries such a
+#: webhook once when the URL asks for it (connection overrides, `#rc=1`), with the same idempotency token.
+DROPPED = (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class HttpReply:
     status: int
     body: bytes
     location: str = ""
+    retried: bool = False  # sent twice: the first connection dropped before a reply
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Transport:
     endpoints: Endpoints
     auth_token: str | None = None
     timeout: float = 10.0
+    retry_dropped: bool = False  # send once more, same token, when the connection drops before a reply
 
     def send(self, method: str, public_url: str, params: dict[str, str]) -> HttpReply:
         """Send; raises OSError (or http.client errors) when no reply arrives."""
@@ -43,7 +48,13 @@ class Transport:
             body_params = params
         headers = self._headers(public_url, body_params)
         body = urlencode(body_params).encode() if method != "GET" else None
-        return self._exchange(method, self.endpoints.local(public_url), body, headers)
+        url = self.endpoints.local(public_url)
+        try:
+            return self._exchange(method, url, body, headers)
+        except DROPPED:
+            if not self.retry_dropped:
+                raise
+            return replace(self._exchange(method, url, body, headers), retried=True)
 
     def _headers(self, public_url: str, body_params: dict[str, str]) -> dict[str, str]:
         # Twilio marks each webhook delivery with a token that its retries repeat.

@@ -105,3 +105,16 @@ def test_failed_jobs_are_listed_and_replayed_from_the_command_line(redis, redis_
     result = CliRunner().invoke(main, ["jobs", "replay"], env=env)
     assert result.exit_code == 0 and "requeued 1 failed and 0 abandoned job(s)" in result.output
     assert (queue_status(redis).queued, queue_status(redis).failed) == (1, 0)
+
+
+def test_a_killed_worker_leaves_no_process_behind(sqlite_url, redis_url):
+    """RQ's scheduler runs in a child of the worker; SIGKILL of the worker alone (not its group) ends it too."""
+    db.upgrade(db.make_engine(sqlite_url))
+    worker = start_worker(sqlite_url, redis_url)
+    try:
+        wait_until(lambda: len(processes_with("DATABASE_URL", sqlite_url)) >= 2, timeout=30)  # worker and scheduler
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        wait_until(lambda: processes_with("DATABASE_URL", sqlite_url) == [], timeout=10)
+    finally:
+        kill_leftovers(sqlite_url)

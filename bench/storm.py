@@ -1,0 +1,516 @@
+"""A storm of whole calls against the whole stack, with faults on demand; then nothing lost, nothing forged.
+
+    python bench/storm.py [--calls 10000] [--rate 20] [--max-seconds 900] [--agents 8] [--workers 2]
+                          [--kill-worker-at 30,60] [--kill-web-at 45] [--cut-database-at 20 --cut-seconds 30]
+
+Starts the stack on loopback (bench/stack.py: a fresh PostgreSQL schema reached
+through a cuttable proxy, a private Redis, gunicorn as the Procfile runs it,
+`--workers` `cityline worker` processes), loads the sample city, and places
+`--calls` calls, arriving as a Poisson process at `--rate` a second, each
+played by the local caller (ivr/local_caller, Twilio's side: signed webhooks,
+TwiML followed verb by verb, the status callback at the end).  The mix:
+
+- office hours, trash day for an address, a case number looked up (self-service);
+- a hang-up at the first menu;
+- the potholes queue, answered by a simulated agent (`--agents` of them log in
+  to the console, go available, accept offers, and are available again after
+  each call);
+- the potholes queue, hanging up after one hold announcement;
+- a callback asked for while holding (the callee answers the call placed back);
+- the streetlights line, which nobody staffs: the caller leaves a message.
+
+Faults, at seconds after the first call: SIGKILL a `cityline worker`
+(a new one starts), SIGKILL a gunicorn worker process (gunicorn starts another;
+a webhook whose connection dropped is sent once more, as Twilio retries), cut
+the database for `--cut-seconds`.
+
+Afterwards it reconciles: calls placed against Call rows, webhooks answered 2xx
+with valid TwiML, agents never on two calls, callers never given to two agents,
+cases expected against found, RQ's failed jobs; and prints webhook p50/p99.
+Exits 1 when anything failed to reconcile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
+import sqlalchemy as sa
+from benchlib import percentile
+from stack import POSTGRES_SERVER, Workers, fresh_schema, gunicorn_workers, reconcile, wait_for_workers
+from tcp_proxy import CuttableProxy
+from webhook_load import AUTH_TOKEN, ROOT, new_call_sid, start_web
+
+from ivr import db
+from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
+from ivr.models.agent import Agent
+from ivr.models.case import Case
+from ivr.private_redis import start_private_redis
+from tests.e2e.console_client import console
+
+#: What each kind of caller does (docs: ivr/local_caller/README.md), and how often it calls, in parts.
+SCRIPTS = {
+    "office_hours": ("press 1\npress 4\npress 2\n", 20),
+    "trash_day": ("press 1\npress 1\npress 1200#\nsay Elm Street\npress 2\n", 15),
+    "case_status": ("press 1\npress 3\npress 2600000014\npress 2\n", 10),
+    "menu_hang_up": ("press 1\nhangup\n", 10),
+    "agent": ("press 1\npress 2\npress 1\nwait 20\nwait 1\nhangup\n", 20),
+    "abandon": ("press 1\npress 2\npress 1\nwait\nhangup\n", 10),
+    "callback": ("press 1\npress 2\npress 1\npress 1\n", 5),
+    "message": ("press 1\npress 2\npress 2\npress 2\nrecord the streetlight on Elm Street is out\npress 1\n", 10),
+}
+APOLOGY = "Sorry, something went wrong on our side."
+SAVED = "Your message has been saved as case number"
+CALLED_BACK = "We will call you back"
+
+
+@dataclass
+class Ledger:
+    """Everything the storm saw, appended from many threads."""
+
+    placed: list[tuple[str, str]] = field(default_factory=list)  # (kind, CallSid)
+    transcripts: list[tuple[str, CallTranscript]] = field(default_factory=list)
+    accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (agent, CallSid, when)
+    freed: list[tuple[str, float]] = field(default_factory=list)  # (agent, when its call ended)
+    spans: list[tuple[str, float, float]] = field(default_factory=list)  # (CallSid, began, ended)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    retried: int = 0  # webhooks sent twice because the connection dropped
+
+    def add(self, name: str, item: object) -> None:
+        with self.lock:
+            getattr(self, name).append(item)
+
+
+class SimulatedAgent(threading.Thread):
+    """Logs in to the console, goes available, accepts each offer, and is available again after each call."""
+
+    def __init__(self, server: SimpleNamespace, login: str, ledger: Ledger, stop: threading.Event) -> None:
+        super().__init__(daemon=True, name=f"agent-{login}")
+        self.server, self.login, self.ledger, self.stop = server, login, ledger, stop
+        self.errors: list[str] = []
+        self.unavailable = 0  # 503s: "try again shortly", as the console answers while the database is away
+        self.ready = threading.Event()
+
+    def run(self) -> None:
+        self._call("POST", "/api/me/state", {"state": "available"})
+        self.ready.set()
+        while not self.stop.is_set():
+            me = self._call("GET", "/api/me")
+            if me and me.get("offer"):
+                taken = self._call("POST", f"/api/offers/{me['offer']['id']}/accept")
+                if taken and taken.get("state") == "on_call":
+                    self.ledger.add("accepted", (self.login, me["offer"]["call_sid"], time.monotonic()))
+            elif me and me.get("state") == "wrap_up":
+                self.ledger.add("freed", (self.login, time.monotonic()))
+                self._call("POST", "/api/me/state", {"state": "available"})
+            time.sleep(0.2)
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> dict | None:
+        try:
+            return console(self.server, self.login, method, path, body)
+        except urllib.error.HTTPError as error:
+            if error.code == 503:
+                self.unavailable += 1
+            elif error.code >= 500:
+                self.errors.append(f"{method} {path}: HTTP {error.code}")
+            error.close()
+        except ConnectionError:  # the web process was killed under us: the console asks again, as a browser does
+            pass
+        except OSError as error:
+            if not isinstance(getattr(error, "reason", None), ConnectionError):  # urllib wraps a dropped one
+                self.errors.append(f"{method} {path}: {error}")
+        return None
+
+
+class Callees(threading.Thread):
+    """Answers every call the app places (callbacks), as the resident's phone would."""
+
+    def __init__(self, url: str, redis_url: str, ledger: Ledger, stop: threading.Event) -> None:
+        super().__init__(daemon=True, name="callees")
+        self.url, self.redis_url, self.ledger, self.stop = url, redis_url, ledger, stop
+
+    def run(self) -> None:
+        from redis import Redis
+
+        from ivr.telephony.local_adapter import LocalTelephony
+
+        seen: set[str] = set()
+        with Redis.from_url(self.redis_url) as redis, ThreadPoolExecutor(8) as pool:
+            while not self.stop.is_set():
+                for placed in LocalTelephony(redis).sent("calls"):
+                    if placed["sid"] not in seen and placed["url"].startswith(("http", "/")):
+                        seen.add(placed["sid"])
+                        pool.submit(self._answer, placed)
+                time.sleep(0.5)
+
+    def _answer(self, placed: dict[str, str]) -> None:
+        call = LocalCall(base_url=self.url, caller=ScriptedCaller(parse_script("wait 2\nhangup\n")),
+                         auth_token=AUTH_TOKEN, from_number="+13125550311", to_number=placed["to"],
+                         voice_path=_path(placed["url"]), status_path=_path(placed["status_callback"]) or None,
+                         call_sid=placed["sid"], direction="outbound-api", retry_dropped=True)
+        self.ledger.add("transcripts", ("callee", call.run()))
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path, parts.query, "")) if url else ""
+
+
+def place_calls(args: argparse.Namespace, url: str, ledger: Ledger, began: float) -> float:
+    """Place the calls; returns the seconds it took to place them (the calls themselves may still be running)."""
+    kinds, weights = zip(*args.mix.items(), strict=True)
+    rng = random.Random(args.seed)
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        due = time.monotonic()
+        for number in range(args.calls):
+            if time.monotonic() - began > args.max_seconds:
+                break
+            kind = rng.choices(kinds, weights)[0]
+            pool.submit(_one_call, url, kind, f"+1312{number % 10_000_000:07d}", ledger)
+            due += rng.expovariate(args.rate)  # Poisson arrivals
+            time.sleep(max(0.0, due - time.monotonic()))
+        placing = time.monotonic() - began
+    return placing
+
+
+def _one_call(url: str, kind: str, number: str, ledger: Ledger) -> None:
+    call_sid, began = new_call_sid(), time.monotonic()
+    ledger.add("placed", (kind, call_sid))
+    transcript = LocalCall(base_url=url, caller=ScriptedCaller(parse_script(SCRIPTS[kind][0])),
+                           auth_token=AUTH_TOKEN, from_number=number, to_number="+13125550311", call_sid=call_sid,
+                           max_hold_loops=3, retry_dropped=True, timeout=30).run()
+    ledger.add("transcripts", (kind, transcript))
+    ledger.add("spans", (call_sid, began, time.monotonic()))
+
+
+@dataclass
+class Faults:
+    """What to break and when (seconds after the first call)."""
+
+    kill_worker_at: list[float]
+    kill_web_at: list[float]
+    cut_database_at: list[float]
+    cut_seconds: float
+    done: list[str] = field(default_factory=list)
+    cuts: list[tuple[float, float]] = field(default_factory=list)  # (from, to) while the database was away
+
+    def plan(self) -> list[tuple[float, str]]:
+        return sorted([(at, "worker") for at in self.kill_worker_at] + [(at, "web") for at in self.kill_web_at]
+                      + [(at, "database") for at in self.cut_database_at])
+
+    def run(self, began: float, workers: Workers, web, proxy: CuttableProxy | None, stop: threading.Event) -> None:
+        for at, what in self.plan():
+            if stop.wait(max(0.0, began + at - time.monotonic())):
+                return
+            if what == "worker":
+                self.done.append(f"{time.monotonic() - began:.0f} s: SIGKILL cityline worker {workers.kill_one()}")
+            elif what == "web":
+                victim = gunicorn_workers(web)[0]
+                os.kill(victim, signal.SIGKILL)
+                self.done.append(f"{time.monotonic() - began:.0f} s: SIGKILL gunicorn worker {victim}")
+            elif proxy is not None:
+                proxy.cut()
+                cut_at = time.monotonic()
+                self.done.append(f"{cut_at - began:.0f} s: database cut for {self.cut_seconds:g} s")
+                stop.wait(self.cut_seconds)
+                proxy.restore()
+                self.cuts.append((cut_at, time.monotonic()))
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    failures: int = 0
+
+    def check(self, label: str, bad: int, detail: str = "") -> None:
+        self.failures += bad
+        self.lines.append(f"{'ok ' if not bad else 'BAD'} {label}: {bad}{'  ' + detail if detail else ''}")
+
+
+def check_webhooks(ledger: Ledger, cuts: list[tuple[float, float]], report: Report) -> list[float]:
+    """Every webhook 2xx with TwiML the caller could follow; an apology only while the database was cut (the
+    flow's on_failure path: the caller is sent on to an agent); returns the webhook times."""
+    seconds, failed, apologies, excused, examples = [], 0, 0, 0, []
+    spans = {sid: (began, ended) for sid, began, ended in ledger.spans}
+    for _, transcript in ledger.transcripts:
+        began, ended = spans.get(transcript.call_sid, (0.0, 0.0))
+        during_cut = any(began <= cut_to + 5 and ended >= cut_from for cut_from, cut_to in cuts)
+        excused += transcript.heard.count(APOLOGY) if during_cut else 0
+        seconds += [request.seconds for request in transcript.requests if request.status]
+        ledger.retried += sum(request.retried for request in transcript.requests)
+        failed += len(transcript.errors)
+        apologies += transcript.heard.count(APOLOGY)
+        examples += transcript.errors[:1]
+    report.check("webhooks not 2xx or not valid TwiML", failed, "; ".join(examples[:3]))
+    report.check("apologies heard outside a database cut", apologies - excused,
+                 f"({excused} during a cut, answered by the flow's on_failure path)" if cuts else "")
+    return seconds
+
+
+def check_agents(ledger: Ledger, report: Report) -> None:
+    """No caller given to two agents; no agent accepting a call before the last one ended."""
+    agents_per_call = defaultdict(set)
+    for login, sid, _ in ledger.accepted:
+        agents_per_call[sid].add(login)
+    report.check("callers given to two agents", sum(1 for logins in agents_per_call.values() if len(logins) > 1))
+    events = sorted([(when, login, "accept") for login, _, when in ledger.accepted]
+                    + [(when, login, "free") for login, when in ledger.freed])
+    busy: dict[str, bool] = {}
+    doubled = 0
+    for _, login, what in events:
+        if what == "accept":
+            doubled += busy.get(login, False)
+            busy[login] = True
+        else:
+            busy[login] = False
+    report.check("agents on two calls at once", doubled, f"({len(ledger.accepted)} calls taken by agents)")
+
+
+def check_calls(database_url: str, ledger: Ledger, report: Report) -> None:
+    inbound = [sid for _, sid in ledger.placed]
+    rows = reconcile(database_url, inbound + [t.call_sid for kind, t in ledger.transcripts if kind == "callee"])
+    report.check("calls placed without a Call row", rows.missing, f"({len(inbound)} placed, {rows.rows} rows)")
+    report.check("calls with more than one Call row", rows.duplicated)
+    report.check("Call rows nobody placed", rows.unknown)
+    report.check("Call rows not ended", rows.open_rows)
+
+
+def expected_cases(ledger: Ledger) -> set[tuple[str, str]]:
+    """A case for each message saved and each call an agent took: (CallSid, "message" or "agent")."""
+    keys = set()
+    for kind, transcript in ledger.transcripts:
+        if any(SAVED in line for line in transcript.heard):
+            keys.add((transcript.call_sid, "message"))
+        if kind != "callee" and any(event.kind == "connected" for event in transcript.events):
+            keys.add((transcript.call_sid, "agent"))
+    return keys
+
+
+def _case_of(source_key: str | None) -> tuple[str, str] | None:
+    """call:<sid>:message and call:<sid>:overflow-message are messages; call:<sid>:agent an agent's call."""
+    parts = (source_key or "").split(":")
+    if len(parts) != 3 or parts[0] != "call":
+        return None
+    return parts[1], "message" if parts[2].endswith("message") else parts[2]
+
+
+def check_cases(database_url: str, ledger: Ledger, report: Report) -> None:
+    engine = db.make_engine(database_url)
+    with engine.connect() as connection:
+        found = Counter(connection.execute(sa.select(Case.source_key)).scalars())
+    engine.dispose()
+    wanted, filed = expected_cases(ledger), Counter(_case_of(key) for key in found.elements())
+    report.check("cases expected but not found", len(wanted - set(filed)), f"({len(wanted)} expected, "
+                 f"{sum(found.values())} found)")
+    report.check("cases filed twice", sum(1 for key, count in filed.items() if key and count > 1))
+    report.check("cases from calls that should have none", sum(1 for key in filed if key and key not in wanted))
+
+
+def check_jobs(redis_url: str, report: Report) -> None:
+    from redis import Redis
+
+    from ivr.job_registry import queue_status
+
+    with Redis.from_url(redis_url) as redis:
+        status = queue_status(redis)
+    report.check("jobs in RQ's failed registry", status.failed)
+    report.check("jobs not done when the storm ended", status.queued + status.started + status.scheduled,
+                 f"(queued {status.queued}, running {status.started}, waiting to retry {status.scheduled})")
+
+
+def wait_for_jobs(redis_url: str, timeout: float) -> None:
+    """Until the workers have run every job, retries included (a job that failed while the database was away
+    waits 2 s, 10 s, 30 s, 2 min... before its next try), or timeout."""
+    from redis import Redis
+
+    from ivr.job_registry import queue_status
+
+    deadline = time.monotonic() + timeout
+    with Redis.from_url(redis_url) as redis:
+        while time.monotonic() < deadline:
+            status = queue_status(redis)
+            if status.queued + status.started + status.scheduled == 0:
+                time.sleep(3)  # the event mover and the sweep run every second or two
+                status = queue_status(redis)
+                if status.queued + status.started + status.scheduled == 0:
+                    return
+            time.sleep(0.5)
+
+
+def prepare_database(database_url: str, agents: int) -> subprocess.Popen[bytes]:
+    """Schema and the agents, who take the potholes line only; returns the sample city's import (streets for
+    trash day), still running, so the stack starts meanwhile."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    with db.unit_of_work(db.make_session_factory(engine)) as session:
+        for number in range(agents):
+            session.add(Agent(login=f"storm{number:02d}", name=f"Storm Agent {number}", skills={"potholes": 5},
+                              languages=["en"], active=True, role="agent"))
+    engine.dispose()
+    return subprocess.Popen([sys.executable, "-m", "ivr.cli", "import", "sample"], cwd=ROOT,
+                            env={**os.environ, "DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def through_proxy(database_url: str, proxy: CuttableProxy) -> str:
+    return database_url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/", 1)
+
+
+def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
+    proxy = CuttableProxy(("127.0.0.1", 5432)).start() if database_url.startswith(POSTGRES_SERVER) else None
+    stack_url = through_proxy(database_url, proxy) if proxy else database_url
+    redis, redis_url = start_private_redis(workdir / "redis")
+    env = {"DATABASE_URL": stack_url, "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+           "CITY_TIMEZONE": "America/New_York", "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING",
+           "TELEPHONY": "local"}
+    workers, web, stop, ledger = Workers(env, workdir / "workers.log"), None, threading.Event(), Ledger()
+    threads: list[threading.Thread] = []
+    try:
+        city = prepare_database(database_url, args.agents)
+        workers.start(args.workers)
+        web = start_web("ivr.wsgi:app", env, workdir / "web.log", workers=args.web_workers)
+        wait_for_workers(redis_url, args.workers)
+        if city.wait(timeout=300):
+            raise RuntimeError("cityline import sample failed")
+        server = SimpleNamespace(url=web.url, env={"DATABASE_URL": database_url})
+        agents = [SimulatedAgent(server, f"storm{n:02d}", ledger, stop) for n in range(args.agents)]
+        threads = [*agents, Callees(web.url, redis_url, ledger, stop)]
+        for thread in threads:
+            thread.start()
+        for agent in agents:
+            agent.ready.wait(timeout=60)
+        faults = Faults(args.kill_worker_at, args.kill_web_at, args.cut_database_at, args.cut_seconds)
+        began = time.monotonic()
+        threads.append(threading.Thread(target=faults.run, args=(began, workers, web, proxy, stop), daemon=True))
+        threads[-1].start()
+        placing = place_calls(args, web.url, ledger, began)
+        elapsed = time.monotonic() - began
+        if any(CALLED_BACK in line for _, transcript in ledger.transcripts for line in transcript.heard):
+            time.sleep(5)  # the last callbacks are placed and answered
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        wait_for_jobs(redis_url, timeout=args.catch_up_seconds)
+        if args.transcripts:
+            write_transcripts(ledger, Path(args.transcripts))
+        failed = summarise(args, ledger, faults, agents, (placing, elapsed), database_url, redis_url)
+        if failed:
+            print_logs(workdir)
+        return failed
+    finally:
+        stop.set()
+        workers.stop()
+        if web is not None:
+            web.stop()
+        if proxy is not None:
+            proxy.stop()
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def print_logs(workdir: Path) -> None:
+    """What the processes said, to see why something failed to reconcile."""
+    for log in ("workers.log", "web.log"):
+        lines = (workdir / log).read_text(errors="replace").splitlines()
+        print(f"--- last lines of {log}:", *lines[-40:], sep="\n", file=sys.stderr)
+
+
+def write_transcripts(ledger: Ledger, path: Path) -> None:
+    with path.open("w") as out:
+        for kind, transcript in ledger.transcripts:
+            out.write(json.dumps({"kind": kind, "call_sid": transcript.call_sid, "heard": transcript.heard,
+                                  "errors": transcript.errors, "events": [e.detail for e in transcript.events]}))
+            out.write("\n")
+
+
+def summarise(args, ledger, faults, agents, times, database_url, redis_url) -> int:  # type: ignore[no-untyped-def]
+    report = Report()
+    seconds = check_webhooks(ledger, faults.cuts, report)
+    check_agents(ledger, report)
+    report.check("console requests answered 5xx (503 aside) or lost", sum(len(agent.errors) for agent in agents),
+                 "; ".join(error for agent in agents for error in agent.errors[:1])[:300]
+                 or f"({sum(agent.unavailable for agent in agents)} answered 503, try again)")
+    check_calls(database_url, ledger, report)
+    check_cases(database_url, ledger, report)
+    check_jobs(redis_url, report)
+    kinds = Counter(kind for kind, _ in ledger.placed)
+    asked = sum(1 for kind, transcript in ledger.transcripts
+                if kind != "callee" and any(CALLED_BACK in line for line in transcript.heard))
+    answered = sum(1 for kind, t in ledger.transcripts if kind == "callee")
+    placing, elapsed = times
+    print(f"storm: {len(ledger.placed)} calls placed in {placing:.0f} s ({len(ledger.placed) / placing:.1f} calls/s, "
+          f"target {args.rate:g}), all ended after {elapsed:.0f} s; {args.web_workers} gunicorn workers, "
+          f"{args.workers} cityline workers, {args.agents} agents")
+    print("mix: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
+    print(f"callbacks: {asked} asked for (offered when the wait is long), {answered} placed and answered")
+    print(f"webhooks: {len(seconds)}, p50 {percentile(seconds, .5) * 1e3:.0f} ms, "
+          f"p99 {percentile(seconds, .99) * 1e3:.0f} ms, max {max(seconds) * 1e3:.0f} ms; "
+          f"{ledger.retried} sent again after a dropped connection")
+    for line in faults.done:
+        print(f"fault at {line}")
+    for line in report.lines:
+        print(line)
+    print(f"reconciled: {'nothing lost, nothing forged' if not report.failures else f'{report.failures} problems'}")
+    return 1 if report.failures else 0
+
+
+def _seconds(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part]
+
+
+def _mix(text: str) -> dict[str, float]:
+    mix = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind not in SCRIPTS:
+            raise argparse.ArgumentTypeError(f"unknown kind {kind!r}; one of {', '.join(SCRIPTS)}")
+        mix[kind] = float(weight or 1)
+    return mix
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=1000, help="calls to place (at most)")
+    parser.add_argument("--rate", type=float, default=20.0, help="mean arrivals a second (Poisson)")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="stop placing calls after this long")
+    parser.add_argument("--agents", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="cityline worker processes")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--concurrency", type=int, default=400, help="calls in progress at most (threads)")
+    parser.add_argument("--seed", type=int, default=311)
+    parser.add_argument("--kill-worker-at", type=_seconds, default=[], help="seconds, comma-separated")
+    parser.add_argument("--kill-web-at", type=_seconds, default=[], help="seconds, comma-separated")
+    parser.add_argument("--cut-database-at", type=_seconds, default=[], help="seconds, comma-separated")
+    parser.add_argument("--cut-seconds", type=float, default=30.0, help="how long each database cut lasts")
+    parser.add_argument("--catch-up-seconds", type=float, default=300.0,
+                        help="how long the workers may take, after the last call, to finish every job and retry")
+    parser.add_argument("--mix", type=_mix, default={kind: weight for kind, (_, weight) in SCRIPTS.items()},
+                        help="kind=parts,... of " + ", ".join(SCRIPTS))
+    parser.add_argument("--transcripts", help="write every call's transcript to this file (JSON lines)")
+    parser.add_argument("--database-url", help="default: a fresh schema on the local PostgreSQL, dropped after")
+    args = parser.parse_args()
+    database_url, clean_up = fresh_schema(args.database_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="cityline-storm-") as name:
+            return run(args, Path(name), database_url)
+    finally:
+        clean_up()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The storm harness under each fault it can inject, at small scale: nothing lost, nothing forged, never a 500.
+
+Each test runs bench/storm.py as an operator would (the whole stack on loopback: gunicorn, two `cityline
+worker`s, a private Redis, a fresh PostgreSQL schema behind a cuttable proxy) with a small, short storm
+and the fault, and reads its reconciliation.  Full-scale figures are in docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+#: A mix without the slow kinds' long holds, so each storm ends within seconds of its last arrival.
+SMALL = ["--rate", "10", "--agents", "3", "--mix",
+         "office_hours=3,trash_day=2,case_status=2,menu_hang_up=1,agent=2,abandon=1,message=1"]
+
+
+def storm(*args: str) -> str:
+    done = subprocess.run([sys.executable, "bench/storm.py", *SMALL, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=240)
+    assert done.returncode == 0 and "reconciled: nothing lost, nothing forged" in done.stdout, (
+        done.stdout + done.stderr[-3000:])
+    return done.stdout
+
+
+def figure(out: str, pattern: str) -> int:
+    found = re.search(pattern, out)
+    assert found, out
+    return int(found.group(1))
+
+
+def test_killing_a_worker_mid_storm_loses_and_doubles_nothing(postgres_url):
+    out = storm("--calls", "80", "--kill-worker-at", "2,5")
+    assert len(re.findall(r"^fault at \d+ s: SIGKILL cityline worker \d+$", out, re.M)) == 2
+    assert figure(out, r"calls placed without a Call row: (\d+)  \(80 placed, 80 rows\)") == 0
+    assert figure(out, r"cases expected but not found: (\d+)  \((\d+) expected") == 0
+    assert figure(out, r"jobs in RQ's failed registry: (\d+)") == 0
+
+
+def test_killing_a_web_process_mid_storm_is_harmless_to_callers_retried_or_not(postgres_url):
+    out = storm("--calls", "80", "--kill-web-at", "2,5")
+    assert len(re.findall(r"^fault at \d+ s: SIGKILL gunicorn worker \d+$", out, re.M)) == 2
+    assert figure(out, r"webhooks not 2xx or not valid TwiML: (\d+)") == 0
+    assert figure(out, r"calls with more than one Call row: (\d+)") == 0
+    assert figure(out, r"console requests answered 5xx \(503 aside\) or lost: (\d+)") == 0
+
+
+def test_a_database_cut_is_ridden_out_and_caught_up(postgres_url):
+    out = storm("--calls", "100", "--rate", "5", "--cut-database-at", "2", "--cut-seconds", "20")
+    assert re.search(r"^fault at \d+ s: database cut for 20 s$", out, re.M), out
+    assert figure(out, r"webhooks not 2xx or not valid TwiML: (\d+)") == 0
+    assert figure(out, r"apologies heard outside a database cut: (\d+)") == 0
+    assert figure(out, r"\((\d+) answered 503, try again\)") > 0  # the console was asked during the cut
+    assert figure(out, r"calls placed without a Call row: (\d+)") == 0
+    assert figure(out, r"Call rows not ended: (\d+)") == 0
+    assert figure(out, r"cases expected but not found: (\d+)") == 0
+    assert figure(out, r"jobs not done when the storm ended: (\d+)") == 0
