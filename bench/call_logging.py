@@ -1,10 +1,16 @@
 """How fast one worker turns call events into Call rows, and how long a hang-up takes to reach SQL.
 
-    python bench/call_logging.py [--calls 300] [--database-url URL] [--redis-url URL]
+    python bench/call_logging.py [--calls 300] [--stream-calls 3000] [--stream-only]
+                                 [--database-url URL] [--redis-url URL]
 
 Prints, from one run on this machine:
 - throughput of one worker process (`cityline worker --burst`, and with `--fork`) in calls and events
   recorded per second, next to the same events recorded in-process without RQ (the queue's overhead);
+- throughput through the stream (the webhooks' path): `--stream-calls` calls, their webhooks' entries
+  moved into batched jobs by one `cityline worker --burst`.  Its figure is the recording alone, from the
+  first batch job's start to the last one's end (RQ's own timestamps); the worker's start-up (imports,
+  connections, schema check) and the whole run's wall time are printed next to it.  `--stream-only` skips
+  the other runs (the per-event ones take minutes with `--fork`);
 - lag from the status callback being enqueued to the committed Call row showing the hang-up,
   with a worker running and calls arriving at a steady rate, as percentiles and as a ratio to one
   Redis round trip measured in the same run.
@@ -20,11 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from redis import Redis
 from rq import Queue
+from rq.job import Job
+from rq.registry import FinishedJobRegistry
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,10 +86,19 @@ def throughput_with_worker(calls: int, database_url: str, redis_url: str, first:
     return time.perf_counter() - began
 
 
-def throughput_through_stream(calls: int, database_url: str, redis_url: str, first: int) -> float:
+@dataclass
+class StreamRun:
+    wall: float  # the worker's whole run, start-up included
+    recording: float  # first batch job started to last one ended
+    jobs: int
+
+
+def throughput_through_stream(calls: int, database_url: str, redis_url: str, first: int) -> StreamRun:
     """The webhooks' path since issue 10: each webhook's events one stream entry; `cityline worker --burst`
     moves them into batched jobs (ivr.event_stream) and records them."""
     redis = Redis.from_url(redis_url)
+    finished = FinishedJobRegistry(jobs.CALLS_QUEUE, connection=redis)
+    earlier = set(finished.get_job_ids())
     start = datetime.now(UTC)
     pipe = redis.pipeline(transaction=False)
     for number in range(first, first + calls):
@@ -91,7 +109,19 @@ def throughput_through_stream(calls: int, database_url: str, redis_url: str, fir
     began = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst"], cwd=ROOT, check=True,
                    env=worker_env(database_url, redis_url))
+    wall = time.perf_counter() - began
+    batch_jobs = [job for job in Job.fetch_many([i for i in finished.get_job_ids() if i not in earlier],
+                                                connection=redis) if job is not None]
     redis.close()
+    recording = (max(job.ended_at for job in batch_jobs) - min(job.started_at for job in batch_jobs))
+    return StreamRun(wall, recording.total_seconds(), len(batch_jobs))
+
+
+def worker_start_up(database_url: str, redis_url: str) -> float:
+    """A `cityline worker --burst` with nothing to do: imports, connections, schema check, RQ's start."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst"], cwd=ROOT, check=True,
+                   env=worker_env(database_url, redis_url))
     return time.perf_counter() - began
 
 
@@ -157,6 +187,8 @@ def redis_round_trip(redis_url: str, samples: int = 2000) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--stream-calls", type=int, default=3000, help="calls for the run through the stream")
+    parser.add_argument("--stream-only", action="store_true", help="only the run through the stream")
     parser.add_argument("--lag-calls", type=int, default=100)
     parser.add_argument("--rate", type=float, default=20.0, help="calls per second during the lag test")
     parser.add_argument("--database-url")
@@ -177,16 +209,35 @@ def main() -> None:
 
 def report(args: argparse.Namespace, database_url: str, redis_url: str) -> None:
     backend = database_url.split(":", 1)[0]
+    print(f"database: {backend}")
+    if not args.stream_only:
+        per_event(args, database_url, redis_url)
+    start_up = worker_start_up(database_url, redis_url)
+    streamed = throughput_through_stream(args.stream_calls, database_url, redis_url, first=3 * args.calls)
+    calls, events = args.stream_calls, args.stream_calls * EVENTS_PER_CALL
+    print(f"stream, batched jobs: {calls} calls ({events} events) in {streamed.jobs} jobs: "
+          f"{calls / streamed.recording:.1f} calls/s, {events / streamed.recording:.1f} events/s recording "
+          f"({streamed.recording:.2f} s from the first job's start to the last one's end); "
+          f"the worker's whole run {streamed.wall:.2f} s ({calls / streamed.wall:.1f} calls/s), "
+          f"of which start-up about {start_up:.2f} s (a burst with nothing to do)")
+    if not args.stream_only:
+        hang_up(args, database_url, redis_url)
+
+
+def per_event(args: argparse.Namespace, database_url: str, redis_url: str) -> None:
     calls, events = args.calls, args.calls * EVENTS_PER_CALL
     in_process = throughput_in_process(calls, database_url, first=0)
     worker = throughput_with_worker(calls, database_url, redis_url, first=calls, fork=False)
     forking = throughput_with_worker(calls, database_url, redis_url, first=2 * calls, fork=True)
-    streamed = throughput_through_stream(calls, database_url, redis_url, first=3 * calls)
-    print(f"database: {backend}; {calls} calls ({events} events) for each of four runs")
+    print(f"{calls} calls ({events} events) for each of three runs, one job per event "
+          "(worker runs: the whole burst, start-up included)")
     for label, seconds in (("in-process, no RQ", in_process), ("one worker process", worker),
-                           ("one worker, --fork", forking), ("stream, batched jobs", streamed)):
+                           ("one worker, --fork", forking)):
         print(f"{label:20s} {calls / seconds:8.1f} calls/s {events / seconds:8.1f} events/s"
               f"   time ratio to in-process {seconds / in_process:5.2f}")
+
+
+def hang_up(args: argparse.Namespace, database_url: str, redis_url: str) -> None:
     lags = sorted(hang_up_lag(args.lag_calls, database_url, redis_url, args.rate))
     ping = redis_round_trip(redis_url)
     p50, p95 = statistics.median(lags), lags[int(0.95 * (len(lags) - 1))]

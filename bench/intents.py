@@ -2,8 +2,9 @@
 
 Trains on flows/library/intents.yaml (plus the learned phrases, if any) exactly
 as the IVR does, then classifies every labelled utterance in
-bench/intents_data/en.tsv and es.tsv (`intent<TAB>utterance`, at least 300 a
-language).  Prints, per language: top-1 accuracy, how many the IVR would take
+bench/intents_data/<language>.tsv (`intent<TAB>utterance`, at least 300 a
+language) for every language the intents file has (en, es, zh-CN as shipped).
+Prints, per language: top-1 accuracy, how many the IVR would take
 at once, confirm first or give up on at the intents file's thresholds, and the
 confusion per intent (rows: the true intent; columns: what the model said).
 
@@ -22,7 +23,6 @@ from ivr.intents.classifier import Classifier, train, training_pairs
 from ivr.intents.learned import read_labelled, read_learned
 
 DATA = Path(__file__).resolve().parent / "intents_data"
-LANGUAGES = ("en", "es")
 
 
 def main() -> None:
@@ -35,8 +35,12 @@ def main() -> None:
     classifier = train(training_pairs(catalogue, read_learned(args.learned)))
     print(f"trained on {len(catalogue.examples())} examples in {time.perf_counter() - started:.2f} s; "
           f"confirm below {catalogue.confirm_below:.2f}, give up below {catalogue.give_up_below:.2f}\n")
-    for language in LANGUAGES:
-        labelled = list(read_labelled((DATA / f"{language}.tsv").read_text(encoding="utf-8").splitlines()))
+    for language in catalogue.languages:
+        labelled_file = DATA / f"{language}.tsv"
+        if not labelled_file.exists():
+            print(f"== {language}: no labelled utterances ({labelled_file} is missing)\n")
+            continue
+        labelled = list(read_labelled(labelled_file.read_text(encoding="utf-8").splitlines()))
         report(language, labelled, classifier, catalogue.confirm_below, catalogue.give_up_below,
                sorted(catalogue.intents))
 

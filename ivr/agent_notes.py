@@ -73,6 +73,15 @@ def file_pending(session: Session, call_sid: str) -> int:
     return len(pending)
 
 
+def calls_with_pending_among(session: Session, call_sids: list[str]) -> set[str]:
+    """Which of these calls have notes not filed yet (the worker's batch asks once for all its calls)."""
+    found: set[str] = set()
+    for start in range(0, len(call_sids), SWEEP_BATCH):
+        found.update(session.scalars(select(PendingNote.call_sid).where(
+            PendingNote.filed_at.is_(None), PendingNote.call_sid.in_(call_sids[start:start + SWEEP_BATCH]))))
+    return found
+
+
 def calls_with_pending(session: Session, limit: int | None = None) -> list[str]:
     """Calls whose pending notes can be filed now (their call is linked to a case), oldest note first.
 

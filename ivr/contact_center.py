@@ -25,6 +25,7 @@ from ivr import unstaffed
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.conference import conference_name
 from ivr.floor import voice_hooks
+from ivr.i18n import Section
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
 from routing.announcements import position_and_wait
@@ -46,67 +47,11 @@ OVERFLOW_MESSAGE_SECONDS = 120
 #: Final statuses of a placed callback that mean the resident never picked up.
 UNANSWERED_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"})
 
-PHRASES = {
-    "en": {
-        "callback_offer": "To be called back instead, keeping your place in line, press 1.",
-        "callback_taken": "Thank you. We will call you back at the number you are calling from when an agent "
-                          "is free. You keep your place in line. Goodbye.",
-        "connecting": "Thank you for waiting. Connecting you to an agent now.",
-        "agent_missed": "Sorry, that agent could not take your call. You are back at the front of the line.",
-        "goodbye": "Thank you for calling City 3-1-1. Goodbye.",
-        "callback_intro": "This is City 3-1-1 returning your call about {topic}; connecting you to an agent.",
-        "callback_gone": "This is City 3-1-1 returning your call. Sorry, the agent is no longer available; "
-                         "please call 3-1-1 again. Goodbye.",
-        "callback_agent_missed": "Sorry, the agent could not be reached. Please call 3-1-1 again. Goodbye.",
-        "overflow_sorry": "We are sorry for the long wait.",
-        "overflow_callback": "To be called back at the number you are calling from, press 1. Or stay on the "
-                             "line to leave a message.",
-        "overflow_record": "Please leave a message after the tone with your name, address and what you need, "
-                           "then press the pound key.",
-        "overflow_callback_taken": "Thank you. We will call you back as soon as an agent is free. Goodbye.",
-        "no_message": "We did not hear a message. Please call 3-1-1 again later. Goodbye.",
-        "message_filed": "Thank you. Your message has been saved as case number {ref}. Again, your case number "
-                         "is {ref}. Goodbye.",
-        "message_not_saved": "Sorry, we could not save your message. Please call 3-1-1 again later. Goodbye.",
-        "message_saved_no_number": "Thank you. Your message has been saved. We could not create a case number "
-                                   "right now; the 3-1-1 team will give you one when they follow up. Goodbye.",
-    },
-    "es": {
-        "callback_offer": "Para que le devolvamos la llamada sin perder su lugar en la fila, oprima 1.",
-        "callback_taken": "Gracias. Le llamaremos al número desde el que llama cuando haya un agente disponible. "
-                          "Conserva su lugar en la fila. Adiós.",
-        "connecting": "Gracias por esperar. Le comunicamos con un agente ahora.",
-        "agent_missed": "Disculpe, ese agente no pudo atender su llamada. Vuelve a estar al frente de la fila.",
-        "goodbye": "Gracias por llamar a la línea 3-1-1 de la ciudad. Adiós.",
-        "callback_intro": "Le llama la línea 3-1-1 de la ciudad para devolverle la llamada sobre {topic}; "
-                          "le comunicamos con un agente.",
-        "callback_gone": "Le llama la línea 3-1-1 de la ciudad para devolverle la llamada. Disculpe, el agente "
-                         "ya no está disponible; llame de nuevo al 3-1-1. Adiós.",
-        "callback_agent_missed": "Disculpe, no pudimos comunicarle con el agente. Llame de nuevo al 3-1-1. Adiós.",
-        "overflow_sorry": "Lamentamos la larga espera.",
-        "overflow_callback": "Para que le devolvamos la llamada al número desde el que llama, oprima 1. O "
-                             "permanezca en la línea para dejar un mensaje.",
-        "overflow_record": "Por favor, deje un mensaje después del tono con su nombre, su dirección y lo que "
-                           "necesita, y luego oprima la tecla numeral.",
-        "overflow_callback_taken": "Gracias. Le llamaremos en cuanto haya un agente disponible. Adiós.",
-        "no_message": "No escuchamos ningún mensaje. Llame de nuevo al 3-1-1 más tarde. Adiós.",
-        "message_filed": "Gracias. Su mensaje quedó registrado con el número de caso {ref}. Repito, su número de "
-                         "caso es {ref}. Adiós.",
-        "message_not_saved": "Disculpe, no pudimos guardar su mensaje. Llame de nuevo al 3-1-1 más tarde. Adiós.",
-        "message_saved_no_number": "Gracias. Su mensaje quedó registrado. No pudimos crear un número de caso en "
-                                   "este momento; el equipo 3-1-1 se lo dará cuando le contacte. Adiós.",
-    },
-}
+#: What the hold loop, callbacks and the overflow path say (catalog ids contact_center.*).
+PHRASES = Section("contact_center")
 
 #: What a callback is about, as said to the resident, per skill; other skills are said by name.
-TOPICS = {
-    "en": {"general": "your question for the city", "trash": "trash, recycling or yard waste",
-           "potholes": "a pothole or damaged street", "streetlights": "a streetlight",
-           "noise": "a noise complaint"},
-    "es": {"general": "su consulta a la ciudad", "trash": "la basura, el reciclaje o los desechos de jardín",
-           "potholes": "un bache o una calle dañada", "streetlights": "un poste de luz",
-           "noise": "una queja por ruido"},
-}
+TOPICS = Section("contact_center.topic")
 
 
 def topic(skill: str, language: str) -> str:

@@ -13,7 +13,11 @@ the same MULTI as its other writes.  Every `cityline worker` runs an
 acknowledged and deleted in one MULTI, so an entry is either still in the
 stream or in a job, never neither.  A mover that dies between reading and
 that MULTI leaves its entries pending; another mover claims them after
-`CLAIM_AFTER_MS`.  Storing is idempotent (ivr.jobs), so an entry moved twice
+`CLAIM_AFTER_MS`.  A mover moves nothing while a job is still waiting on the
+calls queue: the workers are behind, and what arrives meanwhile becomes one
+bigger job instead of many small ones (each job costs RQ's own round trips and
+a transaction, whatever its size, and tiny jobs made the lag grow under steady
+load).  Storing is idempotent (ivr.jobs), so an entry moved twice
 is still recorded once.  RQ keeps what it did before: retries, the failed
 registry, `cityline jobs replay`.
 """
@@ -42,6 +46,8 @@ BATCH = 500
 CLAIM_AFTER_MS = 30_000
 #: How long a mover waits on the stream before looking again (and checking it should stop).
 BLOCK_MS = 1000
+#: While a job is waiting on the calls queue, a mover looks again after this long instead of moving.
+BEHIND_WAIT_S = 0.02
 
 
 def append(pipe: Pipeline, events: list[dict[str, Any]]) -> None:
@@ -135,6 +141,9 @@ class EventMover:
             try:
                 ensure_group(self._redis)
                 while not self._stopping.is_set():
+                    if self._queue.count:  # the workers are behind: let the stream fill a bigger batch
+                        self._stopping.wait(BEHIND_WAIT_S)
+                        continue
                     move_batch(self._redis, self._queue, consumer, block_ms=BLOCK_MS)
             except RedisError as error:
                 logger.warning("call events not moved to jobs (%s); trying again", error)

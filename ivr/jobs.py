@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import agent_notes, db
 from ivr.cases import duplicates
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
-from ivr.cases.call_record import rebuild_call
+from ivr.cases.call_record import rebuild_call, rebuild_calls
 from ivr.cases.service import CaseError, NewCase, open_case
 from ivr.models.agent import Agent
 from ivr.models.call import Call
@@ -27,6 +27,7 @@ from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.routing_records import keep_change
 from ivr.sql_retry import retry_on_disconnect
+from routing.calls import split_queue_name
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ CALL_JOB_OPTIONS: dict[str, Any] = {
     "failure_ttl": 7 * 24 * 3600,
     "retry": Retry(max=5, interval=[2, 10, 30, 120, 600]),
 }
+
+#: Case source keys looked up in one IN (...) list.
+SOURCE_KEYS_AT_ONCE = 1000
 
 _sessions: sessionmaker[Session] | None = None
 _references: ReferenceAllocator | None = None
@@ -117,10 +121,11 @@ def record_call_events(events: list[dict[str, Any]]) -> int:
 
 
 def _record_batch(session: Session, events: list[dict[str, Any]]) -> int:
-    """The whole batch in one go: one INSERT for every event, then each call with new events rebuilt once."""
+    """The whole batch in a few statements: one INSERT for every event, the calls with new events rebuilt
+    together (ivr.cases.call_record.rebuild_calls), then cases opened for the few calls that have any."""
     new = _store_events(session, events)
-    for call_sid in dict.fromkeys(new):
-        call, values = rebuild_call(session, call_sid)
+    rebuilt = rebuild_calls(session, new)
+    for call, values in _with_case_work(session, rebuilt):
         _open_cases_or_defer(session, call, values)
     return len(new)
 
@@ -130,6 +135,8 @@ def _store_events(session: Session, events: list[dict[str, Any]]) -> list[str]:
     rows = [{"call_sid": e["call_sid"], "kind": e["kind"], "sequence": e["sequence"],
              "occurred_at": datetime.fromisoformat(e["at"]), "data": e["data"]} for e in events]
     unique = {(r["call_sid"], r["kind"], r["sequence"]): r for r in rows}
+    if not unique:
+        return []
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(CallEvent).on_conflict_do_nothing(index_elements=["call_sid", "kind", "sequence"])
     stored = session.execute(statement.returning(CallEvent.call_sid), list(unique.values())).scalars().all()
@@ -161,6 +168,37 @@ def open_call_cases(call_sid: str, sessions: sessionmaker[Session], references: 
     with db.unit_of_work(sessions) as session:
         call, values = rebuild_call(session, call_sid)
         _open_cases(session, call, values, references)
+
+
+def _with_case_work(session: Session, rebuilt: list[tuple[Call, dict[str, Any]]]
+                    ) -> list[tuple[Call, dict[str, Any]]]:
+    """The calls of a batch for which `_open_cases` has something to do, found in four queries for the
+    whole batch; most calls (self-service, hang-ups) have nothing, and cost no statement more.
+
+    It must stay in step with `_open_cases`: a call passes when any of its steps might act.
+    """
+    if not rebuilt:
+        return []
+    call_sids = [call.call_sid for call, _ in rebuilt]
+    cased = _existing_source_keys(session, [f"call:{sid}:{what}" for sid in call_sids for what in ("message", "agent")])
+    noted = agent_notes.calls_with_pending_among(session, call_sids)
+    reported = duplicates.calls_with_reports(session, call_sids)
+
+    def has_work(call: Call, values: dict[str, Any]) -> bool:
+        sid = call.call_sid
+        message = bool(values.get("message")) and f"call:{sid}:message" not in cased
+        agent = bool(values.get("agent_login")) and call.agent_id is not None and f"call:{sid}:agent" not in cased
+        return message or agent or sid in noted or sid in reported
+
+    return [(call, values) for call, values in rebuilt if has_work(call, values)]
+
+
+def _existing_source_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), SOURCE_KEYS_AT_ONCE):
+        found.update(session.scalars(select(Case.source_key).where(
+            Case.source_key.in_(keys[start:start + SOURCE_KEYS_AT_ONCE]))))
+    return found
 
 
 def _open_cases(session: Session, call: Call, values: dict[str, Any], references: ReferenceAllocator) -> None:
@@ -213,7 +251,7 @@ def _open_case_for_agent_call(session: Session, call: Call, values: dict[str, An
         return
     agent = session.get(Agent, call.agent_id)
     opened = call.answered_at or call.started_at or datetime.now(UTC)
-    skill = (call.queue or "general").rsplit("-", 1)[0]
+    skill = split_queue_name(call.queue or "general")[0]
     case = _open_case_as(session, NewCase(
         reference=references.allocate(opened.year), service_code=skill, channel="phone",
         opened_at=opened, description=f"Call taken by {agent.name if agent else 'an agent'}.",

@@ -5,8 +5,8 @@ caller would hold for nobody.  The hold loop (ContactCenter.hold) asks `nobody_c
 is so, the caller hears the flow's `hold_unstaffed` words and a choice: 1 keeps their place as a
 callback (when we have their number), 2 leaves a message (the overflow path: the message becomes a
 case), silence keeps them waiting, and the question is asked again at the next loop.  The words are
-the flow's messages (English and Spanish in flows/library/city311.yaml); a flow without them uses
-the wording below.
+the flow's messages (flows/library/city311.yaml); a flow without them uses the catalogs' unstaffed.*
+messages.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from flows.instructions import Turn, Visit
 from flows.model import Flow
+from ivr.i18n import Section
 from ivr.phone import CallerNumber
 from ivr.signatures import twilio_only
 from ivr.twiml import twiml_response
@@ -32,20 +33,14 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("voice_unstaffed", __name__, url_prefix="/voice")
 #: Seconds the choice waits for a key before the hold music goes on.
 CHOICE_TIMEOUT = 4
-#: Used only when the flow has no such message.
-FALLBACK = {
-    "hold_unstaffed": {"en": "Nobody is available to take your call right now.",
-                       "es": "En este momento no hay nadie disponible para atender su llamada."},
-    "hold_unstaffed_choices": {"en": "To be called back, press 1. To leave a message, press 2.",
-                               "es": "Para que le devolvamos la llamada, oprima 1. Para dejar un mensaje, oprima 2."},
-    "hold_unstaffed_message": {"en": "To leave a message, press 2.", "es": "Para dejar un mensaje, oprima 2."},
-}
+#: Used only when the flow has no such message (catalog ids unstaffed.*).
+FALLBACK = Section("unstaffed")
 
 
 def words(flow: Flow, name: str, language: str) -> str:
     if name in flow.messages and language in flow.messages[name]:
         return flow.message(name, language)
-    return FALLBACK[name].get(language) or FALLBACK[name]["en"]
+    return FALLBACK[language][name]
 
 
 def nobody_can_take(router: Router, call: WaitingCall | None) -> bool:

@@ -42,6 +42,12 @@ def queue_name(skill: str, language: str) -> str:
     return f"{skill}-{language}"
 
 
+def split_queue_name(name: str) -> tuple[str, str]:
+    """'general-zh-CN' -> ('general', 'zh-CN'): skills hold no '-', languages may ('' parts when there is none)."""
+    skill, _, language = name.partition("-")
+    return skill, language
+
+
 def queue_score(priority: int, entered: float) -> float:
     """Sorted-set score: lower is served first, so higher priorities get lower bands."""
     return (MAX_PRIORITY - priority) * PRIORITY_BAND + entered

@@ -26,8 +26,12 @@ AGENT_STATES_AFTER_MISS = ("break", "offline")
 #: Escalation target meaning every agent who speaks the caller's language.
 ANY = "any"
 MAX_PRIORITY = 9
-#: Skill and language names become parts of Redis keys and queue names ('potholes-es').
+#: Skill names become parts of Redis keys and queue names ('potholes-es'); they never hold '-', so a queue
+#: name splits at its first hyphen into skill and language (routing.calls.split_queue_name).
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Language codes as flows and catalogs spell them, BCP-47-like: a lower-case language of 2-3 letters, then
+#: optionally a script (Hans) and a region (CN, 419): en, es, yue, zh-CN, pt-BR, zh-Hant-TW, es-419.
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
 @dataclass(frozen=True)
@@ -210,8 +214,8 @@ def _languages(raw: Any, problems: _Problems) -> tuple[str, ...]:
     if len(set(raw)) != len(raw):
         problems.add("languages", "lists a language twice")
     for language in raw:
-        if not NAME.match(language):
-            problems.add("languages", f"{language!r} is not a lower-case code such as en or es")
+        if not LANGUAGE.match(language):
+            problems.add("languages", f"{language!r} is not a language code such as en, es, yue or zh-CN")
     return tuple(raw)
 
 

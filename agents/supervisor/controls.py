@@ -23,6 +23,7 @@ from ivr.floor.publish import publish_wallboard
 from ivr.telephony import TelephonyError
 from routing import supervision
 from routing.agents import AgentState
+from routing.calls import split_queue_name
 from routing.exceptions import InvalidRequest, QueueFull, RoutingError, StateConflict, UnknownQueue
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def priority(sid: str) -> ResponseReturnValue:
 def move(sid: str) -> ResponseReturnValue:
     """{"queue": "general-en", "reason": "..."}: the caller keeps their priority and entry time."""
     body = json_object()
-    skill, _, language = text_field(body, "queue").rpartition("-")
+    skill, language = split_queue_name(text_field(body, "queue"))
     reason = _reason(body)
     router = _services().router
     try:
@@ -180,7 +181,7 @@ def stop_broadcast() -> ResponseReturnValue:
 @bp.post("/api/floor/closure")
 @require_role(SUPERVISOR)
 def close() -> ResponseReturnValue:
-    """{"reason": "...", "message_en": "...", "message_es": "..."}: every new call hears it, then message/callback."""
+    """{"reason": "...", "message_en": "...", "message_es": "...", "message_zh-CN": "..."} (one per language of the routing file): every new call hears it, then message/callback."""
     body = json_object()
     router = _services().router
     try:

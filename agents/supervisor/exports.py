@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from agents.access import SUPERVISOR, require_role
 from ivr.floor.history import INTERVAL_MINUTES, interval_figures
+from routing.calls import split_queue_name
 from routing.metrics import DEFAULT_THRESHOLD_SECONDS, DEFINITIONS
 
 bp = Blueprint("supervisor_exports", __name__, url_prefix="/agents")
@@ -39,7 +40,7 @@ def intervals() -> ResponseReturnValue:
     config = current_app.extensions["cityline"].router.ctx.config
     threshold, short_abandon = float(DEFAULT_THRESHOLD_SECONDS), config.estimates.short_abandon
     if queue is not None:
-        skill, _, language = queue.rpartition("-")
+        skill, language = split_queue_name(queue)
         if skill not in config.queues or language not in config.languages:
             return jsonify(error="queue must be one of the floor's queues, like potholes-en"), 400
         threshold = float(config.queues[skill].service_level.threshold)

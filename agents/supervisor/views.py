@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -35,7 +36,26 @@ def supervisor() -> ResponseReturnValue:
     zone = current_app.extensions["cityline"].settings.office_hours.zone
     # The supervisor's softphone (listen, whisper, barge) is the agents' one, on the same client identity scheme.
     return render_template("supervisor.html", city_time_zone=getattr(zone, "key", "UTC"),
-                           voice_sdk_url=current_app.extensions["cityline"].settings.voice_sdk_url)
+                           voice_sdk_url=current_app.extensions["cityline"].settings.voice_sdk_url,
+                           message_languages=_language_names(_services().router.ctx.config.languages))
+
+
+#: The languages the supervisor's page is offered in (supervisor-i18n.js).
+PAGE_LANGUAGES = ("en", "es")
+
+
+def _language_names(languages: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+    """Each caller language of the center with its name in each language of the page, from CLDR
+    ("zh-CN" -> "Chinese (China)" / "chino (China)"); a code CLDR does not know is shown as it is."""
+    named = []
+    for code in languages:
+        try:
+            locale = Locale.parse(code, sep="-")
+            names = {page: locale.get_display_name(page) or code for page in PAGE_LANGUAGES}
+        except (ValueError, UnknownLocaleError):
+            names = dict.fromkeys(PAGE_LANGUAGES, code)
+        named.append((code, names))
+    return named
 
 
 @bp.get("/api/queues")

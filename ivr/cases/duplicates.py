@@ -35,6 +35,8 @@ STILL_OPEN = ("open", "in_progress")
 #: Distance used when the city set none (DUPLICATE_WITHIN_METRES).
 DEFAULT_WITHIN_METRES = 50.0
 EARTH_RADIUS_METRES = 6_371_000.0
+#: Report keys looked up in one IN (...) list.
+REPORT_KEYS_AT_ONCE = 500
 HOUSE = re.compile(r"^\s*(\d{1,6})\s+(.+)$")
 
 
@@ -181,9 +183,25 @@ def residents(session: Session, case: Case) -> int:
     return 1 + joined
 
 
+def report_key(call_sid: str) -> str:
+    """The source key of the report a caller made by phone, on the case it filed or joined."""
+    return f"call:{call_sid}:report"
+
+
+def calls_with_reports(session: Session, call_sids: list[str]) -> set[str]:
+    """Which of these calls filed or joined a case by phone (the worker's batch asks once for all its calls)."""
+    calls = {report_key(sid): sid for sid in call_sids}
+    keys, found = list(calls), set()
+    for start in range(0, len(keys), REPORT_KEYS_AT_ONCE):
+        chunk = keys[start:start + REPORT_KEYS_AT_ONCE]
+        found.update(session.scalars(select(Case.source_key).where(Case.source_key.in_(chunk))))
+        found.update(session.scalars(select(CaseReporter.source_key).where(CaseReporter.source_key.in_(chunk))))
+    return {calls[key] for key in found}
+
+
 def link_reporting_call(session: Session, call: Call) -> Case | None:
     """Tie a call that reported a problem by phone to its case, filed or joined (the worker calls this)."""
-    key = f"call:{call.call_sid}:report"
+    key = report_key(call.call_sid)
     case = session.scalar(select(Case).where(Case.source_key == key)) or joined_under(session, key)
     if case is not None and call not in case.calls:
         case.calls.append(call)

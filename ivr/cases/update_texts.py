@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.cases import reference
+from ivr.i18n import Section, service_name
 from ivr.models.case import Case, CaseUpdate
 from ivr.models.case_reporter import CaseReporter, CaseUpdateText
 
@@ -26,20 +27,8 @@ TOLD = ("in_progress", "closed")
 #: once; a text that reached the carrier just before its worker died may be sent twice).
 STALE_CLAIM = timedelta(minutes=5)
 
-PHRASES = {
-    "en": {
-        "in_progress": "City 3-1-1: your report {ref} ({service}) is now in progress.",
-        "closed": "City 3-1-1: your report {ref} ({service}) is closed: {resolution}",
-        "closed_plain": "City 3-1-1: your report {ref} ({service}) is closed.",
-        "stop": " Reply STOP to stop texts.",
-    },
-    "es": {
-        "in_progress": "3-1-1 de la ciudad: su reporte {ref} ({service}) ya está en proceso.",
-        "closed": "3-1-1 de la ciudad: su reporte {ref} ({service}) está cerrado: {resolution}",
-        "closed_plain": "3-1-1 de la ciudad: su reporte {ref} ({service}) está cerrado.",
-        "stop": " Responda STOP para no recibir más mensajes.",
-    },
-}
+#: The texts, per language (catalog ids case_updates.*; {city} is the city's name).
+PHRASES = Section("case_updates")
 
 
 @dataclass(frozen=True)
@@ -80,9 +69,7 @@ def owed(session: Session, update: CaseUpdate, now: datetime | None = None) -> l
 
 
 def body(case: Case, update: CaseUpdate, language: str) -> str:
-    phrases = PHRASES.get(language, PHRASES["en"])
-    from ivr.web.i18n import service_name  # the catalogue's names in the residents' languages (plain data)
-
+    phrases = PHRASES[language]
     ref = reference.display(case.reference)
     service = service_name(case.service_type.code, case.service_type.name, language)
     if update.status == "closed":

@@ -338,12 +338,18 @@ def flows_validate(files: tuple[Path, ...]) -> None:
     from flows.exceptions import FlowError
     from flows.loader import DEFAULT_FLOW_FILE, load_flow
     from ivr import db, redis_connection
+    from ivr.intents.catalogue import DEFAULT_FILE, BadIntentsFile, load_catalogue
     from ivr.self_service import build_registry, make_context
 
     settings = _settings()
     sessions = db.make_session_factory(db.make_engine(settings.database_url))
     redis = redis_connection.connect(settings)  # not contacted: handlers are only named
-    handlers = build_registry(make_context(settings, sessions, redis))
+    try:
+        handlers = build_registry(make_context(settings, sessions, redis))
+        understood = load_catalogue(settings.intents_file).languages
+    except BadIntentsFile as error:
+        click.echo(f"{settings.intents_file or DEFAULT_FILE}: {error}", err=True)
+        sys.exit(1)
     failed = False
     for path in files or (settings.flow_file or DEFAULT_FLOW_FILE,):
         try:
@@ -354,7 +360,17 @@ def flows_validate(files: tuple[Path, ...]) -> None:
             continue
         click.echo(f"{path}: flow {flow.name!r} is valid ({len(flow.nodes)} nodes, "
                    f"languages {', '.join(flow.languages)})")
+        _note_languages_without_intents(path, flow.languages, understood)
     sys.exit(1 if failed else 0)
+
+
+def _note_languages_without_intents(path: Path, spoken: tuple[str, ...], understood: tuple[str, ...]) -> None:
+    """Not a fault (keys work in every language), but a main menu that cannot understand a caller's words."""
+    for language in spoken:
+        if language not in understood:
+            click.echo(f"{path}: note: the intents file has no examples in {language}: callers' own words in "
+                       f"{language} are matched only against other languages' examples, unsure guesses go back "
+                       f"to the menu")
 
 
 @main.group("db")

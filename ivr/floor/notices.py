@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from ivr.i18n import catalogs
+
 if TYPE_CHECKING:
     from redis import Redis
 
@@ -25,13 +27,6 @@ if TYPE_CHECKING:
 MAX_BROADCAST_SECONDS = 24 * 3600
 MAX_MESSAGE_CHARS = 500
 
-#: What callers hear during a closure when the supervisor typed nothing (words as data).
-CLOSURE_MESSAGES = {
-    "en": "City 3-1-1 agents are not taking calls right now because of an emergency. "
-          "If this is a life-threatening emergency, hang up and dial 9-1-1.",
-    "es": "Los agentes de 3-1-1 de la Ciudad no están atendiendo llamadas en este momento por una emergencia. "
-          "Si se trata de una emergencia que pone en peligro la vida, cuelgue y marque 9-1-1.",
-}
 
 
 class NoticeError(ValueError):
@@ -64,7 +59,15 @@ class Closure:
 
     def texts(self) -> dict[str, str]:
         """The typed messages, the default words for languages left empty."""
-        return {**CLOSURE_MESSAGES, **self.messages}
+        return {**closure_messages(), **self.messages}
+
+
+def closure_messages() -> dict[str, str]:
+    """What callers hear during a closure when the supervisor typed nothing: catalog id floor.closure, in every
+    language that has it."""
+    books = catalogs()
+    return {language: books.text(language, "floor.closure") for language in books.languages
+            if books.raw(language, "floor.closure")}
 
 
 def _broadcast_key(prefix: str) -> str:

@@ -24,6 +24,7 @@ from ivr.conference.supervision import with_supervisors
 from ivr.floor import notices
 from ivr.models.floor import CallHandling
 from ivr.models.queue_wait import QueueWait
+from routing.calls import split_queue_name
 from routing.floor import LiveFloor, LiveQueue, live_floor
 from routing.metrics import DEFINITIONS, Figures, Handling, Wait, figures
 from routing.router import Router
@@ -60,7 +61,7 @@ def wallboard(router: Router, sessions: sessionmaker[Session], zone: tzinfo,
     queues, all_waits, all_handlings = [], [], []
     within = late = 0
     for name, line in live.queues.items():
-        skill = name.rsplit("-", 1)[0]
+        skill = split_queue_name(name)[0]
         level = config.queues[skill].service_level
         queue_waits, queue_handlings = waits.get(name, []), handlings.get(name, [])
         today = figures(queue_waits, level.threshold, short_abandon, queue_handlings)

@@ -8,6 +8,6 @@ English catalog is the source every other language is checked against
 always the city's name (CITY_NAME).
 """
 
-from ivr.i18n.catalog import Catalogs, Section, catalogs, configure
+from ivr.i18n.catalog import Catalogs, Section, babel_locale, catalogs, configure, service_name
 
-__all__ = ["Catalogs", "Section", "catalogs", "configure"]
+__all__ = ["Catalogs", "Section", "babel_locale", "catalogs", "configure", "service_name"]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.core import UnknownLocaleError
 from babel.messages.pofile import read_po
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,16 @@ def locale_dir_name(language: str) -> str:
 def language_of(folder: str) -> str:
     """'zh_CN' -> 'zh-CN' (the codes flows and Twilio use)."""
     return folder.replace("_", "-")
+
+
+@lru_cache(maxsize=32)
+def babel_locale(language: str) -> Locale:
+    """'zh-CN' -> Locale zh_Hans_CN (CLDR's data); an unknown code is English rather than an error while a caller
+    listens."""
+    try:
+        return Locale.parse(locale_dir_name(language))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return Locale.parse(SOURCE_LANGUAGE)
 
 
 def read_catalog(path: Path) -> dict[str, str]:
@@ -74,6 +86,14 @@ class Catalogs:
         return self.by_language.get(language, {}).get(key)
 
 
+def service_name(code: str, stored: str, language: str) -> str:
+    """A service as residents hear and read it: the name stored in SQL in the source language (a city may rename
+    a service there), else catalog id service.<code> in `language`, else the stored name."""
+    if language == SOURCE_LANGUAGE:
+        return stored
+    return catalogs().raw(language, f"service.{code}") or stored
+
+
 def placeholders(text: str) -> frozenset[str]:
     """{stream}, {when} ... of a message (format fields, not literal braces)."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
@@ -110,6 +130,9 @@ class Section(Mapping[str, Mapping[str, str]]):
 
     def __getitem__(self, language: str) -> Mapping[str, str]:
         return _Words(self, language)
+
+    def __contains__(self, language: object) -> bool:
+        return language in catalogs().by_language
 
     def __iter__(self) -> Iterator[str]:
         return iter(catalogs().languages)

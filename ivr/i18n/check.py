@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from ivr.i18n.catalog import SOURCE_LANGUAGE, Catalogs, placeholders
 
+#: Filled in every message, so a translation may use it or not: "{city}" in English, "la línea 3-1-1 de la
+#: ciudad" in a Spanish sentence that describes the line rather than naming it.
+ALWAYS = frozenset({"city"})
+
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -30,7 +34,7 @@ def check(books: Catalogs) -> list[Finding]:
             if translated is None:
                 found.append(Finding(language, key, "missing (English is said instead)"))
                 continue
-            wanted, given = placeholders(english), placeholders(translated)
+            wanted, given = placeholders(english) - ALWAYS, placeholders(translated) - ALWAYS
             if wanted != given:
                 missing, extra = sorted(wanted - given), sorted(given - wanted)
                 detail = "; ".join(part for part in (

@@ -2,16 +2,22 @@
 
 Letter groups (3-5 characters within words) carry most of the weight: speech
 recognisers misspell ("pot hole", "streetlite", "recojen"), and a misspelt word
-still shares most of its letter groups with the right one.  The model is small
-(a few thousand features), trains in well under a second on the examples, and
-runs on this machine: nothing leaves it.  scikit-learn is imported only when a
-model is first trained, so processes that never classify do not pay for it.
+still shares most of its letter groups with the right one.  Chinese is written
+without spaces ("我家门口有个坑"), so words cannot be found by splitting: its
+characters are taken apart from the rest of the text and weighed as groups of
+one to three characters, while the spaced part of a mixed transcript ("311",
+"Elm Street") goes through the word and letter-group features as English does.
+The model is small (a few thousand features), trains in well under a second on
+the examples, and runs on this machine: nothing leaves it.  scikit-learn is
+imported only when a model is first trained, so processes that never classify
+do not pay for it.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +40,13 @@ COMMON_WORDS = frozenset({
     "what", "when", "there", "have", "about", "calling", "call", "know", "just", "hello",
     "por", "favor", "que", "quiero", "una", "los", "las", "del", "con", "para", "hay", "necesito", "saber",
     "cuando", "como", "esta", "llamo", "hola",
+    # Mandarin: pairs of characters (words are found as character pairs in unspaced text)
+    "你好", "请问", "我想", "我要", "想要", "一下", "知道", "什么", "那个", "这个", "可以", "就是", "然后",
+    "我们", "你们", "他们", "是不", "不是", "的话", "谢谢", "麻烦", "我打", "打电", "电话", "是这", "这样",
 })
+#: Characters of scripts written without spaces between words (Han, kana).
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class Classifier:
     def guess(self, text: str) -> Guess | None:
         """The likeliest intent, or None for words none of which the examples use ("mumble mumble")."""
         words = normalise(text)
-        if not any(self._known(word) for word in words.split()):
+        if not any(self._known(word) for word in _words(words)):
             return None
         probabilities = self._pipeline.predict_proba([words])[0]
         best = int(probabilities.argmax())
@@ -61,6 +73,8 @@ class Classifier:
         """A word the examples use, or one a recogniser may have misspelt ("vache" for "bache")."""
         if word in self._vocabulary:
             return True
+        if _UNSPACED_RUN.match(word):  # a pair of characters is too short to be misspelt into another
+            return False
         return len(word) > 3 and bool(difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=KNOWN_ALIKE))
 
 
@@ -71,14 +85,39 @@ def train(examples: Iterable[tuple[str, str]]) -> Classifier:
     from sklearn.pipeline import make_pipeline, make_union
 
     pairs = [(normalise(phrase), intent) for phrase, intent in examples if normalise(phrase)]
-    features = make_union(
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
-    )
-    pipeline = make_pipeline(features, LogisticRegression(C=STRENGTH, solver="newton-cg", max_iter=1000))
+    vectorizers = []
+    if any(spaced_part(phrase) for phrase, _ in pairs):  # a vectorizer with nothing to learn would fail
+        vectorizers += [
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, preprocessor=spaced_part),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=spaced_part),
+        ]
+    if any(unspaced_part(phrase) for phrase, _ in pairs):
+        vectorizers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
+                                           preprocessor=unspaced_part))
+    pipeline = make_pipeline(make_union(*vectorizers),
+                             LogisticRegression(C=STRENGTH, solver="newton-cg", max_iter=1000))
     pipeline.fit([phrase for phrase, _ in pairs], [intent for _, intent in pairs])
-    vocabulary = frozenset(word for phrase, _ in pairs for word in phrase.split() if len(word) > 2)
+    vocabulary = frozenset(word for phrase, _ in pairs for word in _words(phrase)
+                           if len(word) > 2 or _UNSPACED_RUN.match(word))
     return Classifier(pipeline, vocabulary - COMMON_WORDS)
+
+
+def spaced_part(text: str) -> str:
+    """The text without its unspaced-script characters: "我住在elm街" -> "elm"."""
+    return " ".join(_UNSPACED_RUN.sub(" ", text).split())
+
+
+def unspaced_part(text: str) -> str:
+    """Only the runs of unspaced-script characters, one a word: "我住在elm街" -> "我住在 街"."""
+    return " ".join(_UNSPACED_RUN.findall(text))
+
+
+def _words(text: str) -> list[str]:
+    """The words of normalised text: the spaced ones, and each pair of characters of an unspaced run (a run of
+    one character is a word alone), since nothing in "我家门口有个坑" says where its words end."""
+    runs = _UNSPACED_RUN.findall(text)
+    pairs = [run[i:i + 2] for run in runs for i in range(max(len(run) - 1, 1))]
+    return spaced_part(text).split() + pairs
 
 
 def training_pairs(catalogue: Catalogue, learned: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:

@@ -48,6 +48,8 @@ class IntentHandlers:
             return self._not_understood(request)
         values = {"words": "", "intent": guess.intent}
         if guess.probability < self.thresholds.confirm_below:
+            if request.language not in self.catalogue.languages:  # no question to ask in it: the menu asks
+                return self._not_understood(request)
             return HandlerResult(UNSURE, (self._question(guess.intent, request.language),), values,
                                  worth_keeping=False)
         return HandlerResult(guess.intent, values=values, worth_keeping=False)

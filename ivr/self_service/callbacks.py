@@ -7,6 +7,7 @@ import logging
 from redis.exceptions import RedisError
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
+from ivr.i18n import Section
 from ivr.routing_records import RoutingRecords
 from ivr.self_service.office_hours import next_opening_sentence
 from routing.calls import CallbackRequest
@@ -16,14 +17,8 @@ from routing.router import Router
 
 logger = logging.getLogger(__name__)
 
-PHRASES = {
-    "en": {"requested": "We will call you back at the number you are calling from as soon as an agent is free.",
-           "no_number": "Your phone number is not available to us, so we cannot call you back.",
-           "unavailable": "Sorry, we cannot take callback requests right now."},
-    "es": {"requested": "Le llamaremos al número desde el que llama en cuanto haya un agente disponible.",
-           "no_number": "No tenemos su número de teléfono, así que no podemos devolverle la llamada.",
-           "unavailable": "Disculpe, no podemos registrar devoluciones de llamada en este momento."},
-}
+#: requested, no_number, unavailable (catalog ids callbacks.*).
+PHRASES = Section("callbacks")
 
 
 def register(registry: HandlerRegistry, router: Router, hours: OfficeHours, records: RoutingRecords) -> None:

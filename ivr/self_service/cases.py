@@ -11,7 +11,7 @@ from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.cases import reference
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.service import find_by_reference
-from ivr.i18n import Section
+from ivr.i18n import Section, service_name
 from ivr.models.case import Case
 from ivr.self_service.spoken import spoken_date
 
@@ -32,8 +32,9 @@ def describe_case(case: Case, now: datetime, language: str) -> tuple[str, ...]:
     phrases = PHRASES[language]
     zone = now.tzinfo
     ref = reference.spoken(case.reference, language)
+    service = service_name(case.service_type.code, case.service_type.name, language)
     sentences = [phrases["status"].format(
-        ref=ref, service=case.service_type.name, status=phrases[f"statuses.{case.status}"],
+        ref=ref, service=service, status=phrases[f"statuses.{case.status}"],
         updated=spoken_date(case.updated_at.astimezone(zone).date(), language))]
     expected = spoken_date(case.expected_by.astimezone(zone).date(), language)
     if case.status == "closed" and case.closed_at is not None:

@@ -19,9 +19,10 @@ def describe_week(hours: OfficeHours, language: str) -> str:
     groups = _group_days(hours)
     if not groups:
         return phrases["never"]
-    parts = [f"{_day_range(first, last, language)}, {_periods(periods, language)}"
+    parts = [phrases["day_hours"].format(days=_day_range(first, last, language), hours=_periods(periods, language))
              for first, last, periods in groups]
-    return f"{phrases['week_intro']} {spoken_list(parts, language, separator='; ')}."
+    days = spoken_list(parts, language, separator=phrases["groups_separator"])
+    return phrases["week"].format(intro=phrases["week_intro"], days=days)
 
 
 def _group_days(hours: OfficeHours) -> list[tuple[int, int, tuple]]:

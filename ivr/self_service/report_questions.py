@@ -19,6 +19,7 @@ import yaml
 from flows.loader import shipped_speech_words
 from flows.numbers import is_ascii_digits
 from flows.speech import mentions, normalise, spoken_digits
+from ivr.i18n import Section
 from ivr.models.service_attribute import ServiceAttribute
 
 YES_NO = ("yes", "no")
@@ -29,32 +30,14 @@ MAX_TEXT = 500
 #: The questions' words in the line's other languages (data; see the file's header).
 TRANSLATIONS_FILE = Path(__file__).resolve().parents[2] / "flows" / "library" / "report_questions.yaml"
 
-PHRASES = {
-    "en": {
-        "choice": "For {name}, press {key}.",
-        "yes_no": "Press 1 or say yes. Press 2 or say no.",
-        "several": "Press the numbers of all that apply, then pound, or say them.",
-        "number": "Enter the number on the keypad, then press pound, or say it.",
-        "free_text": "Please tell me in a few words.",
-        "optional": "If you don't know, press 0 or say skip.",
-        "optional_number": "If you don't know, say skip.",
-        "skip": ["skip", "i don't know", "i do not know", "don't know", "not sure", "no idea"],
-        "yes": ["yes", "yeah", "yep", "correct", "it is", "there is"],
-        "no": ["no", "nope", "it isn't", "it is not", "there isn't"],
-    },
-    "es": {
-        "choice": "Para {name}, oprima {key}.",
-        "yes_no": "Oprima 1 o diga sí. Oprima 2 o diga no.",
-        "several": "Oprima los números de todas las opciones que correspondan y luego la tecla numeral, o dígalas.",
-        "number": "Marque el número en el teclado y luego la tecla numeral, o dígalo.",
-        "free_text": "Diga su respuesta en pocas palabras, por favor.",
-        "optional": "Si no lo sabe, oprima 0 o diga saltar.",
-        "optional_number": "Si no lo sabe, diga saltar.",
-        "skip": ["saltar", "no sé", "no se", "no lo sé", "no estoy seguro", "no estoy segura"],
-        "yes": ["sí", "si", "correcto", "claro"],
-        "no": ["no", "negativo"],
-    },
-}
+#: How a question is answered, and the words that skip it or say yes or no (catalog ids report_questions.*;
+#: a list of words is one message, its entries split by "|").
+PHRASES = Section("report_questions")
+
+
+def said_words(language: str, kind: str) -> list[str]:
+    """report_questions.skip / .yes / .no as the list of phrases a caller may say."""
+    return [word.strip() for word in PHRASES[language][kind].split("|") if word.strip()]
 
 
 class Unaskable(ValueError):
@@ -162,7 +145,7 @@ def _skipped(question: Question, reply: str, language: str) -> bool:
         return True
     if reply.rstrip("#") == "0" and question.datatype != "number":
         return True
-    return not is_ascii_digits(reply.rstrip("#")) and mentions(reply, PHRASES[language]["skip"])
+    return not is_ascii_digits(reply.rstrip("#")) and mentions(reply, said_words(language, "skip"))
 
 
 def _yes_no(question: Question, reply: str, language: str) -> str:
@@ -171,9 +154,9 @@ def _yes_no(question: Question, reply: str, language: str) -> str:
     if keyed in ("1", "2"):
         return yes if keyed == "1" else no
     said = normalise(reply)
-    if mentions(said, PHRASES[language]["no"]):
+    if mentions(said, said_words(language, "no")):
         return no
-    if mentions(said, PHRASES[language]["yes"]):
+    if mentions(said, said_words(language, "yes")):
         return yes
     raise NotAnAnswer(reply)
 

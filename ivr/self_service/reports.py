@@ -34,6 +34,7 @@ from flows.numbers import is_ascii_digits
 from ivr import db
 from ivr.cases import reference
 from ivr.cases.allocator import ReferenceUnavailable
+from ivr.i18n import Section
 from ivr.open311 import catalogue
 from ivr.open311.filing import checked, file_or_join
 from ivr.open311.validation import InvalidSubmission, Submission
@@ -62,32 +63,9 @@ CHANNEL = "phone"
 #: Where `reports.handoff` sends a caller, by service code; anything else goes to the general queue.
 HANDOFF = ("potholes", "streetlights")
 
-PHRASES = {
-    "en": {
-        "not_an_answer": "Sorry, that is not one of the answers I can take.",
-        "broken": "Sorry, I can't take this report by phone right now. Let me get you to someone who can.",
-        "filed": "Thank you. Your report has been filed as case number {ref}. Again, your case number is {ref}.",
-        "filed_written": "Your report has been filed as case number {ref}.",
-        "joined": "That was already reported on {date} and is {state}; I have added you{follow}.",
-        "joined_written": "That was already reported on {date} as case number {ref}; we added you to it.",
-        "follow": ", and we will text you when it is fixed",
-        "its_number": "Its case number is {ref}.",
-        "states": {"open": "scheduled for repair", "in_progress": "scheduled for repair"},
-    },
-    "es": {
-        "not_an_answer": "Disculpe, esa no es una de las respuestas que puedo tomar.",
-        "broken": "Disculpe, no puedo tomar este reporte por teléfono en este momento. "
-                  "Le comunico con alguien que le puede ayudar.",
-        "filed": "Gracias. Su reporte quedó registrado con el número de caso {ref}. "
-                 "Repito, su número de caso es {ref}.",
-        "filed_written": "Su reporte quedó registrado con el número de caso {ref}.",
-        "joined": "Eso ya se reportó el {date} y {state}; le agregué al reporte{follow}.",
-        "joined_written": "Eso ya se reportó el {date} con el número de caso {ref}; le agregamos.",
-        "follow": " y le enviaremos un mensaje de texto cuando esté reparado",
-        "its_number": "Su número de caso es {ref}.",
-        "states": {"open": "está programado para reparación", "in_progress": "está programado para reparación"},
-    },
-}
+#: What the phone report says (catalog ids reports.*; reports.states.<status> is how a case's state is said).
+PHRASES = Section("reports")
+STATES = Section("reports.states")
 
 
 class ReportDrafts:
@@ -242,7 +220,7 @@ class ReportHandlers:
             return HandlerResult("filed", (phrases["filed"].format(ref=spoken_ref),), {"report_ref": case_ref},
                                  written=(phrases["filed_written"].format(ref=reference.display(case_ref)),))
         date = spoken_month_day(opened.astimezone(request.now.tzinfo).date(), request.language)
-        sentence = phrases["joined"].format(date=date, state=phrases["states"].get(status, ""),
+        sentence = phrases["joined"].format(date=date, state=STATES[request.language].get(status, ""),
                                             follow=phrases["follow"] if wants_updates else "")
         written = phrases["joined_written"].format(date=date, ref=reference.display(case_ref))
         return HandlerResult("joined", (sentence, phrases["its_number"].format(ref=spoken_ref)),

@@ -11,16 +11,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
+from ivr.i18n import Section
 from ivr.phone import parse_caller
 from ivr.telephony.line_types import LineTypes
 from ivr.texts import AnswerTexts
 
-PHRASES = {
-    "en": {"sent": "I will text that to your phone in a moment.",
-           "failed": "Sorry, I could not send a text message right now."},
-    "es": {"sent": "En un momento le enviaremos esto a su teléfono por mensaje de texto.",
-           "failed": "Disculpe, no pudimos enviar el mensaje de texto en este momento."},
-}
+#: sent, failed (catalog ids texts.*).
+PHRASES = Section("texts")
 
 
 def register(registry: HandlerRegistry, texts: AnswerTexts, line_types: LineTypes,

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from flows.speech import normalise
 from ivr.addresses.spoken import parse_address
+from ivr.i18n import Section
 
 STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "alto", "parar", "baja"})
 START_WORDS = frozenset({"start", "unstop", "yes", "subscribe", "comenzar", "iniciar"})
@@ -32,31 +33,8 @@ SPANISH_HINTS = frozenset({
 CASE_NUMBER = re.compile(r"(?<!\d)(\d[\d\s-]{8,14}\d)(?!\d)")
 CASE_DIGITS = 10
 
-PHRASES = {
-    "en": {
-        "help": "City 3-1-1 by text: send an address for trash and recycling days, a 10-digit case number "
-                "for its status, or HOURS. Call 3-1-1 ({phone}) to talk to us. Reply STOP to stop texts.",
-        "started": "City 3-1-1: you will get our texts again. Reply HELP for help, STOP to stop.",
-        "language": "City 3-1-1: we will text you in English. Reply HELP for what you can ask.",
-        "other": "City 3-1-1: to report a problem, use {web} or call {phone}. "
-                 "By text: send an address for pickup days, a case number for its status, or HOURS.",
-        "need_street": "City 3-1-1: please send the whole address, house number and street, e.g. 125 Elm Street.",
-        "choices": "City 3-1-1: which one? {places}. Send the address again with the street you mean.",
-        "unknown": "City 3-1-1: I could not find that address. Check it, or call {phone}.",
-    },
-    "es": {
-        "help": "Ciudad 3-1-1 por texto: envíe una dirección para los días de basura y reciclaje, un número "
-                "de caso de 10 dígitos para su estado, u HORARIO. Llame al {phone} para hablar con "
-                "nosotros. Responda STOP para no recibir más mensajes.",
-        "started": "Ciudad 3-1-1: volverá a recibir nuestros mensajes. Responda AYUDA para ayuda, STOP para parar.",
-        "language": "Ciudad 3-1-1: le escribiremos en español. Responda AYUDA para saber qué puede preguntar.",
-        "other": "Ciudad 3-1-1: para reportar un problema, use {web} o llame al {phone}. Por texto: "
-                 "envíe una dirección para los días de recolección, un número de caso para su estado, u HORARIO.",
-        "need_street": "Ciudad 3-1-1: envíe la dirección completa, número y calle, por ejemplo 125 calle Elm.",
-        "choices": "Ciudad 3-1-1: ¿cuál de estas? {places}. Envíe la dirección otra vez con la calle correcta.",
-        "unknown": "Ciudad 3-1-1: no encontré esa dirección. Revísela o llame al {phone}.",
-    },
-}
+#: The replies, per language (catalog ids sms.*; {city} is the city's name).
+PHRASES = Section("sms")
 
 
 class Answers(Protocol):

@@ -35,6 +35,13 @@ def test_an_admin_creates_an_agent(app, admin):
                                                                        ["en", "es"])
 
 
+def test_the_admin_form_offers_mandarin_and_creates_a_mandarin_speaking_agent(app, admin):
+    page = admin.get("/agents/admin/new").get_data(as_text=True)
+    assert 'id="language-zh-CN" name="languages" value="zh-CN"' in page
+    assert admin.post("/agents/admin/new", data={**NEW, "languages": ["zh-CN"]}).status_code == 303
+    assert account(app, "carla").languages == ["zh-CN"]
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("name", "", "a name needs 1 to 120 characters"),
     ("skill-noise", "eleven", "proficiency in noise must be a whole number 1 to 10"),

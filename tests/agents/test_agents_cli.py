@@ -41,6 +41,15 @@ def test_create_bootstraps_an_admin_with_a_password_from_stdin(cli, rows):
     assert ada.password_hash.startswith("$argon2id$") and "a long admin password" not in ada.password_hash
 
 
+def test_a_mandarin_speaking_agent_is_created_and_a_misspelt_code_is_refused(cli, rows):
+    result = cli("create", "li", "--name", "Li Wei", "--skill", "general=5", "--language", "zh-CN",
+                 "--language", "en", "--password-stdin", stdin="a long agent password\n")
+    assert result.exit_code == 0, result.output
+    assert rows("li").languages == ["zh-CN", "en"]
+    refused = cli("add", "wen", "--name", "Wen", "--skill", "general=5", "--language", "zh_CN")
+    assert refused.exit_code != 0 and "unsupported language 'zh_CN'" in refused.output and "zh-CN" in refused.output
+
+
 def test_create_prompts_for_the_password_twice(cli, rows):
     result = cli("create", "ada", "--name", "Ada", "--role", "admin", stdin="a long admin password\n" * 2)
     assert result.exit_code == 0, result.output

@@ -42,11 +42,11 @@ def test_thanksgiving_week_in_english():
 
 def test_thanksgiving_week_in_spanish():
     assert spoken(ZONE_D, THANKSGIVING_WEEK, "es") == [
-        "Su próxima recolección de basura es el viernes 27 de noviembre, un día más tarde de lo habitual "
+        "Su próxima recolección de basura es el viernes, 27 de noviembre, un día más tarde de lo habitual "
         "por el Día de Acción de Gracias.",
         "El reciclaje se recoge cada dos semanas, los jueves; la próxima recolección es el 3 de diciembre.",
         "Los desechos de jardín se recogen todos los jueves de abril a noviembre; la próxima recolección es "
-        "el viernes 27 de noviembre, un día más tarde de lo habitual por el Día de Acción de Gracias.",
+        "el viernes, 27 de noviembre, un día más tarde de lo habitual por el Día de Acción de Gracias.",
     ]
 
 
@@ -61,7 +61,7 @@ def test_a_pickup_this_morning_is_today_with_the_curb_time(language, expected):
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "Your next trash pickup is tomorrow, Thursday, December 3."),
-    ("es", "Su próxima recolección de basura es mañana, jueves 3 de diciembre."),
+    ("es", "Su próxima recolección de basura es mañana, jueves, 3 de diciembre."),
 ])
 def test_tomorrow(language, expected):
     assert spoken(ZONE_D[:1], datetime(2026, 12, 2, 18, 0, tzinfo=NEW_YORK), language) == [expected]
@@ -69,8 +69,8 @@ def test_tomorrow(language, expected):
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", ["There is no trash pickup on Thursday, December 3.", "Your next trash pickup is Thursday, December 10."]),
-    ("es", ["No habrá recolección de basura el jueves 3 de diciembre.",
-            "Su próxima recolección de basura es el jueves 10 de diciembre."]),
+    ("es", ["No habrá recolección de basura el jueves, 3 de diciembre.",
+            "Su próxima recolección de basura es el jueves, 10 de diciembre."]),
 ])
 def test_a_cancelled_pickup_is_announced_before_the_next_one(language, expected):
     cancelled = ServiceChange("D", "trash", date(2026, 12, 3), None)
@@ -79,7 +79,7 @@ def test_a_cancelled_pickup_is_announced_before_the_next_one(language, expected)
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "Your next trash pickup is Friday, December 4, moved from Thursday, December 3."),
-    ("es", "Su próxima recolección de basura es el viernes 4 de diciembre, reprogramada del jueves 3 de diciembre."),
+    ("es", "Su próxima recolección de basura es el viernes, 4 de diciembre, reprogramada del jueves, 3 de diciembre."),
 ])
 def test_a_storm_delay_says_where_the_pickup_moved_from(language, expected):
     storm = ServiceChange("D", "trash", date(2026, 12, 3), date(2026, 12, 4))
@@ -89,7 +89,7 @@ def test_a_storm_delay_says_where_the_pickup_moved_from(language, expected):
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "Your next trash pickup is Saturday, November 28, moved from Friday, November 27, "
            "where Thanksgiving Day had put it."),
-    ("es", "Su próxima recolección de basura es el sábado 28 de noviembre, reprogramada del viernes 27 de "
+    ("es", "Su próxima recolección de basura es el sábado, 28 de noviembre, reprogramada del viernes, 27 de "
            "noviembre, día al que la había pasado el Día de Acción de Gracias."),
 ])
 def test_a_change_to_a_slid_pickup_names_the_day_it_was_due_and_the_holiday(language, expected):

@@ -43,7 +43,7 @@ class TestStreams:
         now = datetime(2026, 12, 2, 9, tzinfo=ZONE)
         assert spoken([leaves], now, book) == ["Your next leaf collection is Monday, December 7."]
         assert spoken([leaves], now, book, language="es") == [
-            "Su próxima recolección de hojas es el lunes 7 de diciembre."]
+            "Su próxima recolección de hojas es el lunes, 7 de diciembre."]
         assert book.codes == ("leaf_collection", "trash", "recycling", "yard_waste")
 
     def test_the_standard_streams_keep_the_catalogs_words(self):

@@ -139,7 +139,7 @@ def test_when_the_street_is_not_understood_the_zip_code_finds_the_zone(engine):
 
 def test_a_zip_code_with_streets_in_different_zones_offers_them(engine):
     call = Call(engine).press("2501").silence().silence().silence().press("62701")
-    assert call.heard[0] == "Did you mean Lincoln Avenue, North Main Street or Washington Boulevard?"
+    assert call.heard[0] == "Did you mean Lincoln Avenue, North Main Street, or Washington Boulevard?"
     call.press("1")
     assert call.heard[0] == "Here is the collection schedule for 2501 Lincoln Avenue."
     assert call.heard[1] == "Your next trash pickup is Monday, November 30."  # Lincoln's odd side is zone A
@@ -152,7 +152,7 @@ def test_a_lone_zero_instead_of_a_house_number_reaches_a_person(engine):
 def test_spanish_callers_hear_spanish(engine):
     call = Call(engine, "es").say("uno dos cinco").say("calle Elm")
     assert call.heard[:2] == ["Este es el calendario de recolección para 125 Elm Street.",
-                              "Su próxima recolección de basura es el martes primero de diciembre."]
+                              "Su próxima recolección de basura es el martes, primero de diciembre."]
     call = Call(engine, "es").press("125").say("Elm")
     assert call.heard[:2] == ["¿Se refiere a Elm Avenue o Elm Street?",
                               "Para Elm Avenue, oprima 1. Para Elm Street, oprima 2."]

@@ -141,7 +141,7 @@ rule: {displaced_last_day: next_week}
     schedule = Schedule("B", "trash", Rule(4))
     found = next_pickup(schedule, datetime(2026, 11, 23, 9, tzinfo=ZONE), ZONE, plan.city)
     assert describe([Answer(schedule, found)], date(2026, 11, 23), "es", plan.city) == [
-        "Su próxima recolección de basura es el viernes 4 de diciembre, 7 días más tarde de lo habitual por "
+        "Su próxima recolección de basura es el viernes, 4 de diciembre, 7 días más tarde de lo habitual por "
         "el día después de Acción de Gracias."]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from redis import Redis
 
+from flows.loader import DEFAULT_FLOW_FILE
+from ivr import call_context
 from ivr.conference import conference_name
 from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
@@ -16,6 +18,8 @@ from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from routing.config import config_from_mapping
 from routing.router import Router
+from tests.flows.test_languages import answer as reply_to
+from tests.flows.test_languages import engine_for
 
 CONFIG = {"languages": ["en", "es"], "defaults": {"reservation_timeout": 20, "wrap_up": 30},
           "queues": {"general": {}, "trash": {}}}
@@ -239,3 +243,44 @@ def test_a_colleague_whose_softphone_drops_during_a_warm_transfer_just_leaves(ce
     assert controls.leg_ended(SID, "ann", _agent_leg(network, "ann")) == "left"
     assert [p["who"] for p in controls.view("ben")["participants"] if p["role"] == "agent"] == ["ben"]
     assert network.take_redirect(SID) is None  # the caller stays with ben
+
+
+# -- "For other languages, press 3": the agent who accepts such a caller gets the interpreter line at once --
+
+def caller_walks_the_menu(redis: Redis, prefix: str, digits: str) -> None:
+    """The shipped flow's language menu, answered with `digits`, remembered as the voice webhook remembers it."""
+    engine = engine_for(DEFAULT_FLOW_FILE)
+    turn = reply_to(engine, engine.begin(), digits=digits)
+    call_context.remember_turn(redis, prefix, SID, "+13125550199", turn)
+
+
+def roles(controls: CallControls) -> list[str]:
+    return sorted(p["role"] for p in controls.view("ann")["participants"])
+
+
+def test_a_press_3_caller_is_answered_with_the_interpreter_dialled_in_at_once(center, redis):
+    router, network, controls, recorder = center
+    caller_walks_the_menu(redis, router.ctx.keys.prefix, "3")
+    answer(router, controls, network)
+    [placed] = network.sent("calls")
+    assert (placed["to"], placed["digits"]) == ("+18005550199", "1234#")
+    assert placed["sid"] in network.conference(conference_name(SID))["participants"]
+    assert roles(controls) == ["agent", "caller", "interpreter"]
+    assert [data["event"] for _, data in recorder.events] == ["answered", "interpreter"]
+
+
+def test_a_caller_who_chose_a_language_of_the_menu_gets_no_interpreter(center, redis):
+    router, network, controls, recorder = center
+    caller_walks_the_menu(redis, router.ctx.keys.prefix, "4")  # Mandarin
+    answer(router, controls, network)
+    assert network.sent("calls") == []
+    assert roles(controls) == ["agent", "caller"]
+
+
+def test_without_an_interpreter_line_the_press_3_caller_is_still_connected(center, redis):
+    router, network, _, recorder = center
+    controls = CallControls(router, network, ConferenceBooks(redis), recorder.record, recorder.notify, None)
+    caller_walks_the_menu(redis, router.ctx.keys.prefix, "3")
+    answer(router, controls, network)
+    assert network.sent("calls") == []
+    assert roles(controls) == ["agent", "caller"]

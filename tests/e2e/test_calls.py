@@ -211,3 +211,16 @@ def test_after_hours_a_caller_can_ask_to_be_called_back_when_the_center_opens(af
         callback = Router(redis, load_config()).call(transcript.call_sid)
     assert callback is not None and callback.kind is CallKind.CALLBACK
     assert (callback.skill, callback.number) == ("noise", "+13125550199")
+
+
+def test_a_caller_who_presses_3_for_another_language_is_recorded_as_asking_for_one(server):
+    transcript = server.call("press 3\nwait\nhangup\n", max_hold_loops=1)
+    assert_clean(transcript)
+    assert "Please hold. An agent will answer with an interpreter on the line." in transcript.heard
+    assert ("enqueue", "general-en") in [(e.kind, e.detail) for e in transcript.events]
+    server.run_worker()
+    engine = db.make_engine(server.env["DATABASE_URL"])
+    with db.make_session_factory(engine)() as session:
+        call = session.scalar(select(Call).where(Call.call_sid == transcript.call_sid))
+        assert (call.language_requested, call.queue) == ("other", "general-en")
+    engine.dispose()

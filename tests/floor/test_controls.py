@@ -171,3 +171,30 @@ def test_the_routing_sweep_copies_handled_calls_and_publishes_the_wallboard(app)
     kind, board = _floor_events(app)[-1]
     line = next(row for row in board["queues"] if row["queue"] == "potholes-en")
     assert kind == "wallboard" and (line["answered"], line["aht_seconds"]) == (1, pytest.approx(70))
+
+
+def test_a_caller_moved_to_the_mandarin_line_waits_in_general_zh_cn(app) -> None:  # type: ignore[no-untyped-def]
+    """Languages may hold '-' (zh-CN): the queue name splits at its first hyphen, never its last."""
+    router = app.extensions["cityline"].router
+    router.enqueue(CallRequest(_sid(4), "potholes", "en"), now=time.time() - 5)
+    sam = log_in(app.test_client(), "sam", "supervisor")
+    moved = sam.post(f"/agents/api/floor/calls/{_sid(4)}/move", json={"queue": "general-zh-CN", "reason": "普通话"})
+    assert moved.status_code == 200, moved.get_json()
+    call = router.call(_sid(4))
+    assert (call.skill, call.language, call.queue) == ("general", "zh-CN", "general-zh-CN")
+    assert app.extensions["cityline"].telephony.take_redirect(_sid(4)) == "/voice/transferred?skill=general&lang=zh-CN"
+    assert sam.post(f"/agents/api/floor/calls/{_sid(4)}/move", json={"queue": "general-zh"}).status_code == 400
+
+
+def test_the_broadcast_form_has_a_message_for_every_language_the_center_answers_in(app, twilio) -> None:  # type: ignore[no-untyped-def]
+    sam = log_in(app.test_client(), "sam", "supervisor")
+    page = sam.get("/agents/supervisor").get_data(as_text=True)
+    for code, name in (("en", "English"), ("es", "Spanish"), ("zh-CN", "Chinese (Simplified, China)")):
+        assert f'name="message_{code}"' in page and f"Message in {name}" in page
+    assert 'data-language-es="chino (simplificado, China)"' in page  # the page in Spanish names it in Spanish
+    sent = sam.post("/agents/api/floor/broadcast", json={"message_en": "Water main break on Elm.",
+                                                         "message_zh-CN": "榆树街水管破裂。"})
+    assert sent.status_code == 200, sent.get_json()
+    app.extensions["cityline"].router.enqueue(CallRequest(CALL_SID, "general", "zh-CN"))
+    held = twilio.post("/voice/hold?skill=general&lang=zh-CN").get_data(as_text=True)
+    assert "榆树街水管破裂。" in held and "Elm" not in held

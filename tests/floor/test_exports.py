@@ -53,3 +53,12 @@ def test_bad_parameters_are_a_400_not_a_500(app) -> None:  # type: ignore[no-unt
 def test_an_agent_cannot_read_the_floor_exports(app) -> None:  # type: ignore[no-untyped-def]
     assert log_in(app.test_client(), "alice").get("/agents/api/floor/intervals").status_code == 403
     assert app.test_client().get("/agents/api/floor/intervals").status_code == 401
+
+
+def test_one_mandarin_queue_can_be_exported_and_an_unknown_language_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+    _today_waits(app)  # all in potholes-en: the Mandarin line had no calls
+    client = log_in(app.test_client(), "sam", "supervisor")
+    body = client.get("/agents/api/floor/intervals?minutes=60&queue=general-zh-CN").get_json()
+    assert body["queue"] == "general-zh-CN" and body["threshold_seconds"] == 20
+    assert sum(row["offered"] for row in body["rows"]) == 0
+    assert client.get("/agents/api/floor/intervals?queue=general-zh-TW").status_code == 400

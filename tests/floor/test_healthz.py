@@ -12,8 +12,10 @@ from sqlalchemy import create_engine
 def test_healthy_when_both_answer(app) -> None:  # type: ignore[no-untyped-def]
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "checks": {"redis": True, "database": True}, "failed_jobs": 0,
-                                   "calendars_ending": []}
+    health = response.get_json()
+    assert health.pop("intents") in ("ready", "training")  # tests/intents/test_warm_up checks which
+    assert health == {"status": "ok", "checks": {"redis": True, "database": True}, "failed_jobs": 0,
+                      "calendars_ending": []}
 
 
 def test_unreachable_redis_is_a_503_naming_redis(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from flows.exceptions import FlowError
 from flows.loader import DEFAULT_FLOW_FILE, flow_from_mapping, load_flow, load_flow_text
 from ivr import db
 from ivr.cli import main
+from ivr.intents.catalogue import DEFAULT_FILE as INTENTS_FILE
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from tests.flows.conftest import SAMPLE_FLOW, sample_handlers
@@ -170,3 +171,28 @@ class TestValidateCommand:
         assert f"{broken}: " in result.output
         assert "node 'main_menu': option 2 leads to 'report_menyu', which is not a node" in result.output
         assert "node 'report_menu': is unreachable from the start node" in result.output
+
+
+class TestValidateCommandAndTheIntentsFile:
+    def test_names_an_intent_missing_a_language_and_fails(self, tmp_path):
+        intents = tmp_path / "intents.yaml"
+        shipped = INTENTS_FILE.read_text(encoding="utf-8")
+        intents.write_text(shipped.replace(', zh-CN: "报告路面坑洞"', ""), encoding="utf-8")
+        result = CliRunner().invoke(main, ["flows", "validate", str(DEFAULT_FLOW_FILE)],
+                                    env={"INTENTS_FILE": str(intents)})
+        assert result.exit_code == 1
+        assert f"{intents}: intent potholes: says: missing zh-CN (the languages of confirm: en, es, zh-CN)" \
+            in result.output
+
+    def test_notes_a_flow_language_the_intents_file_cannot_understand(self, tmp_path):
+        intents = tmp_path / "intents.yaml"
+        raw = yaml.safe_load(INTENTS_FILE.read_text(encoding="utf-8"))
+        del raw["confirm"]["zh-CN"]
+        for intent in raw["intents"].values():
+            del intent["says"]["zh-CN"], intent["examples"]["zh-CN"]
+        intents.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        result = CliRunner().invoke(main, ["flows", "validate", str(DEFAULT_FLOW_FILE)],
+                                    env={"INTENTS_FILE": str(intents)})
+        assert result.exit_code == 0, result.output
+        assert "note: the intents file has no examples in zh-CN" in result.output
+        assert "no examples in en" not in result.output

@@ -51,7 +51,7 @@ def trash_answer(language: str) -> list[str]:
 def test_a_city_overrides_one_sentence_without_forking(tmp_path):
     catalog_dir(tmp_path, "es", {"collection.next": "Pasamos a recoger su {stream} {when}{why}."})
     i18n.configure(tmp_path, "Ciudad de Riverton")
-    assert trash_answer("es") == ["Pasamos a recoger su basura el viernes 27 de noviembre, un día más tarde de "
+    assert trash_answer("es") == ["Pasamos a recoger su basura el viernes, 27 de noviembre, un día más tarde de "
                                   "lo habitual por el Día de Acción de Gracias."]
     assert trash_answer("en")[0].startswith("Your next trash pickup is Friday, November 27")  # untouched
 

@@ -21,11 +21,13 @@ def classifier(catalogue):  # type: ignore[no-untyped-def]
     return train(training_pairs(catalogue))
 
 
-def test_the_shipped_intents_have_examples_in_english_and_spanish(catalogue):
+def test_the_shipped_intents_have_examples_in_english_spanish_and_mandarin(catalogue):
     assert {"trash", "potholes", "streetlights", "noise", "case_status", "office_hours", "agent"} <= set(
         catalogue.intents)
+    assert catalogue.languages == ("en", "es", "zh-CN")
     for intent in catalogue.intents.values():
-        assert len(intent.examples["en"]) >= 10 and len(intent.examples["es"]) >= 10
+        assert all(len(intent.examples[language]) >= 10 for language in catalogue.languages), intent.name
+        assert set(intent.says) == {"en", "es", "zh-CN"}
 
 
 def test_a_held_out_fifth_of_the_examples_is_mostly_recognised(catalogue):
@@ -44,13 +46,18 @@ def test_phrases_never_seen_are_named_in_both_languages(classifier):
         "mis vecinos ponen la música a todo volumen": "noise",
         "a qué hora abren el lunes": "office_hours",
         "i wanna check on my case": "case_status",
+        "我家门口有个坑": "potholes",
+        "隔壁的狗叫了一晚上": "noise",
+        "请问明天几点开门": "office_hours",
+        "我上个月报的那个问题现在怎么样了": "case_status",
+        "我住在Oak Avenue想问哪天收垃圾": "trash",
     }
     for phrase, intent in unseen.items():
         guess = classifier.guess(phrase)
         assert guess is not None and guess.intent == intent, phrase
 
 
-@pytest.mark.parametrize("noise", ["", "   ", "mumble mumble", "uh", "qwzx vbnm"])
+@pytest.mark.parametrize("noise", ["", "   ", "mumble mumble", "uh", "qwzx vbnm", "嗯……那个……呃", "喂喂", "你好"])
 def test_words_the_examples_never_use_are_not_guessed(classifier, noise):
     assert classifier.guess(noise) is None
 
@@ -83,10 +90,49 @@ def test_the_words_said_at_a_words_menu_are_read_from_a_calls_path():
     assert phrases_said(path) == ["a pothole on Elm"]
 
 
+def intents_file(tmp_path, confirm: str, a: str, b: str = "{says: {en: b, es: b}, examples: {en: [y], es: [z]}}"):  # type: ignore[no-untyped-def]
+    path = tmp_path / "intents.yaml"
+    path.write_text(f"confirm_below: 0.5\ngive_up_below: 0.2\nconfirm: {confirm}\nintents:\n  a: {a}\n  b: {b}\n",
+                    encoding="utf-8")
+    return path
+
+
+EN_ES = "{en: 'It sounds like {intent}.', es: 'Parece {intent}.'}"
+
+
 def test_an_intents_file_without_spanish_examples_is_refused(tmp_path):
-    broken = tmp_path / "intents.yaml"
-    broken.write_text("confirm_below: 0.5\ngive_up_below: 0.2\nconfirm: {en: 'It sounds like {intent}.', "
-                      "es: 'Parece {intent}.'}\nintents:\n  a: {says: {en: a, es: a}, examples: {en: [x]}}\n"
-                      "  b: {says: {en: b, es: b}, examples: {en: [y], es: [z]}}\n")
-    with pytest.raises(BadIntentsFile, match="intent a: needs examples in en, es"):
+    broken = intents_file(tmp_path, EN_ES, "{says: {en: a, es: a}, examples: {en: [x]}}")
+    with pytest.raises(BadIntentsFile, match=r"intent a: needs examples in es \(the languages of confirm: en, es\)"):
         load_catalogue(broken)
+
+
+def test_the_languages_are_those_the_confirming_question_is_written_in(tmp_path):
+    english = intents_file(tmp_path, "{en: 'It sounds like {intent}.'}", "{says: {en: a}, examples: {en: [pothole]}}",
+                           "{says: {en: b}, examples: {en: [trash day]}}")
+    catalogue = load_catalogue(english)
+    assert catalogue.languages == ("en",)
+    assert train(catalogue.examples()).guess("pothole").intent == "a"  # no Chinese to learn: still trains
+
+
+def test_an_intent_missing_the_mandarin_says_is_refused_by_name(tmp_path):
+    broken = intents_file(tmp_path, "{en: 'It sounds like {intent}.', zh-CN: '听起来您是想{intent}。'}",
+                          "{says: {en: a}, examples: {en: [x], zh-CN: [坑]}}",
+                          "{says: {en: b, zh-CN: 乙}, examples: {en: [y], zh-CN: [吵]}}")
+    with pytest.raises(BadIntentsFile, match=r"intent a: says: missing zh-CN"):
+        load_catalogue(broken)
+
+
+def test_examples_in_a_language_with_no_confirming_question_are_refused(tmp_path):
+    broken = intents_file(tmp_path, EN_ES, "{says: {en: a, es: a}, examples: {en: [x], es: [y], fr: [z]}}")
+    with pytest.raises(BadIntentsFile, match=r"intent a: examples: fr is not a language of confirm \(en, es\)"):
+        load_catalogue(broken)
+
+
+def test_unspaced_words_are_known_by_their_character_pairs(tmp_path):
+    mandarin = intents_file(tmp_path, "{zh-CN: '听起来您是想{intent}。'}",
+                            "{says: {zh-CN: 报告坑洞}, examples: {zh-CN: [路上有个大坑, 马路坏了]}}",
+                            "{says: {zh-CN: 报告噪音}, examples: {zh-CN: [邻居太吵了, 音乐声音很大]}}")
+    model = train(load_catalogue(mandarin).examples())
+    assert model.guess("我们这边马路有个大坑").intent == "a"  # no spaces, and no example said so
+    assert model.guess("楼上的人太吵").intent == "b"
+    assert model.guess("今天天气很好") is None

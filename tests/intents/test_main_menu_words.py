@@ -42,6 +42,9 @@ def unsure_twilio(env):  # type: ignore[no-untyped-def]
     ("hay un bache enorme en mi calle", "es", "potholes-es"),
     ("mis vecinos hacen mucho ruido", "es", "noise-es"),
     ("quiero hablar con una persona", "es", "general-es"),
+    ("我家门口有个坑", "zh-CN", "potholes-zh-CN"),
+    ("楼上邻居半夜放音乐吵得很", "zh-CN", "noise-zh-CN"),
+    ("Elm Street那边的路灯不亮了", "zh-CN", "streetlights-zh-CN"),
 ])
 def test_a_spoken_request_goes_straight_to_its_queue(twilio, words, lang, queue):
     assert queued(say(twilio, words, lang=lang)) == queue
@@ -52,6 +55,11 @@ def test_a_spoken_question_reaches_its_answer(twilio):
     assert state(root)["node"] == ["trash_info"]
     root = say(twilio, "a qué hora abren ustedes", lang="es")
     assert heard(root)[0] == "Nuestros agentes están disponibles todos los días, las 24 horas."
+
+
+def test_a_mandarin_question_reaches_its_answer(twilio):
+    root = say(twilio, "我们家哪天收垃圾啊", lang="zh-CN")
+    assert state(root)["node"] == ["trash_info"]
 
 
 def test_keys_still_work_at_the_main_menu(twilio):
@@ -74,6 +82,14 @@ def test_when_unsure_in_spanish_the_question_is_in_spanish(unsure_twilio):
                                            {"Digits": "1"}))) == "potholes-es"
 
 
+def test_when_unsure_in_mandarin_the_question_is_in_mandarin_and_yes_goes_there(unsure_twilio):
+    root = say(unsure_twilio, "我家门口有个坑", lang="zh-CN")
+    assert heard(root)[:2] == ["听起来您是想报告路面坑洞。", "对吗？是的话请按1或说“是”。不是的话请按2或说“不是”。"]
+    assert state(root)["node"] == ["confirm_request"] and state(root)["v_intent"] == ["potholes"]
+    assert queued(say(unsure_twilio, "是的", node="confirm_request", lang="zh-CN",
+                      query="&v_intent=potholes")) == "potholes-zh-CN"
+
+
 def test_a_no_falls_back_to_the_menu(unsure_twilio):
     root = say(unsure_twilio, "no", node="confirm_request", query="&v_intent=potholes")
     assert heard(root)[0] == "Sorry about that. Let's use the menu."
@@ -88,4 +104,11 @@ def test_a_forged_intent_in_the_url_falls_back_to_the_menu(unsure_twilio):
 def test_words_it_cannot_place_are_not_understood_and_count_as_a_try(twilio):
     root = say(twilio, "mumble mumble")
     assert heard(root)[0] == "Sorry, I didn't get that."
+    assert state(root)["node"] == ["main_menu"] and state(root)["try"] == ["1"]
+
+
+@pytest.mark.parametrize("mumble", ["嗯……那个……呃", "喂喂", "啊啊啊"])
+def test_mandarin_mumble_is_not_understood_and_the_menu_says_so_in_mandarin(twilio, mumble):
+    root = say(twilio, mumble, lang="zh-CN")
+    assert heard(root)[0] == "对不起，我没有听清。"
     assert state(root)["node"] == ["main_menu"] and state(root)["try"] == ["1"]

@@ -93,7 +93,7 @@ class TestSpoken:
 
     def test_dates(self):
         assert spoken_date(date(2026, 11, 30), "en") == "Monday, November 30"
-        assert spoken_date(date(2026, 11, 30), "es") == "el lunes 30 de noviembre"
+        assert spoken_date(date(2026, 11, 30), "es") == "el lunes, 30 de noviembre"
 
     def test_the_week_is_described_in_groups(self):
         assert describe_week(HOURS, "en") == (
@@ -111,7 +111,7 @@ class TestSpoken:
         (at(2026, 11, 24, 7, 0), "en", "Agents are available again today at 8 AM."),
         (at(2026, 11, 24, 18, 0), "en", "Agents are available again tomorrow at 8 AM."),
         (at(2026, 11, 25, 18, 0), "es",
-         "Los agentes estarán disponibles de nuevo el viernes 27 de noviembre a las 8 de la mañana."),
+         "Los agentes estarán disponibles de nuevo el viernes, 27 de noviembre a las 8 de la mañana."),
     ])
     def test_when_agents_are_back(self, moment, language, sentence):
         assert next_opening_sentence(HOURS, HandlerRequest(language, {}, moment)) == sentence

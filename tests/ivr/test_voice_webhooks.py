@@ -26,7 +26,7 @@ def step(twilio, node: str, lang: str = "en", **params: str) -> ET.Element:  # t
 
 
 class TestIncomingCall:
-    def test_greets_in_both_languages_with_the_emergency_notice_and_asks_for_a_language(self, twilio):
+    def test_greets_in_english_and_spanish_with_the_emergency_notice_and_asks_for_a_language(self, twilio):
         root = twiml(twilio.post("/voice/incoming", {"CallStatus": "ringing"}))
         says = root.findall("Say")
         assert "dial 9-1-1" in says[0].text and says[0].get("language") == "en-US"
@@ -34,7 +34,8 @@ class TestIncomingCall:
         gather = root.find("Gather")
         assert gather.get("input") == "dtmf speech"
         assert gather.get("numDigits") == "1"
-        assert heard(gather) == ["For English, press 1.", "Para español, oprima 2."]
+        assert heard(gather) == ["For English, press 1. For other languages, press 3.", "Para español, oprima 2.",
+                                 "普通话服务，请按4。"]
         assert gather_state(root) == {"node": ["language"], "lang": ["en"]}
 
     def test_a_silent_caller_is_not_left_in_dead_air(self, twilio):

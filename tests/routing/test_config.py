@@ -15,7 +15,7 @@ from tests.routing.conftest import CONFIG, config_with
 def test_the_shipped_configuration_loads_with_every_311_queue():
     config = load_config()
     assert set(config.skills) == {"trash", "potholes", "streetlights", "noise", "general"}
-    assert config.languages == ("en", "es")
+    assert config.languages == ("en", "es", "zh-CN")
     assert config.queues["potholes"].escalation[0].skills == frozenset({"general"})
     assert config.queues["potholes"].escalation[-1].skills is None  # any agent
 

@@ -11,12 +11,13 @@ from tests.routing.conftest import CONFIG, config_with
 CODES = {"resolved": {"en": "Resolved", "es": "Resuelto"}, "case_filed": {"en": "Case filed", "es": "Caso"}}
 
 
-def test_the_shipped_file_lists_wrap_up_codes_in_both_languages_and_a_dial_timeout():
+def test_the_shipped_file_lists_wrap_up_codes_in_every_language_and_a_dial_timeout():
     config = load_config()
     potholes = config.queues["potholes"]
     assert (potholes.wrap_up, potholes.wrap_up_extend, potholes.wrap_up_max) == (30, 30, 120)
     assert potholes.wrap_up_codes[0] == "resolved" and potholes.wrap_up_required is False
-    assert config.wrap_up_codes["case_filed"] == {"en": "New case filed", "es": "Caso nuevo registrado"}
+    assert config.wrap_up_codes["case_filed"] == {"en": "New case filed", "es": "Caso nuevo registrado",
+                                                  "zh-CN": "已登记新案件"}
     assert config.callbacks.dial_timeout == 60
 
 

@@ -29,7 +29,11 @@
   }
   function translatePage() {
     document.documentElement.lang = lang;
-    document.querySelectorAll("[data-t]").forEach(function (el) { el.textContent = t(el.dataset.t); });
+    document.querySelectorAll("[data-t]").forEach(function (el) {
+      // a caller language's name, in the page's language, rides on the element (data-language-en, -es)
+      var named = el.dataset["language" + lang.charAt(0).toUpperCase() + lang.slice(1)];
+      el.textContent = t(el.dataset.t, named ? {language: named} : {});
+    });
     if (board) { show(board); }
   }
   function showError(message) { $("error").textContent = message || ""; }

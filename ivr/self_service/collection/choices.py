@@ -9,42 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from babel.lists import format_list
+
+from ivr.i18n import Section, babel_locale
 from ivr.self_service.collection.addresses import NO_NUMBER, TOO_MANY, Lookup, Place
 from ivr.self_service.spoken import spoken_digits_apart
 
-PHRASES = {
-    "en": {
-        "offer": "Did you mean {streets}?",
-        "key": "press {key} for {street}",
-        "keys_joined_by": ", ",
-        "only": "If so, press 1.",
-        "or": " or ",
-        "in_zip": "{street} in ZIP code {zip}",
-        "no_street": "Sorry, I could not find that street in our collection records.",
-        "no_number_on": "Sorry, I could not find number {house} on {street}.",
-        "no_number_in": "Sorry, I could not find number {house} in ZIP code {zip}.",
-        "no_address": "Sorry, I could not find that address in our collection records.",
-        "too_many": "Several streets match, with different pickup days, so I need the full street name.",
-        "not_a_choice": "Sorry, that is not one of the choices.",
-        "gave_up": "Sorry, I still didn't get that.",
-    },
-    "es": {
-        "offer": "¿Se refiere a {streets}?",
-        "key": "Para {street}, oprima {key}",
-        "keys_joined_by": ". ",
-        "only": "Si es así, oprima 1.",
-        "or": " o ",
-        "in_zip": "{street} en el código postal {zip}",
-        "no_street": "Disculpe, no encontré esa calle en nuestros registros de recolección.",
-        "no_number_on": "Disculpe, no encontré el número {house} en {street}.",
-        "no_number_in": "Disculpe, no encontré el número {house} en el código postal {zip}.",
-        "no_address": "Disculpe, no encontré esa dirección en nuestros registros de recolección.",
-        "too_many": "Varias calles coinciden y tienen días de recolección distintos; necesito el nombre "
-                    "completo de la calle.",
-        "not_a_choice": "Disculpe, esa no es una de las opciones.",
-        "gave_up": "Disculpe, todavía no le entendí.",
-    },
-}
+#: The choices and the reasons nothing was found (catalog ids address_choices.*).
+PHRASES = Section("address_choices")
 
 
 def labels(places: Sequence[Place], language: str) -> list[str]:
@@ -67,10 +39,10 @@ def offer(places: Sequence[Place], language: str) -> tuple[str, ...]:
 
 
 def or_list(items: Sequence[str], language: str) -> str:
-    """'a', 'a or b', 'a, b or c'."""
+    """'a', 'a or b', 'a, b, or c' / 'a, b o c' / 'a、b或c': CLDR's "or" list."""
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + PHRASES[language]["or"] + items[-1]
+    return format_list(list(items), style="or", locale=babel_locale(language))
 
 
 def not_found(lookup: Lookup, house: str, zip_code: str, language: str) -> str:
