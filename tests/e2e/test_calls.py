@@ -44,7 +44,7 @@ def test_an_english_caller_asks_for_office_hours_and_hangs_up_politely(server):
 def test_a_spanish_caller_hears_spanish_after_pressing_2_and_can_speak_choices(server):
     transcript = server.call("press 2\nsay horario\nsay terminar\n")
     assert_clean(transcript)
-    after_choice = transcript.heard[transcript.heard.index("Para español, oprima 2.") + 1:]
+    after_choice = transcript.heard[transcript.heard.index("普通话服务，请按4。") + 1:]  # the last language offered
     assert after_choice[0].startswith("Menú principal.")
     assert any(line.startswith("Nuestros agentes están disponibles") for line in after_choice)
     assert after_choice[-1] == "Gracias por llamar a la línea 3-1-1 de la ciudad. Adiós."
