@@ -11,14 +11,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import event, func, select
 
-from ivr import db, jobs
+from ivr import jobs
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
-from tests.conftest import _empty
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -118,17 +116,6 @@ batches = json.loads(open(sys.argv[2]).read())
 time.sleep(max(0.0, float(sys.argv[3]) - time.time()))
 print(sum(jobs.record_call_events(batch) for batch in batches))
 """
-
-
-@pytest.fixture
-def postgres(postgres_url):  # type: ignore[no-untyped-def]
-    engine = db.make_engine(postgres_url)
-    db.upgrade(engine)
-    factory = db.make_session_factory(engine)
-    _empty(factory)
-    yield factory
-    _empty(factory)
-    engine.dispose()
 
 
 def test_two_processes_recording_overlapping_batches_at_once_keep_one_whole_row_per_call(

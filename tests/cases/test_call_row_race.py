@@ -8,14 +8,12 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from rq import Queue
 from rq.job import Job
 from sqlalchemy import select
 
-from ivr import db, jobs
+from ivr import jobs
 from ivr.models.call import Call
-from tests.conftest import _empty
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = 30
@@ -33,17 +31,6 @@ def events_of(sid: str) -> list[dict]:
         {"call_sid": sid, "kind": "status", "sequence": "3:completed", "at": at[2],
          "data": {"status": "completed", "duration": 9}},
     ]
-
-
-@pytest.fixture
-def postgres(postgres_url):  # type: ignore[no-untyped-def]
-    engine = db.make_engine(postgres_url)
-    db.upgrade(engine)
-    factory = db.make_session_factory(engine)
-    _empty(factory)
-    yield factory
-    _empty(factory)
-    engine.dispose()
 
 
 def test_two_workers_on_postgresql_store_every_call_once_without_a_retry(postgres, postgres_url, redis, redis_url):
