@@ -72,17 +72,25 @@ def backlog(redis: Redis) -> int:
 
 
 def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | None = None,
-               claim_after_ms: int = CLAIM_AFTER_MS, at_front: bool = False) -> int:
+               claim_after_ms: int = CLAIM_AFTER_MS, at_front: bool = False, own_pending: bool = False) -> int:
     """Turn what the stream holds (entries abandoned by a dead mover first) into one job; returns how many
-    entries were moved.  `at_front`: ahead of the jobs already queued (which came after these events)."""
-    claimed = redis.xautoclaim(STREAM, GROUP, consumer, min_idle_time=claim_after_ms, count=BATCH)
-    entries = list(claimed[1])  # [next id, entries] (Redis 6.2), and the ids found deleted (Redis 7)
-    if len(entries) < BATCH:
-        read = redis.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=BATCH - len(entries),
-                                block=None if entries else block_ms)
+    entries were moved.  `at_front`: ahead of the jobs already queued (which came after these events).
+    `own_pending`: first the entries this consumer read before and never moved (its last try failed, say
+    on a failover), without waiting `claim_after_ms` for them to look abandoned."""
+    found: dict[bytes, dict | None] = {}  # by entry id: own pending, claimed and new entries may overlap
+    if own_pending:
+        for _, stream_entries in redis.xreadgroup(GROUP, consumer, {STREAM: "0"}, count=BATCH) or []:
+            found.update(stream_entries)
+    if len(found) < BATCH:
+        claimed = redis.xautoclaim(STREAM, GROUP, consumer, min_idle_time=claim_after_ms,
+                                   count=BATCH - len(found))
+        found.update(claimed[1])  # [next id, entries] (Redis 6.2), and the ids found deleted (Redis 7)
+    if len(found) < BATCH:
+        read = redis.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=BATCH - len(found),
+                                block=None if found else block_ms)
         for _, stream_entries in read or []:
-            entries.extend(stream_entries)
-    entries = [(entry_id, fields) for entry_id, fields in entries if fields]  # deleted under a claim: gone
+            found.update(stream_entries)
+    entries = [(entry_id, fields) for entry_id, fields in found.items() if fields]  # deleted under a claim: gone
     if not entries:
         return 0
     events: list[dict[str, Any]] = []
@@ -140,11 +148,13 @@ class EventMover:
         while not self._stopping.is_set():
             try:
                 ensure_group(self._redis)
+                own_pending = True  # what a failed try had read is moved first, not left for CLAIM_AFTER_MS
                 while not self._stopping.is_set():
                     if self._queue.count:  # the workers are behind: let the stream fill a bigger batch
                         self._stopping.wait(BEHIND_WAIT_S)
                         continue
-                    move_batch(self._redis, self._queue, consumer, block_ms=BLOCK_MS)
+                    move_batch(self._redis, self._queue, consumer, block_ms=BLOCK_MS, own_pending=own_pending)
+                    own_pending = False
             except RedisError as error:
                 logger.warning("call events not moved to jobs (%s); trying again", error)
                 self._stopping.wait(1.0)

@@ -80,6 +80,33 @@ def test_entries_a_dead_mover_read_but_never_moved_are_taken_over(sessions, redi
     assert rows(sessions) == {sid(7): "completed"}
 
 
+def test_a_mover_whose_move_failed_moves_what_it_had_read_on_its_next_try(sessions, redis):
+    append(redis, call_events(8))
+    event_stream.ensure_group(redis)
+    redis.xreadgroup(event_stream.GROUP, "mover", {event_stream.STREAM: ">"}, count=10)  # then its MULTI failed
+    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    assert event_stream.move_batch(redis, queue, "mover") == 0  # read once: a plain read never sees them again
+    assert event_stream.move_batch(redis, queue, "mover", own_pending=True) == 3  # no wait for CLAIM_AFTER_MS
+    assert redis.xpending(event_stream.STREAM, event_stream.GROUP)["pending"] == 0
+    run_jobs(redis)
+    assert rows(sessions) == {sid(8): "completed"}
+
+
+def test_a_mover_starting_again_first_moves_what_it_had_read_before(sessions, redis):
+    """As after a failover: the thread's last try read entries, then Redis refused the MULTI."""
+    append(redis, call_events(9))
+    event_stream.ensure_group(redis)
+    redis.xreadgroup(event_stream.GROUP, event_stream.consumer_name(), {event_stream.STREAM: ">"}, count=10)
+    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    mover = event_stream.EventMover(redis, queue).start()
+    try:
+        wait_for(lambda: queue.count == 1, seconds=5)
+    finally:
+        mover.stop()
+    run_jobs(redis)
+    assert rows(sessions) == {sid(9): "completed"}
+
+
 def test_a_call_that_cannot_be_recorded_does_not_hold_back_its_batch(sessions, redis):
     append(redis, call_events(1))
     append(redis, [[{**call_events(2)[0][0], "at": "not a time"}]])
