@@ -214,7 +214,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             carried = step.carried()
             print(f"{rate:9g} {step.placed:6d} {percentile(step.webhook_seconds, .5) * 1e3:9.1f} / "
                   f"{percentile(step.webhook_seconds, .99) * 1e3:7.1f} {percentile(rows, .5) * 1e3:13.0f} / "
-                  f"{percentile(rows, .99) * 1e3:8.0f} {step.failed + step.unrecorded:8d}  {'yes' if carried else 'no'}")
+                  f"{percentile(rows, .99) * 1e3:8.0f} {step.failed + step.unrecorded:8d}  "
+                  f"{'yes' if carried else 'no'}")
             if not carried:
                 break
             best = rate

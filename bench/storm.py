@@ -2,9 +2,10 @@
 
     python bench/storm.py [--calls 10000] [--rate 20] [--max-seconds 900] [--agents 8] [--workers 2]
                           [--kill-worker-at 30,60] [--kill-web-at 45] [--cut-database-at 20 --cut-seconds 30]
+                          [--cut-redis-at 40 --redis-cut-seconds 30] [--restart-redis-at 50 [--redis-persistent]]
 
-Starts the stack on loopback (bench/stack.py: a fresh PostgreSQL schema reached
-through a cuttable proxy, a private Redis, gunicorn as the Procfile runs it,
+Starts the stack on loopback (bench/stack.py: a fresh PostgreSQL schema and a
+private Redis, each reached through a cuttable proxy, gunicorn as the Procfile runs it,
 `--workers` `cityline worker` processes), loads the sample city, and places
 `--calls` calls, arriving as a Poisson process at `--rate` a second, each
 played by the local caller (ivr/local_caller, Twilio's side: signed webhooks,
@@ -22,7 +23,10 @@ TwiML followed verb by verb, the status callback at the end).  The mix:
 Faults, at seconds after the first call: SIGKILL a `cityline worker`
 (a new one starts), SIGKILL a gunicorn worker process (gunicorn starts another;
 a webhook whose connection dropped is sent once more, as Twilio retries), cut
-the database for `--cut-seconds`.
+the database for `--cut-seconds`, cut Redis for `--redis-cut-seconds` (unreachable:
+every connection reset, new ones refused), restart Redis (SIGKILL and start
+again on the same port: empty, or with its data when `--redis-persistent`
+keeps an append-only file).
 
 Afterwards it reconciles: calls placed against Call rows, webhooks answered 2xx
 with valid TwiML, agents never on two calls, callers never given to two agents,
@@ -52,7 +56,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from benchlib import percentile
-from stack import POSTGRES_SERVER, Workers, fresh_schema, gunicorn_workers, reconcile, wait_for_workers
+from stack import (
+    POSTGRES_SERVER,
+    Workers,
+    fresh_schema,
+    gunicorn_workers,
+    reconcile,
+    wait_for_workers,
+)
 from tcp_proxy import CuttableProxy
 from webhook_load import AUTH_TOKEN, ROOT, new_call_sid, start_web
 
@@ -60,8 +71,8 @@ from ivr import db
 from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
 from ivr.models.agent import Agent
 from ivr.models.case import Case
-from ivr.private_redis import start_private_redis
 from tests.e2e.console_client import console
+from tests.redis_server import PrivateRedis
 
 #: What each kind of caller does (docs: ivr/local_caller/README.md), and how often it calls, in parts.
 SCRIPTS = {
@@ -75,7 +86,7 @@ SCRIPTS = {
     "message": ("press 1\npress 2\npress 2\npress 2\nrecord the streetlight on Elm Street is out\npress 1\n", 10),
 }
 APOLOGY = "Sorry, something went wrong on our side."
-SAVED = "Your message has been saved as case number"
+SAVED = "Your message has been saved"  # with its case number, or (Redis away) to be numbered by the sweep
 CALLED_BACK = "We will call you back"
 
 
@@ -206,30 +217,47 @@ class Faults:
     kill_web_at: list[float]
     cut_database_at: list[float]
     cut_seconds: float
+    cut_redis_at: list[float] = field(default_factory=list)
+    redis_cut_seconds: float = 30.0
+    restart_redis_at: list[float] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     cuts: list[tuple[float, float]] = field(default_factory=list)  # (from, to) while the database was away
 
     def plan(self) -> list[tuple[float, str]]:
         return sorted([(at, "worker") for at in self.kill_worker_at] + [(at, "web") for at in self.kill_web_at]
-                      + [(at, "database") for at in self.cut_database_at])
+                      + [(at, "database") for at in self.cut_database_at]
+                      + [(at, "redis cut") for at in self.cut_redis_at]
+                      + [(at, "redis restart") for at in self.restart_redis_at])
 
-    def run(self, began: float, workers: Workers, web, proxy: CuttableProxy | None, stop: threading.Event) -> None:
+    def run(self, began: float, stack: SimpleNamespace, stop: threading.Event) -> None:
         for at, what in self.plan():
             if stop.wait(max(0.0, began + at - time.monotonic())):
                 return
+            when = f"{time.monotonic() - began:.0f} s"
             if what == "worker":
-                self.done.append(f"{time.monotonic() - began:.0f} s: SIGKILL cityline worker {workers.kill_one()}")
+                self.done.append(f"{when}: SIGKILL cityline worker {stack.workers.kill_one()}")
             elif what == "web":
-                victim = gunicorn_workers(web)[0]
+                victim = gunicorn_workers(stack.web)[0]
                 os.kill(victim, signal.SIGKILL)
-                self.done.append(f"{time.monotonic() - began:.0f} s: SIGKILL gunicorn worker {victim}")
-            elif proxy is not None:
-                proxy.cut()
-                cut_at = time.monotonic()
-                self.done.append(f"{cut_at - began:.0f} s: database cut for {self.cut_seconds:g} s")
-                stop.wait(self.cut_seconds)
-                proxy.restore()
-                self.cuts.append((cut_at, time.monotonic()))
+                self.done.append(f"{when}: SIGKILL gunicorn worker {victim}")
+            elif what == "redis cut":
+                self.done.append(f"{when}: Redis cut for {self.redis_cut_seconds:g} s")
+                self._cut(stack.redis_proxy, self.redis_cut_seconds, stop)
+            elif what == "redis restart":
+                stack.redis.restart()
+                kept = "with its append-only file" if stack.redis.persistent else "empty"
+                self.done.append(f"{when}: Redis restarted {kept}")
+            elif stack.database_proxy is not None:
+                self.done.append(f"{when}: database cut for {self.cut_seconds:g} s")
+                self.cuts.append(self._cut(stack.database_proxy, self.cut_seconds, stop))
+
+    @staticmethod
+    def _cut(proxy: CuttableProxy, seconds: float, stop: threading.Event) -> tuple[float, float]:
+        proxy.cut()
+        cut_at = time.monotonic()
+        stop.wait(seconds)
+        proxy.restore()
+        return cut_at, time.monotonic()
 
 
 @dataclass
@@ -374,8 +402,11 @@ def through_proxy(database_url: str, proxy: CuttableProxy) -> str:
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     proxy = CuttableProxy(("127.0.0.1", 5432)).start() if database_url.startswith(POSTGRES_SERVER) else None
     stack_url = through_proxy(database_url, proxy) if proxy else database_url
-    redis, redis_url = start_private_redis(workdir / "redis")
-    env = {"DATABASE_URL": stack_url, "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    redis = PrivateRedis(workdir / "redis", persistent=args.redis_persistent)
+    redis.start()
+    redis_url, redis_proxy = redis.url, CuttableProxy(("127.0.0.1", redis.port)).start()
+    env = {"DATABASE_URL": stack_url, "REDIS_URL": f"redis://127.0.0.1:{redis_proxy.port}/0",
+           "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
            "CITY_TIMEZONE": "America/New_York", "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING",
            "TELEPHONY": "local"}
     workers, web, stop, ledger = Workers(env, workdir / "workers.log"), None, threading.Event(), Ledger()
@@ -394,9 +425,11 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             thread.start()
         for agent in agents:
             agent.ready.wait(timeout=60)
-        faults = Faults(args.kill_worker_at, args.kill_web_at, args.cut_database_at, args.cut_seconds)
+        faults = Faults(args.kill_worker_at, args.kill_web_at, args.cut_database_at, args.cut_seconds,
+                        args.cut_redis_at, args.redis_cut_seconds, args.restart_redis_at)
         began = time.monotonic()
-        threads.append(threading.Thread(target=faults.run, args=(began, workers, web, proxy, stop), daemon=True))
+        stack = SimpleNamespace(workers=workers, web=web, database_proxy=proxy, redis=redis, redis_proxy=redis_proxy)
+        threads.append(threading.Thread(target=faults.run, args=(began, stack, stop), daemon=True))
         threads[-1].start()
         placing = place_calls(args, web.url, ledger, began)
         elapsed = time.monotonic() - began
@@ -419,8 +452,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             web.stop()
         if proxy is not None:
             proxy.stop()
-        redis.terminate()
-        redis.wait(timeout=10)
+        redis_proxy.stop()
+        redis.stop()
 
 
 def print_logs(workdir: Path) -> None:
@@ -497,6 +530,11 @@ def main() -> int:
     parser.add_argument("--kill-web-at", type=_seconds, default=[], help="seconds, comma-separated")
     parser.add_argument("--cut-database-at", type=_seconds, default=[], help="seconds, comma-separated")
     parser.add_argument("--cut-seconds", type=float, default=30.0, help="how long each database cut lasts")
+    parser.add_argument("--cut-redis-at", type=_seconds, default=[], help="seconds, comma-separated")
+    parser.add_argument("--redis-cut-seconds", type=float, default=30.0, help="how long each Redis cut lasts")
+    parser.add_argument("--restart-redis-at", type=_seconds, default=[], help="seconds, comma-separated")
+    parser.add_argument("--redis-persistent", action="store_true",
+                        help="Redis keeps an append-only file, so a restart brings its data back")
     parser.add_argument("--catch-up-seconds", type=float, default=300.0,
                         help="how long the workers may take, after the last call, to finish every job and retry")
     parser.add_argument("--mix", type=_mix, default={kind: weight for kind, (_, weight) in SCRIPTS.items()},

@@ -6,7 +6,9 @@ bookkeeping: "found an unhandled exception, quitting").  A process manager would
 start it again; this loop does it at once, so a worker on its own (`cityline
 run`, a container without restart policy) is back as soon as Redis answers.
 Only a stop that was asked for (SIGTERM, Ctrl-C) or the end of a burst ends it.
-A job interrupted that way is re-run later; every job is idempotent.
+A job the lost worker was running is put back on its queue as soon as Redis
+answers again (every job is idempotent): RQ itself would find it abandoned only
+when its heartbeat had expired and a maintenance pass came round, minutes later.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from collections.abc import Callable
 from typing import Any
 
 from redis.exceptions import RedisError
-from rq import Worker
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
 
 logger = logging.getLogger(__name__)
 #: Pause before a new worker is started, so a Redis that is still away is not hammered.
@@ -27,20 +33,47 @@ RESTART_PAUSE = 1.0
 def work_until_stopped(make_worker: Callable[[], Worker], *, burst: bool, pause: float = RESTART_PAUSE,
                        **work_options: Any) -> None:
     """Run `make_worker()`'s loop, and a new one whenever the last quit without being asked to."""
+    interrupted: list[Execution] = []
     while True:
         worker = None
         try:
             worker = make_worker()  # RQ asks Redis for this client's address: it can fail too
+            interrupted = requeue_interrupted(worker, interrupted)
             worker.work(burst=burst, **work_options)
         except RedisError as error:
+            interrupted += list(worker.executions.values()) if worker is not None else []
             if burst:
                 raise
             logger.warning("worker lost Redis (%s); starting a new worker in %.0f s", error, pause)
         else:
             if burst or (worker is not None and _stop_requested(worker)):
                 return
+            interrupted += list(worker.executions.values()) if worker is not None else []
             logger.warning("worker quit without being asked (Redis lost?); starting a new worker in %.0f s", pause)
         time.sleep(pause)
+
+
+def requeue_interrupted(worker: Worker, executions: list[Execution]) -> list[Execution]:
+    """Put the jobs a lost worker was running back on their queues; returns those Redis would not take yet."""
+    left = []
+    for execution in executions:
+        try:
+            _requeue(worker, execution)
+        except RedisError:
+            left.append(execution)
+    return left
+
+
+def _requeue(worker: Worker, execution: Execution) -> None:
+    try:
+        job = Job.fetch(execution.job_id, connection=worker.connection, serializer=worker.serializer)
+    except NoSuchJobError:  # gone with a Redis that restarted empty: nothing to run again
+        return
+    queue = Queue(job.origin, connection=worker.connection, serializer=worker.serializer)
+    StartedJobRegistry(queue=queue).remove_execution(execution)
+    if job.get_status() == JobStatus.STARTED:  # not finished, failed or already taken up again
+        queue.enqueue_job(job)
+        logger.warning("job %s was interrupted when Redis went away; queued again", job.id)
 
 
 def _stop_requested(worker: Worker) -> bool:

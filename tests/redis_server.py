@@ -1,5 +1,6 @@
-"""A private redis-server for outage and restart tests: started on a free port, stopped and started again
-(empty: nothing on disk) on the same port.  Never the machine's shared Redis."""
+"""A private redis-server for outage and restart tests (and bench/storm.py): started on a free port, stopped and
+started again on the same port, empty or (`persistent`: an append-only file written on every change) with its
+data.  Never the machine's shared Redis."""
 
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ from ivr.private_redis import find_redis_server, free_port
 
 
 class PrivateRedis:
-    def __init__(self, workdir: Path) -> None:
-        self.workdir, self.port = workdir, free_port()
+    def __init__(self, workdir: Path, persistent: bool = False) -> None:
+        self.workdir, self.port, self.persistent = workdir.resolve(), free_port(), persistent
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [find_redis_server(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly",
-             "no", "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [find_redis_server(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", *persistence,
+             "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:
                 with Redis.from_url(self.url) as client:
@@ -37,10 +40,15 @@ class PrivateRedis:
         pytest.fail("the private redis-server did not start")
 
     def stop(self) -> None:
+        """SIGKILL, as a crash would: what is not in the append-only file (when persistent) is gone."""
         if self.process is not None:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
 
 class RedisProxy:

@@ -1,4 +1,5 @@
-"""`cityline worker` starts a new RQ worker when one quits on a lost Redis, but never after a stop it was asked for."""
+"""`cityline worker` starts a new RQ worker when one quits on a lost Redis, and runs again the job it was running, but
+never starts one after a stop it was asked for."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import time
 from pathlib import Path
 
 from redis import Redis
-from rq import Worker
+from rq import Queue, Worker
+from rq.job import JobStatus
+from rq.registry import StartedJobRegistry
 
 from ivr import db
+from ivr.job_registry import CALLS_QUEUE
 from tests.e2e.conftest import ROOT
-from tests.redis_server import PrivateRedis
+from tests.redis_server import PrivateRedis, RedisProxy
 
 
 def test_sigterm_stops_the_worker_for_good(tmp_path: Path):
@@ -41,3 +45,44 @@ def test_sigterm_stops_the_worker_for_good(tmp_path: Path):
             worker.kill()
             worker.wait()
         redis_server.stop()
+
+
+def test_a_job_whose_worker_lost_redis_runs_again_as_soon_as_redis_answers(tmp_path: Path):
+    """The job ran, but Redis was away when the worker went to record it: RQ would leave it "started" until its
+    heartbeat expired and a maintenance pass came round (minutes); the new worker puts it back on the queue."""
+    redis_server = PrivateRedis(tmp_path)
+    redis_server.start()
+    proxy = RedisProxy(redis_server.port)
+    proxy.restore()
+    database = f"sqlite:///{tmp_path / 'cityline.sqlite3'}"
+    db.upgrade(db.make_engine(database))
+    log = tmp_path / "worker.log"
+    worker = None
+    try:
+        with Redis.from_url(redis_server.url) as client:
+            job = Queue(CALLS_QUEUE, connection=client).enqueue(time.sleep, 1.0, retry=None)
+            with log.open("wb") as output:
+                worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], cwd=ROOT, stdout=output,
+                                          stderr=subprocess.STDOUT,
+                                          env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database,
+                                               "REDIS_URL": proxy.url, "LOG_LEVEL": "INFO"})
+            wait_until(lambda: job.get_status() == JobStatus.STARTED, worker, log)
+            proxy.cut()  # for longer than the job takes: its end cannot be recorded
+            time.sleep(3)
+            proxy.restore()
+            wait_until(lambda: job.get_status() == JobStatus.FINISHED, worker, log, seconds=20)
+            assert StartedJobRegistry(CALLS_QUEUE, connection=client).count == 0
+        assert "was interrupted when Redis went away; queued again" in log.read_text()
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        proxy.cut()
+        redis_server.stop()
+
+
+def wait_until(condition, worker: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline and worker.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.05)
