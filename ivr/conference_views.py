@@ -189,7 +189,10 @@ def transferred_out_done() -> Response:
 @bp.post("/local-conference")
 @twilio_only
 def local_conference() -> ResponseReturnValue:
-    """The local caller's place in its conference: talking (with whom), held (and the hold URL), moved, ended."""
+    """The local caller's place in its conference: talking (with whom), held (and the hold URL), moved, ended.
+
+    The local network keeps its conferences in Redis; while Redis is away it cannot say, and answers 503 (the
+    local caller stays where it was and asks again), as Twilio, which needs no Redis of ours, never would."""
     telephony = _services().telephony
     if not isinstance(telephony, LocalTelephony):
         return jsonify(error="only with TELEPHONY=local"), 404
@@ -197,19 +200,28 @@ def local_conference() -> ResponseReturnValue:
     name = request.form.get("ConferenceName", "")
     if name != conference_name(call.call_sid):
         raise BadWebhook("ConferenceName is not this call's conference")
-    moved = telephony.take_redirect(call.call_sid)  # a REST redirect: the call leaves for that TwiML
+    try:
+        return _local_place(telephony, name, call.call_sid)
+    except RedisError as error:
+        logger.warning("local conference %s unreadable (%s); the caller asks again", name, error)
+        return jsonify(state="unknown", error="the local network cannot read its conferences"), 503, {
+            "Retry-After": "1"}
+
+
+def _local_place(telephony: LocalTelephony, name: str, call_sid: str) -> ResponseReturnValue:
+    moved = telephony.take_redirect(call_sid)  # a REST redirect: the call leaves for that TwiML
     if moved:
         return jsonify(state="moved", url=moved)
     room = telephony.conference(name)
     if room["ended"]:
         return jsonify(state="ended")
-    me = room["participants"].get(call.call_sid)
+    me = room["participants"].get(call_sid)
     if me is None:
-        telephony.join(name, call.call_sid)
+        telephony.join(name, call_sid)
         room = telephony.conference(name)
-        me = room["participants"][call.call_sid]
+        me = room["participants"][call_sid]
     if me["held"]:
         return jsonify(state="held", hold_url=me["hold_url"])
     others = [p["to"].removeprefix("client:") for sid, p in room["participants"].items()
-              if sid != call.call_sid and not p["held"]]
+              if sid != call_sid and not p["held"]]
     return jsonify(state="talking", talking_with=others, muted=me["muted"])

@@ -6,6 +6,7 @@ like every webhook) on each pass where it stands: talking (with whom), held
 (it then plays the hold URL's TwiML, as Twilio does, once per hold), moved by
 a REST redirect (it leaves for that TwiML, no action), or ended (the <Dial>
 action runs, as on Twilio).  A caller who hangs up has the action posted too.
+A 503 (the local network's Redis away) is a pass where nothing changed.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class ConferenceLine:
     def _where(self, name: str) -> dict:
         fetch = Fetch(self.session.endpoints.public(self.path), "POST", {"ConferenceName": name})
         reply = self.session.request(fetch)
+        if reply.status == 503:  # the local network cannot say now (its Redis is away): as before, ask again
+            return {"state": "unknown"}
         if not 200 <= reply.status < 300:
             raise ApplicationError(f"conference state: HTTP {reply.status} from {self.path}")
         try:

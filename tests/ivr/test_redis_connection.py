@@ -59,3 +59,24 @@ def test_with_no_sentinel_answering_callers_are_still_answered_at_once(env):
     assert ended.status_code in (200, 204)
     assert seconds < 2, f"{seconds:.1f} s with the sentinels away"
     app.extensions["cityline"].sql.dispose()
+
+
+def test_with_redis_unreachable_callers_are_still_answered_at_once(env):
+    """A plain REDIS_URL whose server refuses connections: the outage paths answer at once, no retry loop."""
+    import time
+
+    from ivr.app import create_app
+    from tests.conftest import TwilioClient
+    from tests.voice_responses import heard, twiml
+
+    app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    twilio = TwilioClient(app.test_client())
+    started = time.monotonic()
+    greeting = twiml(twilio.post("/voice/incoming", {"CallStatus": "ringing"}))
+    menu = twiml(twilio.post("/voice/step?node=main_menu&lang=en", {"Digits": "4"}))
+    ended = twilio.post("/voice/status", {"CallStatus": "completed", "CallDuration": "9"})
+    seconds = time.monotonic() - started
+    assert "If this is an emergency, hang up and dial 9-1-1." in " ".join(heard(greeting))
+    assert heard(menu) and ended.status_code in (200, 204)
+    assert seconds < 1.5, f"{seconds:.1f} s with Redis away"
+    app.extensions["cityline"].sql.dispose()
