@@ -53,6 +53,8 @@ class Reconciled:
     duplicated: int  # placed, more than one row
     unknown: int  # a row for a call nobody placed
     open_rows: int  # rows not ended
+    missing_calls: frozenset[str] = frozenset()
+    open_calls: frozenset[str] = frozenset()
 
     @property
     def wrong(self) -> int:
@@ -66,9 +68,9 @@ def reconcile(database_url: str, placed: list[str]) -> Reconciled:
     engine.dispose()
     counts = Counter(sid for sid, _ in rows)
     wanted = set(placed)
-    return Reconciled(len(rows), sum(1 for sid in wanted if sid not in counts),
-                      sum(1 for sid in wanted if counts.get(sid, 0) > 1),
-                      sum(1 for sid in counts if sid not in wanted), sum(1 for _, status in rows if status is None))
+    missing, open_calls = frozenset(wanted - set(counts)), frozenset(sid for sid, status in rows if status is None)
+    return Reconciled(len(rows), len(missing), sum(1 for sid in wanted if counts.get(sid, 0) > 1),
+                      sum(1 for sid in counts if sid not in wanted), len(open_calls), missing, open_calls)
 
 
 @dataclass

@@ -31,11 +31,32 @@ def healthz() -> ResponseReturnValue:
     checks = {"redis": _redis_ok(services.redis), "database": _database_ok(services.sql)}
     healthy = all(checks.values())
     failed = _failed_jobs(services.redis) if checks["redis"] else None
+    durability = _redis_durability(services.redis) if checks["redis"] else None
     ending = _ending_calendars(services) if checks["database"] else None
     settings = services.settings
     intents = "ready" if is_trained(settings.intents_file, settings.intents_learned_file) else "training"
     return (jsonify(status="ok" if healthy else "degraded", checks=checks, failed_jobs=failed,
-                    calendars_ending=ending, intents=intents), 200 if healthy else 503)
+                    redis_durability=durability, calendars_ending=ending, intents=intents), 200 if healthy else 503)
+
+
+#: What /healthz says of a Redis that keeps the webhooks' call events in memory only.
+MEMORY_ONLY = ("memory only: no append-only file and no replica, so a Redis restart loses the call events "
+               "not yet in SQL (a few seconds' worth under load); see docs/operations.md")
+
+
+def _redis_durability(redis) -> str | None:  # type: ignore[no-untyped-def]
+    """"append-only file", "replicated", both, or MEMORY_ONLY (logged at WARNING); None when Redis will not say
+    (a managed service may hide INFO).  Calls are still answered either way: a warning, not a 503."""
+    try:
+        persistence, replication = redis.info("persistence"), redis.info("replication")
+    except RedisError:
+        return None
+    kept = [kind for kind, present in (("append-only file", persistence.get("aof_enabled")),
+                                       ("replicated", replication.get("connected_slaves"))) if present]
+    if kept:
+        return " and ".join(kept)
+    logger.warning("Redis durability: %s", MEMORY_ONLY)
+    return MEMORY_ONLY
 
 
 def _ending_calendars(services) -> list[str] | None:  # type: ignore[no-untyped-def]

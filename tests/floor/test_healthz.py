@@ -14,6 +14,7 @@ def test_healthy_when_both_answer(app) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     health = response.get_json()
     assert health.pop("intents") in ("ready", "training")  # tests/intents/test_warm_up checks which
+    assert health.pop("redis_durability").startswith("memory only")  # tests/ivr/test_health_failed_jobs: why
     assert health == {"status": "ok", "checks": {"redis": True, "database": True}, "failed_jobs": 0,
                       "calendars_ending": []}
 
