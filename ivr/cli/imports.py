@@ -120,15 +120,21 @@ def import_streams(file: Path) -> None:
 
 
 def _checked_streams(file: Path) -> Any:
-    from ivr.self_service.collection.errors import InvalidFile
     from ivr.self_service.collection.streams import parse_streams
 
+    return _checked_document(file, parse_streams)
+
+
+def _checked_document(path: Path, parse: Callable[[str], T]) -> T:
+    """Parse a whole YAML file; every problem is listed and nothing is loaded."""
+    from ivr.self_service.collection.errors import InvalidFile
+
     try:
-        return parse_streams(file.read_text(encoding="utf-8-sig"))
+        return parse(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise click.ClickException(f"{file}: is not UTF-8 text ({error})") from None
+        raise click.ClickException(f"{path}: is not UTF-8 text ({error})") from None
     except InvalidFile as error:
-        _refuse(file, error)
+        _refuse(path, error)
 
 
 @import_group.command("holidays")
@@ -156,15 +162,9 @@ def import_holidays(file: Path) -> None:
 
 
 def _checked_plan(file: Path) -> Any:
-    from ivr.self_service.collection.errors import InvalidFile
     from ivr.self_service.collection.holiday_plan import parse_plan
 
-    try:
-        return parse_plan(file.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{file}: is not UTF-8 text ({error})") from None
-    except InvalidFile as error:
-        _refuse(file, error)
+    return _checked_document(file, parse_plan)
 
 
 @import_group.command("calendar")
