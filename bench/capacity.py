@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import random
 import sys
-import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -39,7 +38,7 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 from benchlib import percentile
-from stack import Workers, fresh_schema, reconcile, wait_for_workers
+from stack import Workers, in_fresh_schema, reconcile, wait_for_workers
 from webhook_load import AUTH_TOKEN, WebProcess, call_params, new_call_sid, signed, start_web
 
 from ivr import db
@@ -246,12 +245,7 @@ def main() -> int:
     args.rates = [2.0, 4.0] if args.quick else [float(rate) for rate in args.rates.split(",")]
     if args.quick:
         args.step_seconds, args.think = 2.0, 0.1
-    database_url, clean_up = fresh_schema(args.database_url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="cityline-capacity-") as name:
-            return run(args, Path(name), database_url)
-    finally:
-        clean_up()
+    return in_fresh_schema(args.database_url, lambda workdir, url: run(args, workdir, url), "capacity")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -42,6 +43,21 @@ def fresh_schema(url: str | None) -> tuple[str, Callable[[], None]]:
         admin.dispose()
 
     return f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}", drop
+
+
+def in_fresh_schema(database_url: str | None, run: Callable[[Path, str], int], name: str,
+                    logs: str | None = None) -> int:
+    """`run(workdir, database_url)` against a fresh schema (dropped after) in a temporary folder, or in `logs`
+    (kept, for reading what the processes said)."""
+    url, clean_up = fresh_schema(database_url)
+    try:
+        if logs:
+            Path(logs).mkdir(parents=True, exist_ok=True)
+            return run(Path(logs), url)
+        with tempfile.TemporaryDirectory(prefix=f"cityline-{name}-") as folder:
+            return run(Path(folder), url)
+    finally:
+        clean_up()
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -59,8 +58,8 @@ from benchlib import percentile
 from stack import (
     POSTGRES_SERVER,
     Workers,
-    fresh_schema,
     gunicorn_workers,
+    in_fresh_schema,
     reconcile,
     wait_for_workers,
 )
@@ -580,15 +579,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="default: a fresh schema on the local PostgreSQL, dropped after")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))  # stop the stack and drop the schema too
-    database_url, clean_up = fresh_schema(args.database_url)
-    try:
-        if args.logs:
-            Path(args.logs).mkdir(parents=True, exist_ok=True)
-            return run(args, Path(args.logs), database_url)
-        with tempfile.TemporaryDirectory(prefix="cityline-storm-") as name:
-            return run(args, Path(name), database_url)
-    finally:
-        clean_up()
+    return in_fresh_schema(args.database_url, lambda workdir, url: run(args, workdir, url), "storm", args.logs)
 
 
 if __name__ == "__main__":

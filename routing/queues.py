@@ -65,7 +65,10 @@ def add_entry(ctx: RoutingContext, entry: Entry, max_size: int, now: float, due:
 
     `entered` (default now) is earlier for an entry put back after Redis lost it: it keeps its place.
     """
-    entered = now if entered is None else entered
+    # Kept to the microsecond it is stored with, so a score worked out again from the stored entry is this one:
+    # from the unrounded time it could come out a microsecond above its own, and count the caller ahead of
+    # themselves ("number 2 in line" with nobody ahead).
+    entered = round(now if entered is None else entered, 6)
     score = queue_score(entry.priority, entered)
     load = queue_load(ctx, entry.skill, entry.language, score, waited=max(now - entered, 0.0), now=now)
     estimate = estimate_wait(load, ctx.config.estimates)
