@@ -28,6 +28,12 @@ from rq.registry import StartedJobRegistry
 logger = logging.getLogger(__name__)
 #: Pause before a new worker is started, so a Redis that is still away is not hammered.
 RESTART_PAUSE = 1.0
+#: RQ's maintenance pass (registries cleaned, a scheduler that died started again) at most this often, and an
+#: idle worker's blocking wait for a job (worker TTL less 15 s) short enough for the pass to come round.  With
+#: RQ's defaults (10 minutes; 405 s) a scheduler killed by a Redis blip left retries waiting for minutes: a
+#: storm's job "waiting to retry" was still there 100 s after a 6 s Redis cut.
+MAINTENANCE_SECONDS = 15
+WORKER_TTL_SECONDS = 60
 
 
 def work_until_stopped(make_worker: Callable[[], Worker], *, burst: bool, pause: float = RESTART_PAUSE,

@@ -53,7 +53,7 @@ def worker(burst: bool, fork: bool) -> None:
     from ivr.job_registry import WORK_QUEUES
     from ivr.parent_death import children_die_with_this_process
     from ivr.sweeper import start_sweeper
-    from ivr.worker_loop import work_until_stopped
+    from ivr.worker_loop import MAINTENANCE_SECONDS, WORKER_TTL_SECONDS, work_until_stopped
 
     settings = _settings()
     children_die_with_this_process()  # RQ's scheduler child must not outlive a killed worker
@@ -69,7 +69,8 @@ def worker(burst: bool, fork: bool) -> None:
     mover = None if burst else event_stream.EventMover(connection, calls).start()
     daily = None if burst else _daily_retention(settings, connection, engine)
     try:  # a new RQ worker whenever one quits on a lost Redis (a Sentinel failover, a restart)
-        work_until_stopped(lambda: worker_class(list(WORK_QUEUES), connection=connection), burst=burst,
+        work_until_stopped(lambda: worker_class(list(WORK_QUEUES), connection=connection, worker_ttl=WORKER_TTL_SECONDS,
+                                                maintenance_interval=MAINTENANCE_SECONDS), burst=burst,
                            with_scheduler=True, logging_level=settings.log_level)
     finally:
         if mover is not None:

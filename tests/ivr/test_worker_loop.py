@@ -3,10 +3,12 @@ never starts one after a stop it was asked for."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from redis import Redis
@@ -86,3 +88,36 @@ def wait_until(condition, worker: subprocess.Popen[bytes], log: Path, seconds: f
     while not condition():
         assert time.monotonic() < deadline and worker.poll() is None, log.read_text()[-3000:]
         time.sleep(0.05)
+
+
+def test_a_scheduler_that_died_is_started_again_and_runs_the_retries_waiting(tmp_path: Path):
+    """RQ's scheduler (a child of the worker, which moves due retries to the queue) dies on a Redis error of its
+    own; RQ starts another only in a maintenance pass, every 10 minutes by default, every 15 s here."""
+    redis_server = PrivateRedis(tmp_path)
+    redis_server.start()
+    database = f"sqlite:///{tmp_path / 'cityline.sqlite3'}"
+    db.upgrade(db.make_engine(database))
+    log = tmp_path / "worker.log"
+    worker = None
+    try:
+        with Redis.from_url(redis_server.url) as client, log.open("wb") as output:
+            worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], cwd=ROOT, stdout=output,
+                                      stderr=subprocess.STDOUT,
+                                      env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database,
+                                           "REDIS_URL": redis_server.url, "LOG_LEVEL": "INFO"})
+            children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+            wait_until(lambda: children.read_text().split(), worker, log)
+            scheduler = int(children.read_text().split()[0])
+            os.kill(scheduler, signal.SIGKILL)
+            queue = Queue(CALLS_QUEUE, connection=client)
+            retry = queue.enqueue_in(timedelta(seconds=1), time.sleep, 0)
+            deadline = time.monotonic() + 40
+            while retry.get_status() != JobStatus.FINISHED:  # the worker keeps working meanwhile
+                assert time.monotonic() < deadline and worker.poll() is None, log.read_text()[-3000:]
+                queue.enqueue(time.sleep, 0)
+                time.sleep(0.5)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        redis_server.stop()
