@@ -337,11 +337,12 @@ def check_calls(database_url: str, ledger: Ledger, report: Report, forgotten: se
     """`forgotten`: calls begun before Redis restarted empty, whose events not yet in SQL it took with it."""
     inbound = [sid for _, sid in ledger.placed]
     rows = reconcile(database_url, inbound + [t.call_sid for kind, t in ledger.transcripts if kind == "callee"])
-    report.check("calls placed without a Call row", len(rows.missing_calls - forgotten),
-                 f"({len(inbound)} placed, {rows.rows} rows)")
+    missing, open_calls = sorted(rows.missing_calls - forgotten), sorted(rows.open_calls - forgotten)
+    report.check("calls placed without a Call row", len(missing),
+                 f"({len(inbound)} placed, {rows.rows} rows){' e.g. ' + ', '.join(missing[:3]) if missing else ''}")
     report.check("calls with more than one Call row", rows.duplicated)
     report.check("Call rows nobody placed", rows.unknown)
-    report.check("Call rows not ended", len(rows.open_calls - forgotten))
+    report.check("Call rows not ended", len(open_calls), f"e.g. {', '.join(open_calls[:3])}" if open_calls else "")
     if forgotten:
         report.lines.append(f"--- lost with Redis's memory, of {len(forgotten)} calls begun before it restarted "
                             f"empty: {len(rows.missing_calls & forgotten)} with no row, "
@@ -354,9 +355,15 @@ def expected_cases(ledger: Ledger) -> set[tuple[str, str]]:
     for kind, transcript in ledger.transcripts:
         if any(SAVED in line for line in transcript.heard):
             keys.add((transcript.call_sid, "message"))
-        if kind != "callee" and any(event.kind == "connected" for event in transcript.events):
+        if kind != "callee" and any(_reached_agent(event) for event in transcript.events):
             keys.add((transcript.call_sid, "agent"))
     return keys
+
+
+def _reached_agent(event) -> bool:  # type: ignore[no-untyped-def]
+    """Talking with an agent, or in the call's conference an agent accepted (where, while the local network's
+    Redis was away, the caller could not be told whom they were talking with)."""
+    return event.kind == "connected" or (event.kind == "conference" and event.detail.startswith("call-"))
 
 
 def _case_of(source_key: str | None) -> tuple[str, str] | None:
@@ -380,7 +387,9 @@ def check_cases(database_url: str, ledger: Ledger, report: Report, forgotten: se
     if forgotten:
         report.lines.append(f"--- lost with Redis's memory: {len(lost)} cases of calls begun before it restarted empty")
     report.check("cases filed twice", sum(1 for key, count in filed.items() if key and count > 1))
-    report.check("cases from calls that should have none", sum(1 for key in filed if key and key not in wanted))
+    unexpected = sorted(f"{sid} ({kind})" for sid, kind in (key for key in filed if key and key not in wanted))
+    report.check("cases from calls that should have none", len(unexpected),
+                 f"e.g. {', '.join(unexpected[:3])}" if unexpected else "")
 
 
 def check_jobs(redis_url: str, report: Report) -> None:
