@@ -39,7 +39,8 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ivr import db, event_stream, jobs  # noqa: E402
+from ivr import db  # noqa: E402
+from ivr.jobs import call_history, event_stream  # noqa: E402
 from ivr.models.call import Call  # noqa: E402
 from ivr.private_redis import start_private_redis  # noqa: E402
 
@@ -74,11 +75,11 @@ def worker_env(database_url: str, redis_url: str) -> dict[str, str]:
 
 def throughput_with_worker(calls: int, database_url: str, redis_url: str, first: int, fork: bool) -> float:
     redis = Redis.from_url(redis_url)
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     start = datetime.now(UTC)
     for number in range(first, first + calls):
         for item in call_events(number, start):
-            queue.enqueue(jobs.record_call_event, item, **jobs.CALL_JOB_OPTIONS)
+            queue.enqueue(call_history.record_call_event, item, **call_history.CALL_JOB_OPTIONS)
     began = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst", *(["--fork"] if fork else [])],
                    cwd=ROOT, check=True, env=worker_env(database_url, redis_url))
@@ -95,9 +96,9 @@ class StreamRun:
 
 def throughput_through_stream(calls: int, database_url: str, redis_url: str, first: int) -> StreamRun:
     """The webhooks' path since issue 10: each webhook's events one stream entry; `cityline worker --burst`
-    moves them into batched jobs (ivr.event_stream) and records them."""
+    moves them into batched jobs (ivr.jobs.event_stream) and records them."""
     redis = Redis.from_url(redis_url)
-    finished = FinishedJobRegistry(jobs.CALLS_QUEUE, connection=redis)
+    finished = FinishedJobRegistry(call_history.CALLS_QUEUE, connection=redis)
     earlier = set(finished.get_job_ids())
     start = datetime.now(UTC)
     pipe = redis.pipeline(transaction=False)
@@ -127,14 +128,14 @@ def worker_start_up(database_url: str, redis_url: str) -> float:
 
 def throughput_in_process(calls: int, database_url: str, first: int) -> float:
     engine = db.make_engine(database_url)
-    jobs.bind(db.make_session_factory(engine))
+    call_history.bind(db.make_session_factory(engine))
     start = datetime.now(UTC)
     began = time.perf_counter()
     for number in range(first, first + calls):
         for item in call_events(number, start):
-            jobs.record_call_event(item)
+            call_history.record_call_event(item)
     elapsed = time.perf_counter() - began
-    jobs.bind(None)
+    call_history.bind(None)
     engine.dispose()
     return elapsed
 
@@ -142,7 +143,7 @@ def throughput_in_process(calls: int, database_url: str, first: int) -> float:
 def hang_up_lag(calls: int, database_url: str, redis_url: str, rate: float) -> list[float]:
     """Seconds from enqueueing each call's status callback to its Call row showing it ended."""
     redis = Redis.from_url(redis_url)
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"], cwd=ROOT,
                               env=worker_env(database_url, redis_url))
     engine = db.make_engine(database_url)
@@ -152,9 +153,9 @@ def hang_up_lag(calls: int, database_url: str, redis_url: str, rate: float) -> l
         for number in range(LAG_CALLS_FROM, LAG_CALLS_FROM + calls):
             events = call_events(number, datetime.now(UTC))
             for item in events[:-1]:
-                queue.enqueue(jobs.record_call_event, item, **jobs.CALL_JOB_OPTIONS)
+                queue.enqueue(call_history.record_call_event, item, **call_history.CALL_JOB_OPTIONS)
             hung_up = time.perf_counter()
-            queue.enqueue(jobs.record_call_event, events[-1], **jobs.CALL_JOB_OPTIONS)
+            queue.enqueue(call_history.record_call_event, events[-1], **call_history.CALL_JOB_OPTIONS)
             lags.append(_wait_for_end(sessions, events[-1]["call_sid"], hung_up))
             time.sleep(max(0.0, 1 / rate - lags[-1]))
     finally:

@@ -395,7 +395,7 @@ def check_cases(database_url: str, ledger: Ledger, report: Report, forgotten: se
 def check_jobs(redis_url: str, report: Report) -> None:
     from redis import Redis
 
-    from ivr.job_registry import queue_status
+    from ivr.jobs.job_registry import queue_status
 
     with Redis.from_url(redis_url) as redis:
         status = queue_status(redis)
@@ -409,7 +409,7 @@ def wait_for_jobs(redis_url: str, timeout: float) -> None:
     waits 2 s, 10 s, 30 s, 2 min... before its next try), or timeout."""
     from redis import Redis
 
-    from ivr.job_registry import queue_status
+    from ivr.jobs.job_registry import queue_status
 
     deadline = time.monotonic() + timeout
     with Redis.from_url(redis_url) as redis:

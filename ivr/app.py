@@ -19,30 +19,18 @@ from agents import push_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
-from ivr import (
-    conference_views,
-    db,
-    health,
-    i18n,
-    jobs,
-    limits,
-    open311,
-    redis_connection,  # every Redis client: the plain URL or Sentinel's primary
-    security,
-    unstaffed,
-    voice,
-    web,
-    webhook_metrics,
-)
-from ivr.call_events import CallEvents, delivery_key
+from ivr import db, health, i18n, limits, open311, redis_connection, security, web
 from ivr.cases.allocator import ReferenceAllocator
-from ivr.contact_center import ContactCenter
+from ivr.jobs import call_history
+from ivr.jobs.call_events import CallEvents, delivery_key
 from ivr.routing_records import RoutingRecords
 from ivr.self_service import build_registry, make_context
 from ivr.settings import Settings
 from ivr.sms import bp as sms_blueprint
 from ivr.telephony import Telephony, make_telephony
-from ivr.texts import AnswerTexts
+from ivr.voice import conference_views, unstaffed, webhook_metrics, webhooks
+from ivr.voice.contact_center import ContactCenter
+from ivr.voice.texts import AnswerTexts
 from routing.router import Router
 
 #: Used when REDIS_URL is unset and the app was not started by `cityline run` (kept here for old imports).
@@ -88,8 +76,8 @@ def build_services(settings: Settings) -> CityLine:
 
 
 def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator, events: list[dict]) -> int:
-    jobs.bind(sessions, references)  # case numbers from this app's Redis, which may be the one that is down
-    return jobs.record_call_events(events)
+    call_history.bind(sessions, references)  # case numbers from this app's Redis, which may be the one that is down
+    return call_history.record_call_events(events)
 
 
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
@@ -105,7 +93,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     i18n.configure(settings.messages_dir, settings.city_name)  # the city's catalogs over the shipped ones
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
-    app.register_blueprint(voice.bp)
+    app.register_blueprint(webhooks.bp)
     app.register_blueprint(unstaffed.bp)
     app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)

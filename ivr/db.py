@@ -64,7 +64,7 @@ def make_engine(database_url: str) -> Engine:
     # pool: pre-ping finds a dead one at checkout and reconnects (through the same host name, which the
     # service points at the new primary); recycling keeps no connection older than POOL_RECYCLE_SECONDS;
     # keepalives notice a peer that vanished mid-transaction. A job whose connection drops while it runs is
-    # run again at once (ivr.sql_retry), then by RQ's retries.
+    # run again at once (ivr.jobs.sql_retry), then by RQ's retries.
     return create_engine(database_url, pool_pre_ping=True, pool_recycle=POOL_RECYCLE_SECONDS,
                          connect_args=_postgres_keepalives(database_url))
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.intents.classifier import is_trained
-from ivr.job_registry import queue_status
+from ivr.jobs.job_registry import queue_status
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

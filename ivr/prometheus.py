@@ -3,7 +3,7 @@
 Each scrape builds a fresh registry from Redis and SQL, so every gunicorn worker
 answers the same numbers and no worker's memory holds state (no multiprocess
 directory to manage).  Webhook latency histograms are counted per request in
-Redis (ivr.webhook_metrics) and read here like everything else.
+Redis (ivr.voice.webhook_metrics) and read here like everything else.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from sqlalchemy import func, select
 
-from ivr.job_registry import queue_status
+from ivr.jobs.job_registry import queue_status
 from ivr.models.call import Call
-from ivr.webhook_metrics import WebhookLatency
+from ivr.voice.webhook_metrics import WebhookLatency
 from routing.agents import AgentState
 
 

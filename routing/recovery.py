@@ -14,7 +14,7 @@ happened.  When the two disagree, they win:
 - after a restart (`restarted`: the epoch key is missing), `restore_agent_calls`
   puts agents SQL and the phone network say are on a live call back on it, so
   nobody is offered a second caller.  Callers on hold rejoin by themselves at
-  their next hold loop (see ivr.contact_center.ContactCenter.hold).
+  their next hold loop (see ivr.voice.contact_center.ContactCenter.hold).
 
 The ports are Protocols; the SQL and telephony adapters live in the web/jobs layer.
 """

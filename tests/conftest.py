@@ -19,8 +19,9 @@ from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
-from ivr import db, jobs
+from ivr import db
 from ivr.app import create_app
+from ivr.jobs import call_history
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.callback import CallbackPromise
@@ -113,9 +114,9 @@ def sessions(request, sqlite_url: str) -> Iterator[sessionmaker[Session]]:
     db.upgrade(engine)
     factory = db.make_session_factory(engine)
     _empty(factory)
-    jobs.bind(factory)
+    call_history.bind(factory)
     yield factory
-    jobs.bind(None)
+    call_history.bind(None)
     _empty(factory)
     engine.dispose()
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from agents.console import history
-from ivr import call_context
-from ivr.contact_center import topic
+from ivr.voice import call_context
+from ivr.voice.contact_center import topic
 
 logger = logging.getLogger(__name__)
 #: Why an agent is not ready, in words the console shows (the router's reason codes).

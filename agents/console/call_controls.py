@@ -23,9 +23,9 @@ from agents import push
 from agents.access import console_login
 from agents.console.directory import InvalidDirectory, read_directory
 from agents.json_body import json_object, text_field
-from ivr import jobs
 from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
+from ivr.jobs import call_history
 from ivr.telephony import TelephonyError
 from routing.agents import AgentState
 from routing.exceptions import RoutingError, UnknownAgent
@@ -50,11 +50,12 @@ def controls_for(services) -> CallControls:  # type: ignore[no-untyped-def]
         event = {"call_sid": call_sid, "kind": "handoff", "sequence": uuid.uuid4().hex,
                  "at": datetime.now(UTC).isoformat(), "data": data}
         try:
-            Queue(jobs.CALLS_QUEUE, connection=redis).enqueue(jobs.record_call_event, event, **jobs.CALL_JOB_OPTIONS)
+            Queue(call_history.CALLS_QUEUE, connection=redis).enqueue(
+                call_history.record_call_event, event, **call_history.CALL_JOB_OPTIONS)
         except RedisError as error:
             logger.warning("handoff of %s not queued (%s); recording it now", call_sid, error)
-            jobs.bind(services.sessions, services.references)
-            jobs.record_call_event(event)
+            call_history.bind(services.sessions, services.references)
+            call_history.record_call_event(event)
 
     def notify(login: str) -> None:
         push.publish(redis, prefix, push.agent_topic(login), "call", {"changed": True})

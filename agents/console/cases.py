@@ -27,10 +27,10 @@ from agents.console.case_desk import (
     recorded_call,
 )
 from ivr import db
-from ivr.case_update_jobs import queue_update_texts
 from ivr.cases import duplicates, reference
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.cases.service import CaseError, change_status, find_by_reference
+from ivr.jobs.case_update_jobs import queue_update_texts
 from ivr.models.agent import Agent
 from ivr.models.case import Case
 from ivr.open311 import catalogue
@@ -220,7 +220,7 @@ def text_case_number(ref: str) -> ResponseReturnValue:
     from ivr.cases.reference_text import case_number_text
     from ivr.sms.contacts import may_text
     from ivr.telephony.line_types import LineTypes
-    from ivr.texts import queue_text_once
+    from ivr.voice.texts import queue_text_once
 
     call_sid = _my_call()
     services = _services()

@@ -29,10 +29,11 @@ from agents.console.call_controls import controls_for
 from agents.console.wrap_up_view import refuse_leaving, wrap_up_view
 from agents.database_down import database_unreachable
 from agents.json_body import json_object, text_field
-from ivr import agent_notes, db, jobs
+from ivr import agent_notes, db
 from ivr.conference.controls import Refused
+from ivr.jobs import call_history
+from ivr.jobs.routing_jobs import enqueue_place_callback
 from ivr.models.agent import Agent as AgentRow
-from ivr.routing_jobs import enqueue_place_callback
 from ivr.telephony import TelephonyError
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallKind, CallRequest
@@ -186,8 +187,8 @@ def add_note() -> ResponseReturnValue:
         logger.exception("note of %s on %s not kept", g.login, agent.call)
         return _error("The note was NOT saved: the database is not answering. Keep the text and try again.", 503)
     try:
-        Queue(jobs.CALLS_QUEUE, connection=_services().redis).enqueue(
-            jobs.file_agent_notes, agent.call, **jobs.NOTE_JOB_OPTIONS)
+        Queue(call_history.CALLS_QUEUE, connection=_services().redis).enqueue(
+            call_history.file_agent_notes, agent.call, **call_history.NOTE_JOB_OPTIONS)
     except RedisError as error:  # the note is in SQL already: the sweep files it
         logger.warning("note of %s on %s kept; filing job not queued: %s", g.login, agent.call, error)
     return jsonify(saved=True, call=agent.call, at=at)

@@ -181,7 +181,8 @@ def stop_broadcast() -> ResponseReturnValue:
 @bp.post("/api/floor/closure")
 @require_role(SUPERVISOR)
 def close() -> ResponseReturnValue:
-    """{"reason": "...", "message_en": "...", "message_es": "...", "message_zh-CN": "..."} (one per language of the routing file): every new call hears it, then message/callback."""
+    """{"reason": "...", "message_en": "...", "message_es": "...", "message_zh-CN": "..."} (one message per
+    language of the routing file): every new call hears it, then is offered a message or a callback."""
     body = json_object()
     router = _services().router
     try:

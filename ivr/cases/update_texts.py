@@ -4,7 +4,7 @@ A status change (to in progress, or closed with its resolution) owes one text
 to every resident linked to the case who asked for updates.  A row per
 (update, resident) in case_update_texts makes the sending happen once however
 often the job runs; a number that sent STOP is recorded as skipped, not texted.
-Plain Python over a SQL session; the job in ivr/case_update_jobs.py sends.
+Plain Python over a SQL session; the job in ivr/jobs/case_update_jobs.py sends.
 """
 
 from __future__ import annotations

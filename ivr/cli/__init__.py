@@ -49,20 +49,21 @@ def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
     from rq import Queue, SimpleWorker, Worker
 
-    from ivr import db, event_stream, jobs, redis_connection
-    from ivr.job_registry import WORK_QUEUES
-    from ivr.parent_death import children_die_with_this_process
-    from ivr.sweeper import start_sweeper
-    from ivr.worker_loop import MAINTENANCE_SECONDS, WORKER_TTL_SECONDS, work_until_stopped
+    from ivr import db, redis_connection
+    from ivr.jobs import call_history, event_stream
+    from ivr.jobs.job_registry import WORK_QUEUES
+    from ivr.jobs.parent_death import children_die_with_this_process
+    from ivr.jobs.sweeper import start_sweeper
+    from ivr.jobs.worker_loop import MAINTENANCE_SECONDS, WORKER_TTL_SECONDS, work_until_stopped
 
     settings = _settings()
     children_die_with_this_process()  # RQ's scheduler child must not outlive a killed worker
     connection = redis_connection.worker_connection(settings)  # RQ follows Sentinel's primary too, when configured
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)
-    jobs.bind(db.make_session_factory(engine))
+    call_history.bind(db.make_session_factory(engine))
     worker_class = Worker if fork else SimpleWorker
-    calls = Queue(jobs.CALLS_QUEUE, connection=connection)
+    calls = Queue(call_history.CALLS_QUEUE, connection=connection)
     if burst:  # the webhooks' events still in the stream become jobs first, so this run records them
         event_stream.drain(connection, calls)
     sweeper = None if burst else start_sweeper(settings, connection)
@@ -241,10 +242,10 @@ def cases_update(ref: str, status: str | None, note: str, private: bool, resolut
 
 
 def _queue_update_texts(update_id: int) -> None:
-    """Residents who asked for texts about the case hear back, through the workers (ivr/case_update_jobs.py)."""
+    """Residents who asked for texts about the case hear back, through the workers (ivr/jobs/case_update_jobs.py)."""
     from redis import Redis
 
-    from ivr.case_update_jobs import queue_update_texts
+    from ivr.jobs.case_update_jobs import queue_update_texts
 
     settings = _settings()
     if not queue_update_texts(Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0"), update_id):
@@ -268,7 +269,7 @@ def jobs() -> None:
 @jobs.command("status")
 def jobs_status() -> None:
     """Count jobs queued, running, waiting for a retry and failed."""
-    from ivr.job_registry import queue_status
+    from ivr.jobs.job_registry import queue_status
 
     status = queue_status(_redis())
     click.echo(f"queued {status.queued}, running {status.started}, waiting to retry {status.scheduled}, "
@@ -278,7 +279,7 @@ def jobs_status() -> None:
 @jobs.command("replay")
 def jobs_replay() -> None:
     """Re-run failed jobs (and jobs whose worker died); safe, because jobs are idempotent."""
-    from ivr.job_registry import recover_abandoned, replay_failed
+    from ivr.jobs.job_registry import recover_abandoned, replay_failed
 
     redis = _redis()
     abandoned, failed = recover_abandoned(redis), replay_failed(redis)

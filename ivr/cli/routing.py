@@ -41,8 +41,8 @@ def routing_validate(file: Path | None) -> None:
 def routing_sweep() -> None:
     """Run the routing sweep once, as every worker does every 2 s: timeouts, due callbacks, overflow, waits to SQL."""
     from ivr import db
-    from ivr.routing_jobs import services_from
-    from ivr.sweeper import sweep_once
+    from ivr.jobs.routing_jobs import services_from
+    from ivr.jobs.sweeper import sweep_once
 
     settings, redis = _settings(), _redis()
     engine = db.make_engine(settings.database_url)

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from redis.exceptions import RedisError
 
-from ivr import call_context
 from ivr.conference import conference_name
 from ivr.conference.book import AGENT, INTERPRETER, OUTSIDE, CallBook, ConferenceBooks, Participant, Transfer
 from ivr.telephony import Telephony, TelephonyError
+from ivr.voice import call_context
 from routing.calls import CallRequest, CallStatus
 from routing.exceptions import RoutingError
 from routing.reservations import Reservation

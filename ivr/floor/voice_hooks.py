@@ -19,8 +19,8 @@ from ivr.floor import notices
 if TYPE_CHECKING:
     from redis import Redis
 
-    from ivr.contact_center import ContactCenter
     from ivr.phone import CallerNumber
+    from ivr.voice.contact_center import ContactCenter
 
 logger = logging.getLogger(__name__)
 #: Where callers go while the line is closed: the general queue's message/callback path.

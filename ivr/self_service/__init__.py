@@ -19,7 +19,7 @@ from ivr.routing_records import RoutingRecords
 from ivr.settings import Settings
 from ivr.telephony import make_telephony
 from ivr.telephony.line_types import LineTypes
-from ivr.texts import AnswerTexts
+from ivr.voice.texts import AnswerTexts
 from routing.config import load_config as load_routing_config
 from routing.router import Router
 

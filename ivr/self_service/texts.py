@@ -14,7 +14,7 @@ from flows.handlers import HandlerRegistry, HandlerRequest, HandlerResult
 from ivr.i18n import Section
 from ivr.phone import parse_caller
 from ivr.telephony.line_types import LineTypes
-from ivr.texts import AnswerTexts
+from ivr.voice.texts import AnswerTexts
 
 #: sent, failed (catalog ids texts.*).
 PHRASES = Section("texts")

@@ -17,10 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from ivr.phone import parse_caller
-from ivr.signatures import twilio_only
 from ivr.sms import contacts
 from ivr.sms.answers import HandlerAnswers
 from ivr.sms.conversation import Message, Reply, respond
+from ivr.voice.signatures import twilio_only
 
 if TYPE_CHECKING:
     from ivr.app import CityLine

@@ -9,7 +9,7 @@ their answer and status URLs, so tests and people can play them (a second
 
 Conferences are kept here as Twilio keeps them: who is in each, muted, on hold
 (with the hold URL they hear), and whether it has ended.  The local caller asks
-for its own place in its conference on every pass (ivr/conference_views.py), so
+for its own place in its conference on every pass (ivr/voice/conference_views.py), so
 it hears hold music, an announcement, or is moved on, as a Twilio caller would.
 An agent's softphone ("client:<login>") answers at once, as in local <Dial>s.
 """

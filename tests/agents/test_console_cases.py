@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ivr import db, jobs
+from ivr import db
 from ivr.cases.reference import make_reference
 from ivr.cases.service import NewCase, find_by_reference, open_case
+from ivr.jobs import call_history
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from routing.calls import CallRequest
@@ -65,7 +66,7 @@ def test_adding_the_caller_to_the_existing_case_links_the_call_and_no_second_cas
     with db.unit_of_work(services.sessions) as session:
         call = session.query(Call).filter_by(call_sid=SID).one()
         call.agent_id = session.query(Agent).filter_by(login="alice").one().id
-        jobs._open_case_for_agent_call(session, call, {"agent_login": "alice"}, services.references)
+        call_history._open_case_for_agent_call(session, call, {"agent_login": "alice"}, services.references)
     with services.sessions() as session:
         case = find_by_reference(session, EXISTING)
         assert case.updates[-1].note == "Another caller reported this." and case.contact_phone == "+13125550199"
@@ -128,7 +129,7 @@ def _run_text_jobs(redis_url: str, env: dict[str, str], monkeypatch) -> None:  #
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from ivr.texts import TEXTS_QUEUE
+    from ivr.voice.texts import TEXTS_QUEUE
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from ivr import agent_notes, db, jobs
+from ivr import agent_notes, db
 from ivr.cases.reference import make_reference
 from ivr.cases.service import NewCase, find_by_reference, open_case
+from ivr.jobs import call_history
 from ivr.models.pending_note import PendingNote
 
 SID = "CA" + "e" * 32
@@ -16,18 +17,18 @@ AT = "2026-11-24T15:30:00+00:00"
 
 
 def test_a_note_is_kept_until_the_case_exists_then_lands_once(sessions):
-    assert jobs.add_agent_note(SID, "alice", "Resident will send photos.", AT) is False  # no case yet: kept
+    assert call_history.add_agent_note(SID, "alice", "Resident will send photos.", AT) is False  # no case yet: kept
     for _ in range(10):  # however often the filing job runs, a note without its case stays pending
-        assert jobs.file_agent_notes(SID) == 0
+        assert call_history.file_agent_notes(SID) == 0
     with sessions() as session:
         [pending] = session.scalars(select(PendingNote)).all()
         assert (pending.text, pending.filed_at) == ("Resident will send photos.", None)
     with db.unit_of_work(sessions) as session:
         open_case(session, NewCase(reference=make_reference(2026, 3), service_code="noise", channel="phone",
                                    opened_at=datetime(2026, 11, 24, 15, tzinfo=UTC), source_key=f"call:{SID}:agent"))
-    assert jobs.file_all_pending_notes(sessions) == 1  # the sweep's pass
-    assert jobs.add_agent_note(SID, "alice", "Resident will send photos.", AT) is False  # a re-run job
-    assert jobs.file_all_pending_notes(sessions) == 0
+    assert call_history.file_all_pending_notes(sessions) == 1  # the sweep's pass
+    assert call_history.add_agent_note(SID, "alice", "Resident will send photos.", AT) is False  # a re-run job
+    assert call_history.file_all_pending_notes(sessions) == 0
     with sessions() as session:
         case = find_by_reference(session, make_reference(2026, 3))
         assert [(u.note, u.public, u.status) for u in case.updates] == [
@@ -47,11 +48,11 @@ def test_keeping_the_same_note_twice_keeps_it_once(sessions):
 def test_notes_still_waiting_never_crowd_out_a_note_whose_case_exists(sessions, monkeypatch):
     monkeypatch.setattr(agent_notes, "SWEEP_BATCH", 3)
     for n in range(5):  # older notes on calls that have no case (yet, or ever)
-        jobs.add_agent_note(f"CA{n:032d}", "alice", f"waiting {n}", f"2026-11-24T1{n}:00:00+00:00")
-    jobs.add_agent_note(SID, "alice", "This one can land.", "2026-11-24T16:00:00+00:00")
+        call_history.add_agent_note(f"CA{n:032d}", "alice", f"waiting {n}", f"2026-11-24T1{n}:00:00+00:00")
+    call_history.add_agent_note(SID, "alice", "This one can land.", "2026-11-24T16:00:00+00:00")
     with db.unit_of_work(sessions) as session:
         open_case(session, NewCase(reference=make_reference(2026, 4), service_code="noise", channel="phone",
                                    opened_at=datetime(2026, 11, 24, 15, tzinfo=UTC), source_key=f"call:{SID}:agent"))
-    assert jobs.file_all_pending_notes(sessions) == 1
+    assert call_history.file_all_pending_notes(sessions) == 1
     with sessions() as session:
         assert session.scalar(select(PendingNote.filed_at).where(PendingNote.call_sid == SID)) is not None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import event, func, select
 
-from ivr import jobs
+from ivr.jobs import call_history
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
@@ -61,7 +61,7 @@ def statements_for(sessions, events: list[dict]) -> int:  # type: ignore[no-unty
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        jobs.record_call_events(events)
+        call_history.record_call_events(events)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(seen)
@@ -77,7 +77,7 @@ def test_a_batch_of_forty_calls_costs_no_more_statements_than_a_batch_of_three(s
 
 
 def test_a_batch_rebuilds_every_call_as_its_events_say(sessions):
-    jobs.record_call_events(as_they_arrive(range(5)))
+    call_history.record_call_events(as_they_arrive(range(5)))
     with sessions() as session:
         rows = session.scalars(select(Call).order_by(Call.call_sid)).all()
         assert [row.call_sid for row in rows] == [sid(n) for n in range(5)]
@@ -87,8 +87,8 @@ def test_a_batch_rebuilds_every_call_as_its_events_say(sessions):
 
 
 def test_events_already_stored_are_counted_once_and_change_no_row(sessions):
-    assert jobs.record_call_events(as_they_arrive(range(4))) == 16
-    assert jobs.record_call_events(as_they_arrive(range(2, 6)) * 2) == 8  # calls 4 and 5 are new
+    assert call_history.record_call_events(as_they_arrive(range(4))) == 16
+    assert call_history.record_call_events(as_they_arrive(range(2, 6)) * 2) == 8  # calls 4 and 5 are new
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Call)) == 6
         assert session.scalar(select(func.count()).select_from(CallEvent)) == 24
@@ -97,8 +97,8 @@ def test_events_already_stored_are_counted_once_and_change_no_row(sessions):
 
 def test_only_the_call_that_left_a_message_gets_a_case(sessions):
     events = [*as_they_arrive(range(3)), *call_events(7, message=True), *as_they_arrive(range(3, 6))]
-    jobs.record_call_events(events)
-    jobs.record_call_events(events)  # retried: still one case
+    call_history.record_call_events(events)
+    call_history.record_call_events(events)  # retried: still one case
     with sessions() as session:
         [case] = session.scalars(select(Case)).all()
         assert (case.reference, case.media_url, [c.call_sid for c in case.calls]) == (
@@ -109,12 +109,13 @@ def test_only_the_call_that_left_a_message_gets_a_case(sessions):
 
 RECORDER = """
 import json, sys, time
-from ivr import db, jobs
+from ivr import db
+from ivr.jobs import call_history
 engine = db.make_engine(sys.argv[1])
-jobs.bind(db.make_session_factory(engine))
+call_history.bind(db.make_session_factory(engine))
 batches = json.loads(open(sys.argv[2]).read())
 time.sleep(max(0.0, float(sys.argv[3]) - time.time()))
-print(sum(jobs.record_call_events(batch) for batch in batches))
+print(sum(call_history.record_call_events(batch) for batch in batches))
 """
 
 
@@ -125,9 +126,9 @@ def test_two_processes_recording_overlapping_batches_at_once_keep_one_whole_row_
     so they rebuild the same rows at the same moment, each with events the other has not committed yet.
     Then each records its batches again, and nothing changes."""
     calls = 120
-    jobs.bind(postgres)
-    jobs.record_call_events(as_they_arrive(range(calls), range(1)))
-    jobs.bind(None)
+    call_history.bind(postgres)
+    call_history.record_call_events(as_they_arrive(range(calls), range(1)))
+    call_history.bind(None)
     first = [as_they_arrive(range(start, start + 30), range(1, 2)) for start in range(0, calls, 30)]
     second = [as_they_arrive([n % calls for n in range(start, start + 30)], range(2, 4))
               for start in range(15, calls + 15, 30)]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ivr import jobs
+from ivr.jobs import call_history
 from ivr.models.call import Call
 from ivr.models.case import Case
 
@@ -44,7 +44,7 @@ def stored_call(sessions) -> Call:  # type: ignore[no-untyped-def]
 
 def record_all(events: list[dict]) -> None:
     for item in events:
-        jobs.record_call_event(item)
+        call_history.record_call_event(item)
 
 
 OFFICE_HOURS_CALL = [
@@ -84,7 +84,7 @@ def test_out_of_order_delivery_gives_the_same_row(sessions, order):
 def test_duplicate_and_retried_deliveries_change_nothing(sessions):
     record_all(OFFICE_HOURS_CALL)
     first = stored_call(sessions)
-    assert not any(jobs.record_call_event(item) for item in OFFICE_HOURS_CALL)
+    assert not any(call_history.record_call_event(item) for item in OFFICE_HOURS_CALL)
     again = stored_call(sessions)
     assert (again.id, again.path, again.disposition) == (first.id, first.path, first.disposition)
     with sessions() as session:
@@ -155,7 +155,7 @@ def test_a_message_left_while_no_number_could_be_given_still_becomes_a_case(sess
     from ivr.cases.allocator import ReferenceAllocator
     from ivr.cases.reference import is_valid
 
-    jobs.bind(sessions, ReferenceAllocator(redis, lambda year: 0, prefix="test:"))
+    call_history.bind(sessions, ReferenceAllocator(redis, lambda year: 0, prefix="test:"))
     message = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2"
     record_all([started(), turn(40, [{"node": "record_message"}], {"topic": "potholes", "message": message}),
                 status(45)])

@@ -12,7 +12,7 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import select
 
-from ivr import jobs
+from ivr.jobs import call_history
 from ivr.models.call import Call
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +34,9 @@ def events_of(sid: str) -> list[dict]:
 
 
 def test_two_workers_on_postgresql_store_every_call_once_without_a_retry(postgres, postgres_url, redis, redis_url):
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     sids = [f"CA{n:032x}" for n in range(CALLS)]
-    enqueued = [queue.enqueue(jobs.record_call_event, event, **jobs.CALL_JOB_OPTIONS)
+    enqueued = [queue.enqueue(call_history.record_call_event, event, **call_history.CALL_JOB_OPTIONS)
                 for event in (e for sid in sids for e in events_of(sid))]
     env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     workers = [subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker", "--burst"], env=env, cwd=ROOT,

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
-from ivr import db, jobs
+from ivr import db
 from ivr.cases.reference import make_reference
 from ivr.cases.service import NewCase, change_status, open_case
 from ivr.cli import main
+from ivr.jobs import call_history
 from ivr.reports import calls_by_disposition, common_requests, requests_by_place, time_to_close
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -57,7 +58,7 @@ def test_calls_by_disposition_per_city_day(sessions):
     for index, (at, status) in enumerate([(late_sunday_utc, "completed"), (MONDAY, "completed"),
                                           (MONDAY, "busy")]):
         sid = f"CA{index:032d}"
-        jobs.record_call_event({"call_sid": sid, "kind": "status", "sequence": f"1:{status}",
+        call_history.record_call_event({"call_sid": sid, "kind": "status", "sequence": f"1:{status}",
                                 "at": at.isoformat(), "data": {"status": status, "duration": 0}})
     with sessions() as session:
         rows = calls_by_disposition(session, SINCE, UNTIL, CHICAGO)

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from ivr import db, jobs
-from ivr.job_registry import queue_status, recover_abandoned
+from ivr import db
+from ivr.jobs import call_history
+from ivr.jobs.job_registry import queue_status, recover_abandoned
 from ivr.models.call_event import CallEvent
 from tests.strays import kill_all, processes_with
 
@@ -62,8 +63,8 @@ def test_a_job_whose_worker_was_killed_runs_again_and_stores_once(backend, reque
     db.upgrade(engine)
     with engine.begin() as connection:
         connection.execute(sa.delete(CallEvent.__table__))
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-    job = queue.enqueue(jobs.record_call_event, EVENT, **jobs.CALL_JOB_OPTIONS)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
+    job = queue.enqueue(call_history.record_call_event, EVENT, **call_history.CALL_JOB_OPTIONS)
     lock = lock_writes(engine)
     worker = start_worker(url, redis_url)
     try:
@@ -96,9 +97,9 @@ def test_failed_jobs_are_listed_and_replayed_from_the_command_line(redis, redis_
 
     from ivr.cli import main
 
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     broken = {key: value for key, value in EVENT.items() if key != "at"}  # fails: no timestamp
-    queue.enqueue(jobs.record_call_event, broken, job_timeout=30)
+    queue.enqueue(call_history.record_call_event, broken, job_timeout=30)
     SimpleWorker([queue], connection=redis).work(burst=True)
     env = {"REDIS_URL": redis_url}
     assert "failed 1" in CliRunner().invoke(main, ["jobs", "status"], env=env).output

@@ -12,7 +12,7 @@ import pytest
 from flows.engine import Engine
 from flows.instructions import CallState, Listen, Queue, Reply, Speak, Turn
 from ivr.app import create_app
-from ivr.webhook_params import state_query
+from ivr.voice.webhook_params import state_query
 from tests.collection.conftest import cityline
 
 NEW_YORK = ZoneInfo("America/New_York")

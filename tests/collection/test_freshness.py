@@ -67,7 +67,8 @@ def test_healthz_names_the_ending_calendar_and_logs_a_warning(app, tmp_path, cap
     client = app.test_client()
     assert client.get("/healthz").get_json()["calendars_ending"] == []
     last = TODAY + timedelta(days=5)
-    assert cityline(url, "import", "calendar", "E", "recycling", str(write(tmp_path, "e.ics", feed(last)))).exit_code == 0
+    feed_file = write(tmp_path, "e.ics", feed(last))
+    assert cityline(url, "import", "calendar", "E", "recycling", str(feed_file)).exit_code == 0
     with caplog.at_level(logging.WARNING, logger="ivr.health"):
         response = client.get("/healthz")
     assert response.status_code == 200  # calls are still answered

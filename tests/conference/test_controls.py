@@ -8,12 +8,12 @@ import pytest
 from redis import Redis
 
 from flows.loader import DEFAULT_FLOW_FILE
-from ivr import call_context
 from ivr.conference import conference_name
 from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
 from ivr.telephony import TelephonyError
 from ivr.telephony.local_adapter import LocalTelephony
+from ivr.voice import call_context
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from routing.config import config_from_mapping

@@ -25,7 +25,7 @@ from redis import Redis
 from sqlalchemy import select
 
 from ivr import db
-from ivr.case_update_jobs import queue_update_texts
+from ivr.jobs.case_update_jobs import queue_update_texts
 from ivr.models.case import Case, CaseUpdate
 from ivr.models.case_reporter import CaseReporter
 from ivr.models.service_attribute import ServiceAttribute

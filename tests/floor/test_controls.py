@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from agents import push
 from ivr.floor.publish import publish_wallboard
+from ivr.jobs.routing_jobs import RoutingServices
+from ivr.jobs.sweeper import sweep_once
 from ivr.models.floor import CallHandling
-from ivr.routing_jobs import RoutingServices
-from ivr.sweeper import sweep_once
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from tests.agents.login import log_in

@@ -29,12 +29,12 @@ from ivr import db
 from ivr.floor.handlings import copy_handlings
 from ivr.floor.history import interval_start
 from ivr.floor.wallboard import day_start, wallboard
+from ivr.jobs.routing_jobs import copy_waits
 from ivr.models.call import Call
 from ivr.models.case import Case
 from ivr.models.floor import CallHandling
 from ivr.models.queue_wait import QueueWait
 from ivr.models.service_type import ServiceType
-from ivr.routing_jobs import copy_waits
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from tests.agents.login import log_in

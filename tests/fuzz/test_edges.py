@@ -83,7 +83,7 @@ def test_a_status_callback_with_a_strange_duration_is_a_400(app, duration):
 
 
 def test_a_sip_address_longer_than_the_column_is_cut_not_lost(app):
-    from ivr.webhook_params import MAX_CALLED_LENGTH, read_call
+    from ivr.voice.webhook_params import MAX_CALLED_LENGTH, read_call
     sip = "sip:311@pbx.city.example.gov;transport=tls;user=phone;x-long-parameter=" + "a" * 200
     call = read_call({"CallSid": "CA" + "0" * 32, "To": sip})
     assert call.called == sip[:MAX_CALLED_LENGTH]

@@ -32,7 +32,7 @@ ALLOWED = {
     ("ivr/conference/supervision.py", ""): "the supervisor console's answers (agents/ scope)",
     ("ivr/floor/charts.py", ""): "chart legends on the supervisors' floor page",
     ("ivr/health.py", ""): "the health page, for the operator setting up Twilio",
-    ("ivr/jobs.py", ""): "a voicemail case's description, read by agents in the case system",
+    ("ivr/jobs/call_history.py", ""): "a voicemail case's description, read by agents in the case system",
     ("ivr/launcher.py", ""): "`cityline run` start-up notes, for the operator",
     ("ivr/open311/documents.py", ""): "Open311 discovery document, for API developers",
     ("ivr/self_service/collection/freshness.py", ""): "the feed-freshness warning, for operators",

@@ -7,7 +7,8 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr import db, jobs
+from ivr import db
+from ivr.jobs import call_history
 from ivr.models.call_event import CallEvent
 
 EVENT = {"call_sid": "CA" + "a" * 32, "kind": "status", "sequence": "3:completed",
@@ -20,8 +21,8 @@ def stored(factory: sessionmaker[Session]) -> list[CallEvent]:
 
 
 def test_a_worker_stores_an_enqueued_event(sessions, redis):
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-    queue.enqueue(jobs.record_call_event, EVENT, **jobs.CALL_JOB_OPTIONS)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
+    queue.enqueue(call_history.record_call_event, EVENT, **call_history.CALL_JOB_OPTIONS)
     SimpleWorker([queue], connection=redis).work(burst=True)
     [row] = stored(sessions)
     assert (row.call_sid, row.kind, row.sequence, row.data) == (
@@ -30,17 +31,17 @@ def test_a_worker_stores_an_enqueued_event(sessions, redis):
 
 
 def test_a_retried_or_duplicate_delivery_is_stored_once(sessions, redis):
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     for _ in range(3):
-        queue.enqueue(jobs.record_call_event, EVENT, **jobs.CALL_JOB_OPTIONS)
+        queue.enqueue(call_history.record_call_event, EVENT, **call_history.CALL_JOB_OPTIONS)
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert len(stored(sessions)) == 1
 
 
 def test_record_reports_whether_it_wrote(sessions):
-    assert jobs.record_call_event(EVENT) is True
-    assert jobs.record_call_event(EVENT) is False
-    assert jobs.record_call_event({**EVENT, "sequence": "4:completed"}) is True
+    assert call_history.record_call_event(EVENT) is True
+    assert call_history.record_call_event(EVENT) is False
+    assert call_history.record_call_event({**EVENT, "sequence": "4:completed"}) is True
 
 
 def test_the_database_refuses_a_duplicate_even_without_the_check(sessions):
@@ -87,3 +88,13 @@ def _downgrade_all(engine) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
 
     command.downgrade(db.alembic_config(engine), "base")
+
+
+def test_a_job_queued_under_the_old_module_name_still_finds_its_function():
+    """Before ivr/jobs/ was a package its jobs were `ivr.jobs.<name>`; jobs queued then run after an upgrade."""
+    from rq.utils import import_attribute
+
+    from ivr.jobs import call_history
+
+    assert import_attribute("ivr.jobs.record_call_events") is call_history.record_call_events
+    assert import_attribute("ivr.jobs.record_call_event") is call_history.record_call_event

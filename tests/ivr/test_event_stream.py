@@ -7,7 +7,7 @@ import time
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from ivr import event_stream, jobs
+from ivr.jobs import call_history, event_stream
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 
@@ -43,13 +43,13 @@ def rows(sessions) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
 
 
 def run_jobs(redis) -> None:  # type: ignore[no-untyped-def]
-    SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
+    SimpleWorker([Queue(call_history.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
 
 
 def test_many_calls_webhooks_become_one_job_and_each_call_one_row(sessions, redis):
     for number in range(20):
         append(redis, call_events(number))
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     assert event_stream.drain(redis, queue) == 60
     assert queue.count == 1 and redis.xlen(event_stream.STREAM) == 0
     run_jobs(redis)
@@ -60,9 +60,9 @@ def test_many_calls_webhooks_become_one_job_and_each_call_one_row(sessions, redi
 
 def test_the_same_webhooks_moved_twice_are_recorded_once(sessions, redis):
     append(redis, call_events(1) + call_events(1))  # Twilio's retries, or a mover that died after its job
-    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))
+    event_stream.drain(redis, Queue(call_history.CALLS_QUEUE, connection=redis))
     append(redis, call_events(1))
-    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))
+    event_stream.drain(redis, Queue(call_history.CALLS_QUEUE, connection=redis))
     run_jobs(redis)
     assert rows(sessions) == {sid(1): "completed"}
     with sessions() as session:
@@ -73,7 +73,7 @@ def test_entries_a_dead_mover_read_but_never_moved_are_taken_over(sessions, redi
     append(redis, call_events(7))
     event_stream.ensure_group(redis)
     redis.xreadgroup(event_stream.GROUP, "dead-mover", {event_stream.STREAM: ">"}, count=10)  # then it died
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     assert event_stream.move_batch(redis, queue, "live-mover") == 0  # not yet: the other may still be at it
     assert event_stream.move_batch(redis, queue, "live-mover", claim_after_ms=0) == 3
     run_jobs(redis)
@@ -84,7 +84,7 @@ def test_a_mover_whose_move_failed_moves_what_it_had_read_on_its_next_try(sessio
     append(redis, call_events(8))
     event_stream.ensure_group(redis)
     redis.xreadgroup(event_stream.GROUP, "mover", {event_stream.STREAM: ">"}, count=10)  # then its MULTI failed
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     assert event_stream.move_batch(redis, queue, "mover") == 0  # read once: a plain read never sees them again
     assert event_stream.move_batch(redis, queue, "mover", own_pending=True) == 3  # no wait for CLAIM_AFTER_MS
     assert redis.xpending(event_stream.STREAM, event_stream.GROUP)["pending"] == 0
@@ -97,7 +97,7 @@ def test_a_mover_starting_again_first_moves_what_it_had_read_before(sessions, re
     append(redis, call_events(9))
     event_stream.ensure_group(redis)
     redis.xreadgroup(event_stream.GROUP, event_stream.consumer_name(), {event_stream.STREAM: ">"}, count=10)
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     mover = event_stream.EventMover(redis, queue).start()
     try:
         wait_for(lambda: queue.count == 1, seconds=5)
@@ -111,16 +111,16 @@ def test_a_call_that_cannot_be_recorded_does_not_hold_back_its_batch(sessions, r
     append(redis, call_events(1))
     append(redis, [[{**call_events(2)[0][0], "at": "not a time"}]])
     append(redis, call_events(3))
-    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))
+    event_stream.drain(redis, Queue(call_history.CALLS_QUEUE, connection=redis))
     run_jobs(redis)
     assert rows(sessions) == {sid(1): "completed", sid(3): "completed"}
-    failed = Queue(jobs.CALLS_QUEUE, connection=redis).failed_job_registry
-    scheduled = Queue(jobs.CALLS_QUEUE, connection=redis).scheduled_job_registry
+    failed = Queue(call_history.CALLS_QUEUE, connection=redis).failed_job_registry
+    scheduled = Queue(call_history.CALLS_QUEUE, connection=redis).scheduled_job_registry
     assert failed.count + scheduled.count == 1  # the broken call's own job, retried and kept for replay
 
 
 def test_a_running_mover_turns_webhooks_into_jobs_within_moments(sessions, redis):
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     mover = event_stream.EventMover(redis, queue).start()
     try:
         append(redis, call_events(4))
@@ -143,7 +143,7 @@ def wait_for(condition, seconds: float = 10.0) -> None:  # type: ignore[no-untyp
 
 
 def test_while_a_job_waits_the_mover_lets_what_arrives_become_one_bigger_job(sessions, redis):
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     mover = event_stream.EventMover(redis, queue).start()
     try:
         append(redis, call_events(1)[:1])

@@ -18,10 +18,11 @@ from rq.job import JobStatus
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr import db, jobs
+from ivr import db
+from ivr.jobs import call_history
+from ivr.jobs.sql_retry import retry_on_disconnect
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
-from ivr.sql_retry import retry_on_disconnect
 from tests.conftest import POSTGRES_SERVER
 
 CALL_SID = "CA" + "b" * 32
@@ -42,9 +43,9 @@ def tagged(postgres_url: str) -> Iterator[tuple[str, sessionmaker[Session]]]:
     with db.unit_of_work(factory) as session:
         session.execute(sa.delete(Call).where(Call.call_sid == CALL_SID))
         session.execute(sa.delete(CallEvent).where(CallEvent.call_sid == CALL_SID))
-    jobs.bind(factory)
+    call_history.bind(factory)
     yield name, factory
-    jobs.bind(None)
+    call_history.bind(None)
     engine.dispose()
 
 
@@ -61,18 +62,19 @@ def terminate_backends(application_name: str) -> int:
 
 def test_the_job_after_the_server_dropped_every_connection_succeeds_first_time(tagged, redis):
     name, factory = tagged
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
-    first = queue.enqueue(jobs.record_call_event, event("1:ringing", status="ringing"), **jobs.CALL_JOB_OPTIONS)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
+    first = queue.enqueue(call_history.record_call_event, event("1:ringing", status="ringing"),
+                          **call_history.CALL_JOB_OPTIONS)
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert first.get_status() == JobStatus.FINISHED
 
     assert terminate_backends(name) >= 1  # the pool's idle connection is among them
 
-    second = queue.enqueue(jobs.record_call_event, event("2:completed", status="completed", duration=42),
-                           **jobs.CALL_JOB_OPTIONS)
+    second = queue.enqueue(call_history.record_call_event, event("2:completed", status="completed", duration=42),
+                           **call_history.CALL_JOB_OPTIONS)
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert second.get_status() == JobStatus.FINISHED  # not failed, not waiting for a retry
-    assert second.retries_left == jobs.CALL_JOB_OPTIONS["retry"].max
+    assert second.retries_left == call_history.CALL_JOB_OPTIONS["retry"].max
     with factory() as session:
         assert [e.sequence for e in session.scalars(select(CallEvent).where(CallEvent.call_sid == CALL_SID)
                                                     .order_by(CallEvent.id))] == ["1:ringing", "2:completed"]
@@ -90,9 +92,9 @@ def test_a_job_whose_connection_is_dropped_while_it_runs_is_run_again_at_once(ta
                 session.execute(sa.text("select 1"))
                 terminate_backends(name)
                 session.execute(sa.text("select 1"))
-        return jobs.record_call_event(event("3:completed", status="completed", duration=7))
+        return call_history.record_call_event(event("3:completed", status="completed", duration=7))
 
-    with caplog.at_level(logging.WARNING, logger="ivr.sql_retry"):
+    with caplog.at_level(logging.WARNING, logger="ivr.jobs.sql_retry"):
         assert job() is True
     assert len(runs) == 2
     assert "database connection dropped" in caplog.text

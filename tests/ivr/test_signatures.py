@@ -22,7 +22,7 @@ def test_a_request_signed_by_the_twilio_library_passes(twilio, path):
 
 @pytest.mark.parametrize("path", WEBHOOKS)
 def test_a_missing_signature_is_forbidden(app, path, caplog):
-    with caplog.at_level(logging.WARNING, logger="ivr.signatures"):
+    with caplog.at_level(logging.WARNING, logger="ivr.voice.signatures"):
         response = app.test_client().post(path, data={"CallSid": "CA" + "1" * 32})
     assert response.status_code == 403
     assert "signature missing" in caplog.text

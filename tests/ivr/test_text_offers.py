@@ -11,7 +11,7 @@ from ivr.self_service import texts as text_handlers
 from ivr.telephony import TelephonyError
 from ivr.telephony.line_types import LineTypes
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.texts import AnswerTexts
+from ivr.voice.texts import AnswerTexts
 
 SID = "CA" + "e" * 32
 LANDLINE = "+13125550100"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ivr import db
 from ivr.sms import contacts
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.texts import AnswerTexts, send_answer_text
+from ivr.voice.texts import AnswerTexts, send_answer_text
 
 SID = "CA" + "d" * 32
 

@@ -10,7 +10,7 @@ import pytest
 from rq import Queue
 
 from flows.handlers import FunctionHandler, HandlerRequest, HandlerResult
-from ivr import event_stream, jobs
+from ivr.jobs import call_history, event_stream
 from tests.conftest import CALL_SID
 from tests.voice_responses import heard, twiml
 
@@ -250,7 +250,7 @@ class TestEventsForTheCallLog:
         step(twilio, "language", Digits="1")
         twilio.post("/voice/status", {"CallStatus": "completed", "CallDuration": "42", "SequenceNumber": "2"})
         webhooks = [json.loads(fields[b"events"]) for _, fields in redis.xrange(event_stream.STREAM)]
-        assert Queue(jobs.CALLS_QUEUE, connection=redis).count == 0  # jobs are the workers' to make
+        assert Queue(call_history.CALLS_QUEUE, connection=redis).count == 0  # jobs are the workers' to make
         assert [[e["kind"] for e in events] for events in webhooks] == [["started", "turn"], ["turn"], ["status"]]
         events = [event for events in webhooks for event in events]
         assert [e["kind"] for e in events] == ["started", "turn", "turn", "status"]

@@ -12,7 +12,7 @@ import pytest
 from redis import Redis
 from redis.connection import Connection
 
-from ivr import event_stream
+from ivr.jobs import event_stream
 from tests.conftest import CALL_SID, TwilioClient
 
 OTHER_CALL = "CA" + "fedcba9876543210" * 2
@@ -84,7 +84,7 @@ def test_a_menu_key_press_costs_one_round_trip_and_an_answer_is_kept_for_texting
 def test_a_hold_announcement_reads_the_ticket_once(app, warm, redis):
     from routing.agents import AgentProfile, AgentState
 
-    router = app.extensions["cityline"].router  # someone staffs the line (nobody: tests/routing_web/test_unstaffed_hold)
+    router = app.extensions["cityline"].router  # someone staffs the line (if nobody: test_unstaffed_hold)
     router.register_agent(AgentProfile("zoe", "Zoe", {"general": 5}, ("en",)))
     router.set_agent_state("zoe", AgentState.AVAILABLE)
     warm.post("/voice/incoming")
@@ -171,8 +171,8 @@ def latency_counts(redis: Redis, endpoint: str) -> dict[bytes, bytes]:
 
 
 def test_webhook_latency_costs_no_round_trip_per_webhook_and_adds_up_across_processes(app, env, warm, redis):
-    from ivr import webhook_metrics
     from ivr.app import create_app
+    from ivr.voice import webhook_metrics
 
     batch = app.extensions[webhook_metrics.EXTENSION]
     batch.flush()
@@ -200,7 +200,7 @@ def test_webhook_latency_costs_no_round_trip_per_webhook_and_adds_up_across_proc
 def test_latency_the_batch_could_not_send_is_sent_with_the_next_flush(app, redis, monkeypatch):
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from ivr import webhook_metrics
+    from ivr.voice import webhook_metrics
 
     batch = webhook_metrics.LatencyBatch(redis, "cityline:test-batch:")
     batch.add("voice.step", 0.003)
@@ -225,11 +225,12 @@ def test_latency_the_batch_could_not_send_is_sent_with_the_next_flush(app, redis
 
 
 def test_a_turn_heard_by_every_caller_is_rendered_once_per_process_and_read_the_same(app, warm, monkeypatch):
-    from ivr.twiml import Renderer
+    from ivr.voice.twiml import Renderer
 
     built = []
     real_render = Renderer.render
-    monkeypatch.setattr(Renderer, "render", lambda self, instructions: built.append(1) or real_render(self, instructions))
+    monkeypatch.setattr(Renderer, "render",
+                        lambda self, instructions: built.append(1) or real_render(self, instructions))
     greetings = [warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).data for _ in range(3)]
     menu = warm.post("/voice/step?node=language&lang=en", {"Digits": "1"}).data
     assert greetings[0] == greetings[1] == greetings[2] and b"<Gather" in greetings[0]

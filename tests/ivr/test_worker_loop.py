@@ -17,7 +17,7 @@ from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 
 from ivr import db
-from ivr.job_registry import CALLS_QUEUE
+from ivr.jobs.job_registry import CALLS_QUEUE
 from tests.e2e.conftest import ROOT
 from tests.redis_server import PrivateRedis, RedisProxy
 

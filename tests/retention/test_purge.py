@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from ivr import db, jobs
+from ivr import db
 from ivr.cases.reference import make_reference
 from ivr.cases.service import NewCase, change_status, find_by_reference, open_case
+from ivr.jobs import call_history
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
@@ -43,7 +44,7 @@ def voicemail(sid: str, at: datetime, recording: str = RECORDING) -> list[dict]:
 
 def record(events: list[dict]) -> None:
     for item in events:
-        jobs.record_call_event(item)
+        call_history.record_call_event(item)
 
 
 def call_row(sessions, sid: str) -> Call:  # type: ignore[no-untyped-def]
@@ -87,7 +88,7 @@ def test_an_old_calls_number_words_and_recording_go_but_the_call_stays_counted(s
 def test_a_late_event_rebuilding_a_scrubbed_call_cannot_bring_the_number_back(sessions):
     record(voicemail("CAold", OLD))
     purge(sessions, RetentionPolicy(), NOW, Deleted())
-    jobs.record_call_event({"call_sid": "CAold", "kind": "status", "sequence": "4:completed",
+    call_history.record_call_event({"call_sid": "CAold", "kind": "status", "sequence": "4:completed",
                             "at": (OLD + timedelta(seconds=31)).isoformat(),
                             "data": {"status": "completed", "duration": 31}})
     rebuilt = call_row(sessions, "CAold")

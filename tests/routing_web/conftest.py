@@ -18,11 +18,12 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr import db, routing_jobs
+from ivr import db
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import highest_sequence
+from ivr.jobs import routing_jobs
+from ivr.jobs.routing_jobs import ROUTING_QUEUE, RoutingServices
 from ivr.models.queue_wait import QueueWait
-from ivr.routing_jobs import ROUTING_QUEUE, RoutingServices
 from ivr.telephony.local_adapter import LocalTelephony
 from routing.config import DEFAULT_CONFIG_FILE, config_from_mapping
 from routing.router import Router

@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import func, select
 
 from ivr.cases import reference
-from ivr.models.case import Case
-from ivr.routing_jobs import (
+from ivr.jobs.routing_jobs import (
     enqueue_callback_case,
     enqueue_message_case,
     enqueue_place_callback,
     open_unanswered_callback_case,
 )
+from ivr.models.case import Case
 from ivr.telephony import TelephonyError
 from ivr.telephony.local_adapter import LocalTelephony
 from routing.agents import AgentProfile, AgentState
@@ -78,7 +78,7 @@ def test_nothing_is_placed_for_a_callback_not_waiting_to_be_dialed(services, red
 def test_a_refused_call_counts_as_an_attempt_and_the_last_one_files_a_case(services, redis, sessions):
     from dataclasses import replace
 
-    from ivr import routing_jobs
+    from ivr.jobs import routing_jobs
 
     routing_jobs.bind(replace(services, telephony=RefusingNetwork(redis)))
     accepted(services.router)

@@ -6,7 +6,8 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import db, event_stream, jobs
+from ivr import db
+from ivr.jobs import call_history, event_stream
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.callback import CallbackPromise
@@ -20,14 +21,14 @@ OUTBOUND = {"CallSid": "CA" + "d" * 32, "From": "+15555550311", "To": "+13125550
 @pytest.fixture
 def city(app, redis):  # type: ignore[no-untyped-def]
     services = app.extensions["cityline"]
-    jobs.bind(services.sessions, services.references)
+    call_history.bind(services.sessions, services.references)
     yield services
-    jobs.bind(None)
+    call_history.bind(None)
 
 
 def write_call_log(redis) -> None:  # type: ignore[no-untyped-def]
-    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
-    SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
+    event_stream.drain(redis, Queue(call_history.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
+    SimpleWorker([Queue(call_history.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
 
 
 def row(city) -> Call:  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.routing_jobs import RoutingServices
-from ivr.sweeper import sweep_once
+from ivr.jobs.routing_jobs import RoutingServices
+from ivr.jobs.sweeper import sweep_once
 from ivr.telephony.local_adapter import LocalTelephony
 from routing.agents import AgentState
 from routing.calls import CallbackRequest, CallStatus
@@ -83,7 +83,7 @@ def test_the_last_attempt_timing_out_is_recorded_as_failed_and_becomes_a_case(ap
     sweep(app)
     assert router.call(CALLBACK).status is CallStatus.FAILED
     assert ann("GET", "/me")["notice"]["key"] == "notice_callback_failed"
-    assert ("ivr.routing_jobs.open_unanswered_callback_case", (CALLBACK,)) in queued_jobs(redis)
+    assert ("ivr.jobs.routing_jobs.open_unanswered_callback_case", (CALLBACK,)) in queued_jobs(redis)
     run_routing_jobs(redis)
     assert len(LocalTelephony(redis).sent("calls")) == 2
 

@@ -118,7 +118,7 @@ class TestStatusCallback:
         retried(dialing)
         status(twilio, "busy", attempt=1)
         assert dialing.call(CALLBACK).status is CallStatus.FAILED
-        assert queued_jobs(redis) == [("ivr.routing_jobs.open_unanswered_callback_case", (CALLBACK,))]
+        assert queued_jobs(redis) == [("ivr.jobs.routing_jobs.open_unanswered_callback_case", (CALLBACK,))]
         run_routing_jobs(redis)
         with app.extensions["cityline"].sessions() as session:
             case = session.scalar(select(Case).where(Case.source_key == f"callback:{CALLBACK}:unanswered"))

@@ -44,7 +44,7 @@ def test_the_offer_says_whom_to_call_back_and_why(offered):
 def test_accepting_enqueues_the_call_instead_of_dequeuing_a_caller(app, console, offered, redis):
     me = console("POST", f"/offers/{offered['offer']['id']}/accept")
     assert (me["state"], me["call"], me["call_about"]["status"]) == ("on_call", CALLBACK, "dialing")
-    assert queued_jobs(redis) == [("ivr.routing_jobs.place_callback_job", (CALLBACK,))]
+    assert queued_jobs(redis) == [("ivr.jobs.routing_jobs.place_callback_job", (CALLBACK,))]
     assert LocalTelephony(redis).take_dequeue(CALLBACK) is None  # nobody is on hold to be dequeued
 
 

@@ -9,11 +9,11 @@ from rq import Queue, SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
-from ivr import event_stream, jobs
+from ivr.jobs import call_history, event_stream
+from ivr.jobs.routing_jobs import RoutingServices
+from ivr.jobs.sweeper import sweep_once
 from ivr.models.case import Case
 from ivr.models.pending_note import PendingNote
-from ivr.routing_jobs import RoutingServices
-from ivr.sweeper import sweep_once
 from routing.calls import CallRequest
 from tests.agents.login import log_in
 from tests.conftest import CALL_SID
@@ -35,14 +35,14 @@ def ann(app):  # type: ignore[no-untyped-def]
 
 
 def run_calls_worker(redis) -> None:  # type: ignore[no-untyped-def]
-    calls = Queue(jobs.CALLS_QUEUE, connection=redis)
+    calls = Queue(call_history.CALLS_QUEUE, connection=redis)
     event_stream.drain(redis, calls)  # the webhooks' events, from the stream into jobs (as `worker --burst`)
     SimpleWorker([calls], connection=redis).work(burst=True, with_scheduler=True)
 
 
 def test_a_note_saved_early_in_an_hour_long_call_lands_on_the_case_at_hang_up(app, ann, redis, twilio):
     city = app.extensions["cityline"]
-    jobs.bind(city.sessions, city.references)
+    call_history.bind(city.sessions, city.references)
     services = RoutingServices(city.router, city.telephony, city.sessions, city.references, ZONE)
     ann("POST", "/me/state", {"state": "available"})
     city.router.enqueue(CallRequest(CALL_SID, "potholes", "en"))
@@ -57,7 +57,7 @@ def test_a_note_saved_early_in_an_hour_long_call_lands_on_the_case_at_hang_up(ap
         city.router.ctx.clock = lambda moment=moment: moment
         sweep_once(services)
         run_calls_worker(redis)
-    queue = Queue(jobs.CALLS_QUEUE, connection=redis)
+    queue = Queue(call_history.CALLS_QUEUE, connection=redis)
     assert FailedJobRegistry(queue=queue).count == 0 and ScheduledJobRegistry(queue=queue).count == 0
     with city.sessions() as session:
         assert session.scalar(select(PendingNote.filed_at)) is None  # no case yet, and nothing given up
@@ -70,4 +70,4 @@ def test_a_note_saved_early_in_an_hour_long_call_lands_on_the_case_at_hang_up(ap
         case = session.scalar(select(Case).where(Case.source_key == f"call:{CALL_SID}:agent"))
         assert [(u.note, u.public) for u in case.updates][-1] == (NOTE, False)
         assert session.scalar(select(PendingNote.filed_at)) is not None
-    jobs.bind(None)
+    call_history.bind(None)

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.cases import reference
+from ivr.jobs.sweeper import overflow_overdue, sweep_once
 from ivr.models.case import Case
 from ivr.settings import Settings
-from ivr.sweeper import overflow_overdue, sweep_once
 from ivr.telephony import TelephonyError
 from ivr.telephony.local_adapter import LocalTelephony
 from ivr.telephony.twilio_adapter import TwilioTelephony

@@ -12,9 +12,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from ivr import db
+from ivr.jobs.routing_jobs import copy_waits, waits_cursor_key
+from ivr.jobs.sweeper import Sweeper, sweep_once
 from ivr.models.queue_wait import QueueWait
-from ivr.routing_jobs import copy_waits, waits_cursor_key
-from ivr.sweeper import Sweeper, sweep_once
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallbackRequest, CallRequest
 from tests.routing_web.conftest import NUMBER

@@ -14,16 +14,17 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from agents import presence
-from ivr import db, jobs
+from ivr import db
 from ivr.app import create_app
 from ivr.cli import main
+from ivr.jobs import call_history
+from ivr.jobs.sweeper import sweep_once
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.models.outbox import OutboxEntry
 from ivr.private_redis import free_port
 from ivr.routing_records import RoutingRecords
-from ivr.sweeper import sweep_once
 from routing import recovery
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest, CallStatus
@@ -47,9 +48,9 @@ def down(env):  # type: ignore[no-untyped-def]
 def city(app, app_services):  # type: ignore[no-untyped-def]
     """The live app's services, with call-log jobs writing to its database and numbering from its Redis."""
     services = app.extensions["cityline"]
-    jobs.bind(services.sessions, services.references)
+    call_history.bind(services.sessions, services.references)
     yield services
-    jobs.bind(None)
+    call_history.bind(None)
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import db, event_stream, jobs
+from ivr import db
 from ivr.app import create_app
+from ivr.jobs import call_history, event_stream
+from ivr.jobs.routing_jobs import RoutingServices
+from ivr.jobs.sweeper import sweep_once
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.callback import CallbackPromise
-from ivr.routing_jobs import RoutingServices
-from ivr.sweeper import sweep_once
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallKind, CallRequest, CallStatus
 from routing.exceptions import StateConflict
@@ -47,9 +48,9 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 def city(env, private_redis):  # type: ignore[no-untyped-def]
     application = create_app({**env, "REDIS_URL": private_redis.url})
     services = application.extensions["cityline"]
-    jobs.bind(services.sessions, services.references)
+    call_history.bind(services.sessions, services.references)
     yield application
-    jobs.bind(None)
+    call_history.bind(None)
     services.sql.dispose()
 
 
@@ -61,8 +62,8 @@ def sweep(city) -> object:  # type: ignore[no-untyped-def]
 
 def write_call_log(city) -> None:  # type: ignore[no-untyped-def]
     redis = city.extensions["cityline"].redis
-    event_stream.drain(redis, Queue(jobs.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
-    SimpleWorker([Queue(jobs.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
+    event_stream.drain(redis, Queue(call_history.CALLS_QUEUE, connection=redis))  # as `cityline worker --burst` does
+    SimpleWorker([Queue(call_history.CALLS_QUEUE, connection=redis)], connection=redis).work(burst=True)
 
 
 def reconnect(redis: Redis) -> None:

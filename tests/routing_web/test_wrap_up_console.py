@@ -9,9 +9,9 @@ import yaml
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from ivr import event_stream, jobs
+from ivr.jobs import call_history, event_stream
+from ivr.jobs.sweeper import sweep_once
 from ivr.models.call import Call
-from ivr.sweeper import sweep_once
 from routing.agents import AgentState
 from routing.calls import CallRequest
 from tests.agents.login import log_in
@@ -74,7 +74,7 @@ def test_more_time_adds_the_queues_step_up_to_its_maximum(app, ann):
 
 def test_a_required_code_holds_the_agent_until_chosen_then_the_next_call_comes(app, ann, redis):
     city = app.extensions["cityline"]
-    jobs.bind(city.sessions, city.references)
+    call_history.bind(city.sessions, city.references)
     talk_and_hang_up(app, ann, FIRST)
     refused = ann("POST", "/me/state", {"state": "available"}, status=409)
     assert "wrap-up code" in refused["error"]
@@ -91,12 +91,12 @@ def test_a_required_code_holds_the_agent_until_chosen_then_the_next_call_comes(a
     me = ann("POST", "/me/wrap-up/code", {"code": "case_filed"})
     assert me["offer"]["call_sid"] == SECOND  # the code was all that was missing: the next call is offered
 
-    calls = Queue(jobs.CALLS_QUEUE, connection=redis)
+    calls = Queue(call_history.CALLS_QUEUE, connection=redis)
     event_stream.drain(redis, calls)  # the webhooks' and the console's events, from the stream into jobs
     SimpleWorker([calls], connection=redis).work(burst=True)
     with city.sessions() as session:
         assert session.scalar(select(Call.wrap_up_code).where(Call.call_sid == FIRST)) == "case_filed"
-    jobs.bind(None)
+    call_history.bind(None)
 
 
 def test_an_optional_code_is_recorded_and_wrap_up_ends_on_time_without_one(app, ann):
@@ -111,7 +111,7 @@ def test_an_optional_code_is_recorded_and_wrap_up_ends_on_time_without_one(app, 
 
 
 def _services(app):  # type: ignore[no-untyped-def]
-    from ivr.routing_jobs import RoutingServices
+    from ivr.jobs.routing_jobs import RoutingServices
     from tests.routing_web.conftest import ZONE
 
     city = app.extensions["cityline"]
@@ -145,4 +145,4 @@ def test_a_code_chosen_while_the_job_queue_is_unreachable_is_written_to_sql_at_o
     ann("POST", "/me/wrap-up/code", {"code": "information_given"})
     with city.sessions() as session:
         assert session.scalar(select(Call.wrap_up_code).where(Call.call_sid == FIRST)) == "information_given"
-    jobs.bind(None)
+    call_history.bind(None)

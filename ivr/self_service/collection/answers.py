@@ -121,7 +121,8 @@ def _why(next_pickup: NextPickup, language: str, holidays: HolidayCalendar | Non
         # Where it was due when the change was posted: after the holiday slide, not the rule's weekday.
         due = spoken_weekday_date(pickup.due_day, language)
         if pickup.holiday is not None and pickup.due_day != pickup.usual:
-            return phrases["slid_then_moved"].format(usual=due, holiday=holiday_name(pickup.holiday, language, holidays))
+            holiday = holiday_name(pickup.holiday, language, holidays)
+            return phrases["slid_then_moved"].format(usual=due, holiday=holiday)
         return phrases["moved"].format(usual=due)
     if pickup.holiday is None:
         return ""

@@ -230,25 +230,31 @@ class _Checker:
             where = (*path, key)
             if key not in RULE_FIELDS:
                 self.problem(where, f"is not a rule setting (expected one of {', '.join(sorted(RULE_FIELDS))})")
-            elif key in ("observed_weekends", "non_collection_days_slide"):
-                if not isinstance(setting, bool):
-                    self.problem(where, "must be true or false")
-                else:
-                    changes[key] = setting
-            elif key == "displaced_last_day":
-                if setting not in DISPLACED:
-                    self.problem(where, f"{setting!r} is not one of {', '.join(DISPLACED)}")
-                else:
-                    changes[key] = setting
-            elif str(setting).lower() not in WEEKDAYS:
-                self.problem(where, f"{setting!r} is not a weekday from monday to saturday")
-            else:
-                changes["last_collection_weekday"] = WEEKDAYS.index(str(setting).lower())
+                continue
+            checked = self.rule_setting(key, setting, where)
+            if checked is not None:
+                changes.update(checked)
         try:
             return replace(base, **changes)
         except InvalidHolidayRule as error:  # pragma: no cover - every field is checked above
             self.problem(path, str(error))
             return base
+
+    def rule_setting(self, key: str, setting: Any, where: tuple[str | int, ...]) -> dict[str, Any] | None:
+        """One checked setting of a rule, as the HolidayRule field it sets; None (and a problem) when invalid."""
+        if key in ("observed_weekends", "non_collection_days_slide"):
+            if isinstance(setting, bool):
+                return {key: setting}
+            self.problem(where, "must be true or false")
+        elif key == "displaced_last_day":
+            if setting in DISPLACED:
+                return {key: setting}
+            self.problem(where, f"{setting!r} is not one of {', '.join(DISPLACED)}")
+        elif str(setting).lower() in WEEKDAYS:
+            return {"last_collection_weekday": WEEKDAYS.index(str(setting).lower())}
+        else:
+            self.problem(where, f"{setting!r} is not a weekday from monday to saturday")
+        return None
 
     def zones(self, value: Any, city: HolidayCalendar, country: str, subdivision: str | None
               ) -> dict[str, HolidayCalendar]:

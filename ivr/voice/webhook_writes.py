@@ -5,7 +5,7 @@ events as separate RQ jobs (several trips each), the caller's path for the
 agent, the answer kept for texting.  That was most of the time of a
 `/voice/incoming`.  Here the writes are gathered while the webhook works and
 sent together in one MULTI/EXEC, every call event of the webhook in one entry
-of the stream the workers record from (ivr.event_stream).
+of the stream the workers record from (ivr.jobs.event_stream).
 
 If Redis cannot be reached the events are written to SQL synchronously (a
 slower webhook beats a lost call record).  The path for agents and the answer
@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 
-from ivr import call_context
-from ivr.texts import AnswerTexts
+from ivr.voice import call_context
+from ivr.voice.texts import AnswerTexts
 
 if TYPE_CHECKING:
     from redis import Redis
 
     from flows.instructions import Turn
-    from ivr.call_events import CallEvents
+    from ivr.jobs.call_events import CallEvents
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +46,11 @@ class WebhookWrites:
         self._recorded.append(event)
 
     def remember_turn(self, call_sid: str, number: str | None, turn: Turn) -> None:
-        """The turn in the call's context for agents (ivr.call_context)."""
+        """The turn in the call's context for agents (ivr.voice.call_context)."""
         call_context.add_turn(self._pipe, self._context_prefix, call_sid, number, turn)
 
     def keep_answer(self, call_sid: str, sentences: list[str]) -> None:
-        """What the caller heard, kept for "text me that" (ivr.texts)."""
+        """What the caller heard, kept for "text me that" (ivr.voice.texts)."""
         AnswerTexts.keep(self._pipe, call_sid, sentences)
 
     def send(self) -> None:

@@ -24,10 +24,10 @@ from ivr.conference import conference_name
 from ivr.conference.book import CallBook, ConferenceBooks
 from ivr.conference.phrases import PHRASES
 from ivr.exceptions import BadWebhook
-from ivr.signatures import twilio_only
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.twiml import twiml_response
-from ivr.webhook_params import read_call
+from ivr.voice.signatures import twilio_only
+from ivr.voice.twiml import twiml_response
+from ivr.voice.webhook_params import read_call
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("conference", __name__, url_prefix="/voice")

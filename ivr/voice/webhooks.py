@@ -20,18 +20,18 @@ from twilio.twiml.voice_response import VoiceResponse
 from flows.exceptions import UnknownNode
 from flows.instructions import CallState, Queue, Reply, Turn, Visit
 from flows.numbers import whole_number
-from ivr import call_context
 from ivr.cases.allocator import ReferenceUnavailable
-from ivr.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.exceptions import BadWebhook
 from ivr.floor import voice_hooks
-from ivr.rendered_turns import RenderedTurns
-from ivr.routing_jobs import enqueue_callback_case, enqueue_message_case
-from ivr.signatures import twilio_only
+from ivr.jobs.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.twiml import Renderer, twiml_response
-from ivr.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
-from ivr.webhook_writes import WebhookWrites
+from ivr.voice import call_context
+from ivr.voice.contact_center import SAVED_WITHOUT_NUMBER
+from ivr.voice.rendered_turns import RenderedTurns
+from ivr.voice.signatures import twilio_only
+from ivr.voice.twiml import Renderer, twiml_response
+from ivr.voice.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
+from ivr.voice.webhook_writes import WebhookWrites
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -80,7 +80,7 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
 
 
 def _rendered_turns() -> RenderedTurns:
-    """This app's documents already built (ivr.rendered_turns): the greeting and menus are built once."""
+    """This app's documents already built (ivr.voice.rendered_turns): the greeting and menus are built once."""
     return current_app.extensions.setdefault("cityline_rendered_turns", RenderedTurns())
 
 

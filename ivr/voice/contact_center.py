@@ -21,13 +21,13 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from flows.model import Flow
-from ivr import unstaffed
 from ivr.cases.reference import spoken as spoken_reference
 from ivr.conference import conference_name
 from ivr.floor import voice_hooks
 from ivr.i18n import Section
 from ivr.phone import CallerNumber
 from ivr.routing_records import RoutingRecords
+from ivr.voice import unstaffed
 from routing.announcements import position_and_wait
 from routing.calls import CallbackRequest, CallKind, CallRequest, CallStatus, Ticket, WaitingCall
 from routing.exceptions import RoutingError

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from agents import notices
-from ivr.routing_jobs import RoutingServices, enqueue_callback_case
+from ivr.jobs.routing_jobs import RoutingServices, enqueue_callback_case
 from ivr.routing_records import RoutingRecords
 from routing.callback_watchdog import StuckCallback, time_out_dialing
 

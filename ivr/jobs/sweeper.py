@@ -25,16 +25,17 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from agents.presence import log_out_absent
-from ivr import db, jobs
-from ivr.callback_watchdog import free_stuck_callbacks
+from ivr import db
 from ivr.cases.allocator import ReferenceUnavailable
-from ivr.contact_center import overflow_url
 from ivr.floor.handlings import copy_handlings
 from ivr.floor.publish import publish_wallboard
-from ivr.routing_jobs import RoutingServices, copy_waits, file_kept_message, services_from
+from ivr.jobs import call_history
+from ivr.jobs.callback_watchdog import free_stuck_callbacks
+from ivr.jobs.routing_jobs import RoutingServices, copy_waits, file_kept_message, services_from
 from ivr.routing_records import RoutingRecords
 from ivr.settings import Settings
 from ivr.telephony import TelephonyError
+from ivr.voice.contact_center import overflow_url
 from routing import recovery
 from routing.calls import CallStatus
 from routing.exceptions import RoutingError
@@ -113,7 +114,7 @@ def sweep_once(services: RoutingServices) -> SweepResult:
     except (RoutingError, RedisError):
         logger.exception("routing sweep failed; trying again at the next sweep")
     try:
-        result.notes_filed = jobs.file_all_pending_notes(services.sessions)
+        result.notes_filed = call_history.file_all_pending_notes(services.sessions)
     except SQLAlchemyError:
         logger.exception("filing pending agent notes failed; they stay pending for the next sweep")
     try:
@@ -146,7 +147,7 @@ def recover(services: RoutingServices) -> Recovery:
 def _replays(services: RoutingServices) -> dict[str, Callable[[str, dict[str, Any]], object]]:
     return {
         "call_over": lambda sid, _: recovery.end_call(services.router, sid),
-        "open_cases": lambda sid, _: jobs.open_call_cases(sid, services.sessions, services.references),
+        "open_cases": lambda sid, _: call_history.open_call_cases(sid, services.sessions, services.references),
         "overflow_message": lambda _, message: file_kept_message(services, message),
     }
 

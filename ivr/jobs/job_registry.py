@@ -13,10 +13,10 @@ from rq import Queue
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
-from ivr import event_stream
-from ivr.jobs import CALLS_QUEUE
-from ivr.routing_jobs import ROUTING_QUEUE
-from ivr.texts import TEXTS_QUEUE
+from ivr.jobs import event_stream
+from ivr.jobs.call_history import CALLS_QUEUE
+from ivr.jobs.routing_jobs import ROUTING_QUEUE
+from ivr.voice.texts import TEXTS_QUEUE
 
 #: Every queue the workers serve, in the order they take jobs from them.
 WORK_QUEUES = (CALLS_QUEUE, ROUTING_QUEUE, TEXTS_QUEUE)

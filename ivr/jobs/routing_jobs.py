@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr import db
 from ivr.cases.allocator import ReferenceAllocator
 from ivr.cases.service import CaseError, NewCase, highest_sequence, open_case
-from ivr.contact_center import callback_answer_url, callback_status_url
 from ivr.models.call import Call
 from ivr.models.case import Case
 from ivr.models.queue_wait import QueueWait
 from ivr.settings import Settings
 from ivr.telephony import Telephony, TelephonyError, make_telephony
+from ivr.voice.contact_center import callback_answer_url, callback_status_url
 from routing import jobs as routing_jobs
 from routing.calls import CallStatus, queue_name
 from routing.config import load_config

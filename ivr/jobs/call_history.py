@@ -21,12 +21,12 @@ from ivr.cases import duplicates
 from ivr.cases.allocator import ReferenceAllocator, ReferenceUnavailable
 from ivr.cases.call_record import rebuild_call, rebuild_calls
 from ivr.cases.service import CaseError, NewCase, open_case
+from ivr.jobs.sql_retry import retry_on_disconnect
 from ivr.models.agent import Agent
 from ivr.models.call import Call
 from ivr.models.call_event import CallEvent
 from ivr.models.case import Case
 from ivr.routing_records import keep_change
-from ivr.sql_retry import retry_on_disconnect
 from routing.calls import split_queue_name
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def record_call_event(event: dict[str, Any]) -> bool:
 
 
 def record_call_events(events: list[dict[str, Any]]) -> int:
-    """Store a batch of call events (what the webhooks of the last moment recorded, ivr.event_stream) in one
+    """Store a batch of call events (what the webhooks of the last moment recorded, ivr.jobs.event_stream) in one
     transaction; returns how many were new.  Each call touched is rebuilt once, after all its new events.
 
     A call whose events cannot be recorded does not hold the others back: its savepoint is rolled back, the

@@ -2,7 +2,7 @@
 
 A webhook only hands its events on: it never waits on SQL while a caller
 listens.  Every event it records goes in one entry of a Redis stream, which
-the workers turn into RQ jobs (ivr.event_stream).  If Redis is
+the workers turn into RQ jobs (ivr.jobs.event_stream).  If Redis is
 briefly unreachable the events are written synchronously instead (a slower
 webhook beats a lost call record), and if that fails too each whole event is
 logged so it can be recovered by hand.
@@ -23,9 +23,9 @@ from redis.exceptions import RedisError
 
 from flows import instructions
 from flows.instructions import CallState, Turn, Visit
-from ivr import event_stream
-from ivr.twiml import queue_name
-from ivr.webhook_params import CallFacts
+from ivr.jobs import event_stream
+from ivr.voice.twiml import queue_name
+from ivr.voice.webhook_params import CallFacts
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class CallEvents:
 
     A webhook that records several events (a call's start and its first turn)
     builds them with `started` and `turn` and sends them together, in the same
-    pipeline as its other writes (ivr.webhook_writes); the `call_*` and
+    pipeline as its other writes (ivr.voice.webhook_writes); the `call_*` and
     `turn_taken` methods send a single event at once.
     """
 
@@ -98,7 +98,7 @@ class CallEvents:
             self.record_synchronously(events)
 
     def enqueue(self, events: list[dict[str, Any]], pipe: Pipeline) -> None:
-        """Add `events` to the stream the workers record from (ivr.event_stream), on a pipeline the caller
+        """Add `events` to the stream the workers record from (ivr.jobs.event_stream), on a pipeline the caller
         executes."""
         event_stream.append(pipe, events)
 

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from ivr.twiml import Renderer
+from ivr.voice.twiml import Renderer
 from ivr.xml_text import xml_safe
 
 #: Documents one process keeps (a few KB each).

@@ -21,9 +21,9 @@ from flows.instructions import Turn, Visit
 from flows.model import Flow
 from ivr.i18n import Section
 from ivr.phone import CallerNumber
-from ivr.signatures import twilio_only
-from ivr.twiml import twiml_response
-from ivr.webhook_params import read_call, read_reply
+from ivr.voice.signatures import twilio_only
+from ivr.voice.twiml import twiml_response
+from ivr.voice.webhook_params import read_call, read_reply
 from routing.calls import CallStatus, WaitingCall
 from routing.coverage import anyone_staffed_for
 from routing.exceptions import RoutingError

@@ -9,7 +9,7 @@ Now a webhook adds one entry (its events, as JSON) to the stream `STREAM`, in
 the same MULTI as its other writes.  Every `cityline worker` runs an
 `EventMover` thread that reads the stream as a member of the consumer group
 `GROUP` and turns whatever has arrived (up to `BATCH` entries) into ONE job,
-`ivr.jobs.record_call_events`: the job is enqueued and the entries are
+`ivr.jobs.call_history.record_call_events`: the job is enqueued and the entries are
 acknowledged and deleted in one MULTI, so an entry is either still in the
 stream or in a job, never neither.  A mover that dies between reading and
 that MULTI leaves its entries pending; another mover claims them after
@@ -17,7 +17,7 @@ that MULTI leaves its entries pending; another mover claims them after
 calls queue: the workers are behind, and what arrives meanwhile becomes one
 bigger job instead of many small ones (each job costs RQ's own round trips and
 a transaction, whatever its size, and tiny jobs made the lag grow under steady
-load).  Storing is idempotent (ivr.jobs), so an entry moved twice
+load).  Storing is idempotent (ivr.jobs.call_history), so an entry moved twice
 is still recorded once.  RQ keeps what it did before: retries, the failed
 registry, `cityline jobs replay`.
 """
@@ -99,7 +99,7 @@ def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | Non
     ids = [entry_id for entry_id, _ in entries]
     pipe = redis.pipeline(transaction=True)
     pipe.multi()
-    from ivr.jobs import CALL_JOB_OPTIONS, record_call_events
+    from ivr.jobs.call_history import CALL_JOB_OPTIONS, record_call_events
 
     queue.enqueue(record_call_events, events, pipeline=pipe, at_front=at_front, **CALL_JOB_OPTIONS)
     pipe.xack(STREAM, GROUP, *ids)
