@@ -1,7 +1,7 @@
 """The agents' side of CityLine: the console call-takers work in and the supervisor's floor view.
 
 The blueprints are imported when they are registered, not with this package: they use ivr modules
-(ivr.floor.publish, ...) that use agents.push, and importing them here made `import agents.push` a
+(ivr.floor.publish, ...) that use agents.push.streams, and importing them here made `import agents.push.streams` a
 circular import for whoever came first.
 """
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from redis import Redis
 
-from agents import push
+from agents.push import streams
 
 #: How long a notice waits for the agent to read it.
 NOTICE_SECONDS = 3600
@@ -24,7 +24,7 @@ def _key(prefix: str, login: str) -> str:
 
 def leave(redis: Redis, prefix: str, login: str, key: str, values: dict[str, Any]) -> None:
     redis.set(_key(prefix, login), json.dumps({"key": key, "values": values}), ex=NOTICE_SECONDS)
-    push.publish(redis, prefix, push.agent_topic(login), "agent", {"notice": key})
+    streams.publish(redis, prefix, streams.agent_topic(login), "agent", {"notice": key})
 
 
 def read(redis: Redis, prefix: str, login: str) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import agents
-from agents import push_http
+from agents.push import events_http
 from flows.engine import Engine as FlowEngine
 from flows.loader import DEFAULT_FLOW_FILE, load_flow
 from flows.model import Flow
@@ -98,7 +98,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(conference_views.bp)
     app.register_blueprint(health.bp)
     agents.init_app(app)
-    push_http.init_app(app, partial(redis_connection.connect, settings), app.extensions["cityline"].router.ctx.prefix,
+    events_http.init_app(app, partial(redis_connection.connect, settings), app.extensions["cityline"].router.ctx.prefix,
                        settings.push_max_streams)
     app.register_blueprint(open311.bp)
     app.register_blueprint(web.bp)

@@ -46,7 +46,7 @@ local function sync_agent(id)
       else redis.call("SREM", key("staffed", lang, skill), id) end
     end
   end
-  -- Tell the agent's open console (agents.push topic agent:<id>) in the same step: no change goes unpushed.
+  -- Tell the agent's open console (agents.push.streams topic agent:<id>) in the same step: no change goes unpushed.
   redis.call("XADD", P .. "push:agent:" .. id, "MAXLEN", "~", 1000, "*", "kind", "agent",
              "data", cjson.encode({state = f[1] or "", reservation = f[2] or ""}))
 end

@@ -19,10 +19,10 @@ from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from rq import Queue
 
-from agents import push
-from agents.access import console_login
+from agents.auth import console_login
 from agents.console.directory import InvalidDirectory, read_directory
 from agents.json_body import json_object, text_field
+from agents.push import streams
 from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
 from ivr.jobs import call_history
@@ -58,7 +58,7 @@ def controls_for(services) -> CallControls:  # type: ignore[no-untyped-def]
             call_history.record_call_event(event)
 
     def notify(login: str) -> None:
-        push.publish(redis, prefix, push.agent_topic(login), "call", {"changed": True})
+        streams.publish(redis, prefix, streams.agent_topic(login), "call", {"changed": True})
 
     return CallControls(services.router, services.telephony, ConferenceBooks(redis), record, notify, interpreter)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from agents.access import console_login
+from agents.auth import console_login
 from agents.console.directory import InvalidDirectory, read_directory, search
 
 bp = Blueprint("agents_calls", __name__, url_prefix="/agents", static_folder="static",

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from agents.access import console_login
+from agents.auth import console_login
 from agents.console.case_desk import (
     CallNotRecorded,
     case_of_call,

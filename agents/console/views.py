@@ -22,13 +22,14 @@ from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 from werkzeug.exceptions import HTTPException
 
-from agents import notices, presence, push, push_http
-from agents.access import console_login
+from agents import notices
+from agents.auth import console_login
 from agents.console.about import REASONS, about, wrap_up_ends
 from agents.console.call_controls import controls_for
 from agents.console.wrap_up_view import refuse_leaving, wrap_up_view
 from agents.database_down import database_unreachable
 from agents.json_body import json_object, text_field
+from agents.push import events_http, presence, streams
 from ivr import agent_notes, db
 from ivr.conference.controls import Refused
 from ivr.jobs import call_history
@@ -120,8 +121,8 @@ def softphone_token() -> ResponseReturnValue:
 @console_login
 def events() -> ResponseReturnValue:
     """This agent's push topic as server-sent events; while it is open the agent counts as present."""
-    redis, prefix, login = push_http.server().redis, _prefix(), g.login
-    return push_http.event_stream([push.agent_topic(login)], on_beat=lambda: presence.renew(redis, prefix, login))
+    redis, prefix, login = events_http.server().redis, _prefix(), g.login
+    return events_http.event_stream([streams.agent_topic(login)], on_beat=lambda: presence.renew(redis, prefix, login))
 
 
 @bp.get("/api/me")

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 
 from agents import notices
-from agents.access import console_login
+from agents.auth import console_login
 from agents.console.views import me
 from agents.json_body import json_object, text_field
 from routing import wrapups

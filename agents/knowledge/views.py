@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from agents.access import console_login
+from agents.auth import console_login
 from agents.knowledge.search import search, suggested
 from ivr.models.knowledge import SEARCH_CONFIGS, KnowledgeArticle
 from routing.exceptions import RoutingError, UnknownAgent

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from agents.access import SUPERVISOR, require_role
+from agents.auth import SUPERVISOR, require_role
 from agents.supervisor.exports import PERIODS, _period
 from ivr.floor.charts import CHART_DEFINITIONS, chart_series
 from ivr.floor.history import INTERVAL_MINUTES

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 
-from agents.access import SUPERVISOR, require_role
+from agents.auth import SUPERVISOR, require_role
 from agents.json_body import json_object, text_field
 from ivr.floor import audit, notices
 from ivr.floor.publish import publish_wallboard

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from agents.access import SUPERVISOR, require_role
+from agents.auth import SUPERVISOR, require_role
 from ivr.floor.history import INTERVAL_MINUTES, interval_figures
 from routing.calls import split_queue_name
 from routing.metrics import DEFAULT_THRESHOLD_SECONDS, DEFINITIONS

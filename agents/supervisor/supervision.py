@@ -13,9 +13,9 @@ from flask import Blueprint, current_app, g, jsonify
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 
-from agents import push
-from agents.access import SUPERVISOR, require_role
+from agents.auth import SUPERVISOR, require_role
 from agents.json_body import json_object, text_field
+from agents.push import streams
 from ivr.conference.book import CallBook, ConferenceBooks
 from ivr.conference.controls import Refused
 from ivr.conference.supervision import Supervision
@@ -38,7 +38,7 @@ def supervision_for(services) -> Supervision:  # type: ignore[no-untyped-def]
     redis, prefix = services.redis, services.router.ctx.keys.prefix
 
     def notify(login: str) -> None:
-        push.publish(redis, prefix, push.agent_topic(login), "call", {"changed": True})
+        streams.publish(redis, prefix, streams.agent_topic(login), "call", {"changed": True})
 
     return Supervision(services.router, services.telephony, ConferenceBooks(redis), redis, notify)
 

@@ -14,8 +14,8 @@ from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from agents import push, push_http
-from agents.access import SUPERVISOR, require_role
+from agents.auth import SUPERVISOR, require_role
+from agents.push import events_http, streams
 from flows.numbers import whole_number
 from ivr.floor.wallboard import wallboard as build_wallboard
 from ivr.reports import REPORTS, run_report
@@ -89,7 +89,7 @@ def wallboard() -> ResponseReturnValue:
 @require_role(SUPERVISOR)
 def events() -> ResponseReturnValue:
     """The floor's push topic as server-sent events: a `wallboard` event whenever the figures are published."""
-    return push_http.event_stream([push.FLOOR_TOPIC])
+    return events_http.event_stream([streams.FLOOR_TOPIC])
 
 
 @bp.get("/api/reports/<name>")

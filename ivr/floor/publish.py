@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents import push
+from agents.push import streams
 from ivr.floor.wallboard import wallboard
 from routing.router import Router
 
@@ -35,8 +35,8 @@ def publish_wallboard(router: Router, sessions: sessionmaker[Session], zone: tzi
             return False
         board = wallboard(router, sessions, zone)
         board.pop("definitions")  # the page has them from its first load (GET /agents/api/floor/wallboard)
-        push.publish(redis, prefix, push.FLOOR_TOPIC, KIND, board)
-        redis.xtrim(push.topic_key(prefix, push.FLOOR_TOPIC), maxlen=KEEP, approximate=True)
+        streams.publish(redis, prefix, streams.FLOOR_TOPIC, KIND, board)
+        redis.xtrim(streams.topic_key(prefix, streams.FLOOR_TOPIC), maxlen=KEEP, approximate=True)
         return True
     except (RedisError, SQLAlchemyError):
         logger.exception("the wallboard was not published; the next sweep tries again")

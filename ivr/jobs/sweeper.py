@@ -24,7 +24,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from agents.presence import log_out_absent
+from agents.push.presence import log_out_absent
 from ivr import db
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.floor.handlings import copy_handlings

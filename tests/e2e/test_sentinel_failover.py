@@ -22,7 +22,7 @@ from redis import Redis
 from redis.sentinel import SentinelConnectionPool
 from sqlalchemy import func, select
 
-from agents import push_http
+from agents.push import events_http
 from ivr import db
 from ivr.app import create_app
 from ivr.limits import limiter
@@ -75,7 +75,7 @@ def test_every_client_the_app_makes_goes_through_the_sentinels(sentinels, env):
     """Routing, jobs, rate limits and pushed pages alike: nothing falls back to REDIS_URL's host."""
     app = create_app({**env, "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_SENTINELS": sentinels.sentinels})
     services = app.extensions["cityline"]
-    for client in (services.redis, app.extensions[push_http.EXTENSION].redis):
+    for client in (services.redis, app.extensions[events_http.EXTENSION].redis):
         assert isinstance(client.connection_pool, SentinelConnectionPool)
         client.set("cityline:probe", "seen")
     with app.app_context():

@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from agents import push
+from agents.push import streams
 from ivr.floor.publish import publish_wallboard
 from ivr.jobs.routing_jobs import RoutingServices
 from ivr.jobs.sweeper import sweep_once
@@ -25,7 +25,7 @@ def _sid(n: int) -> str:
 
 def _floor_events(app) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
     services = app.extensions["cityline"]
-    raw = services.redis.xrange(push.topic_key(services.router.ctx.prefix, push.FLOOR_TOPIC))
+    raw = services.redis.xrange(streams.topic_key(services.router.ctx.prefix, streams.FLOOR_TOPIC))
     return [(fields[b"kind"].decode(), json.loads(fields[b"data"])) for _, fields in raw]
 
 

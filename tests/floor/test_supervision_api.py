@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents import push
+from agents.push import streams
 from ivr.conference import conference_name
 from routing.calls import CallRequest
 from tests.agents.login import log_in
@@ -33,7 +33,7 @@ def supervisor_legs(app) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def agent_events(app, login: str) -> list[str]:  # type: ignore[no-untyped-def]
     services = app.extensions["cityline"]
-    raw = services.redis.xrange(push.topic_key(services.router.ctx.prefix, push.agent_topic(login)))
+    raw = services.redis.xrange(streams.topic_key(services.router.ctx.prefix, streams.agent_topic(login)))
     return [fields[b"kind"].decode() for _, fields in raw]
 
 

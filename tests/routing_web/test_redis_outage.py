@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from agents import presence
+from agents.push import presence
 from ivr import db
 from ivr.app import create_app
 from ivr.cli import main

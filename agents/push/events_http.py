@@ -1,4 +1,4 @@
-"""Server-sent events over HTTP: one Flask response per open page, fed by `agents.push`.
+"""Server-sent events over HTTP: one Flask response per open page, fed by `agents.push.streams`.
 
 The blueprints choose the topics a user may read (an agent: their own; a
 supervisor: the floor) and call `event_stream`; this module holds the
@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from redis import Redis
 
-from agents import push
+from agents.push import streams
 
 EXTENSION = "cityline_push"
 
@@ -25,9 +25,9 @@ class PushServer:
         """`redis`: a URL, or a function making a client from connection options (ivr.redis_connection.connect)."""
         connect: Callable[..., Redis] = (lambda **options: Redis.from_url(redis, **options)) if isinstance(
             redis, str) else redis
-        self.redis = connect(socket_timeout=push.HEARTBEAT_SECONDS + 10, socket_connect_timeout=2)
+        self.redis = connect(socket_timeout=streams.HEARTBEAT_SECONDS + 10, socket_connect_timeout=2)
         self.prefix = prefix
-        self.limit = push.StreamLimit(max_streams)
+        self.limit = streams.StreamLimit(max_streams)
 
 
 def init_app(app: Flask, redis: str | Callable[..., Any], prefix: str, max_streams: int) -> None:
@@ -46,13 +46,13 @@ def event_stream(topics: list[str], on_beat: Callable[[], None] | None = None) -
         response.status_code, response.headers["Retry-After"] = 503, "5"
         return response
     try:
-        cursors = push.decode_cursors(request.headers.get("Last-Event-ID"), topics) or push.latest_ids(
+        cursors = streams.decode_cursors(request.headers.get("Last-Event-ID"), topics) or streams.latest_ids(
             push_server.redis, push_server.prefix, topics)
     except Exception:
         push_server.limit.release()
         raise
     release = _once(push_server.limit.release)
-    body = push.stream(push_server.redis, push_server.prefix, cursors, release=release, on_beat=on_beat)
+    body = streams.stream(push_server.redis, push_server.prefix, cursors, release=release, on_beat=on_beat)
     response = Response(body, mimetype="text/event-stream",
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     response.call_on_close(release)  # also when the page left before the first event was sent

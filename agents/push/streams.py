@@ -32,7 +32,7 @@ TOPIC_LENGTH = 1000
 #: How long one connection is held before the browser is asked to reconnect (frees the thread for a moment).
 STREAM_SECONDS = 300
 #: A comment line this often keeps proxies from closing a quiet connection, lets a closed page be noticed
-#: (the write fails) and renews the agent's presence (agents.presence).
+#: (the write fails) and renews the agent's presence (agents.push.presence).
 HEARTBEAT_SECONDS = 5
 #: What the browser waits before reconnecting, sent with every stream (milliseconds).
 RETRY_MS = 1000

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from agents import push
+from agents.push import streams
 from routing.agents import AgentState
 from routing.exceptions import RoutingError
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 #: How long one renewal lasts: a few heartbeats of the event stream, so one slow beat is not a departure.
-PRESENCE_SECONDS = 3 * push.HEARTBEAT_SECONDS - 3
+PRESENCE_SECONDS = 3 * streams.HEARTBEAT_SECONDS - 3
 #: States an absent agent is taken out of (on a call, the call's own end decides; offline is already out).
 LEFT_BEHIND = frozenset({AgentState.AVAILABLE, AgentState.BREAK, AgentState.WRAP_UP})
 
