@@ -382,8 +382,9 @@ def check_cases(database_url: str, ledger: Ledger, report: Report, forgotten: se
     wanted, filed = expected_cases(ledger), Counter(_case_of(key) for key in found.elements())
     not_found = wanted - set(filed)
     lost = {key for key in not_found if key[0] in forgotten}
+    examples = sorted(f"{sid} ({kind})" for sid, kind in not_found - lost)[:3]
     report.check("cases expected but not found", len(not_found - lost), f"({len(wanted)} expected, "
-                 f"{sum(found.values())} found)")
+                 f"{sum(found.values())} found){' e.g. ' + ', '.join(examples) if examples else ''}")
     if forgotten:
         report.lines.append(f"--- lost with Redis's memory: {len(lost)} cases of calls begun before it restarted empty")
     report.check("cases filed twice", sum(1 for key, count in filed.items() if key and count > 1))

@@ -47,12 +47,13 @@ def run(host: str, web_workers: int) -> None:
               help="Run each job in a forked child (isolation at about 20x the cost per job; see bench/).")
 def worker(burst: bool, fork: bool) -> None:
     """Run an RQ worker for the background jobs (the Procfile's worker line)."""
-    from rq import Queue, SimpleWorker, Worker
+    from rq import Queue
 
     from ivr import db, redis_connection
     from ivr.jobs import call_history, event_stream
     from ivr.jobs.job_registry import WORK_QUEUES
     from ivr.jobs.parent_death import children_die_with_this_process
+    from ivr.jobs.safe_dequeue import SafeSimpleWorker, SafeWorker
     from ivr.jobs.sweeper import start_sweeper
     from ivr.jobs.worker_loop import MAINTENANCE_SECONDS, WORKER_TTL_SECONDS, work_until_stopped
 
@@ -62,7 +63,7 @@ def worker(burst: bool, fork: bool) -> None:
     engine = db.make_engine(settings.database_url)
     db.check_schema(engine)
     call_history.bind(db.make_session_factory(engine))
-    worker_class = Worker if fork else SimpleWorker
+    worker_class = SafeWorker if fork else SafeSimpleWorker  # no job lost to a worker killed as it takes one
     calls = Queue(call_history.CALLS_QUEUE, connection=connection)
     if burst:  # the webhooks' events still in the stream become jobs first, so this run records them
         event_stream.drain(connection, calls)

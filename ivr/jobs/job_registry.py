@@ -39,7 +39,10 @@ def queue_status(redis: Redis) -> QueueStatus:
     queues = _queues(redis)
     return QueueStatus(
         queued=sum(queue.count for queue in queues) + event_stream.backlog(redis),  # webhooks not in a job yet
-        started=sum(StartedJobRegistry(queue=queue).count for queue in queues),
+        # Taken off a queue but not yet started, or left there by a worker that died taking it (RQ retries
+        # those after a minute, ivr.jobs.safe_dequeue): still to be done, so counted as running.
+        started=sum(StartedJobRegistry(queue=queue).count + int(redis.llen(queue.intermediate_queue_key))
+                    for queue in queues),
         scheduled=sum(ScheduledJobRegistry(queue=queue).count for queue in queues),
         failed=sum(FailedJobRegistry(queue=queue).count for queue in queues),
     )

@@ -126,7 +126,10 @@ def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, bro
     console.wait_for_selector("#state:has-text('Available')")
     page = _open_floor(desk, browser)
     # The browser runs in UTC; the floor's day starts at midnight on the city's clock, and says so.
-    page.wait_for_selector("#since:has-text('12:00:00 AM')")
+    page.wait_for_selector("#since:text-is('since 12:00 AM')")
+    # Nothing filed yet today: the chart says so in words instead of drawing an empty frame.
+    page.wait_for_selector("figure:has(#chart-requests) .chart-empty:text-is('No calls in this period yet.')")
+    assert page.is_hidden("#chart-requests")
     dora = "#agents tr[data-agent=dora]"
     page.wait_for_selector(f"{dora} td[data-state=available]")
     page.select_option(f"{dora} select", "break")
@@ -170,6 +173,7 @@ def test_the_wallboard_follows_a_caller_and_the_broadcast_reaches_them(desk, bro
     _a_busy_morning(desk, hours=4)  # for the picture: a few hours of calls and cases before this one
     page.select_option("#period-form [name=minutes]", "30")
     assert wait_until(lambda: page.evaluate(VOLUME_CHART_OFFERED) > 1)
+    assert page.is_visible("#chart-requests") and page.is_hidden("figure:has(#chart-requests) .chart-empty")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("section:has(#history-title)").screenshot(path=str(SCREENSHOTS / "floor-charts.png"))
 

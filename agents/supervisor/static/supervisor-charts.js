@@ -36,11 +36,31 @@
       body.appendChild(row);
     });
   }
+  function busySpan(rows) {
+    // The intervals worth drawing: from one before the first with calls to one after the last (all when none),
+    // so a day whose calls came in the evening is not drawn as a long empty morning.
+    var busy = [];
+    rows.start.forEach(function (s, i) { if (rows.offered[i] || rows.answered[i] || rows.abandoned[i]) { busy.push(i); } });
+    if (!busy.length) { return {from: 0, to: rows.start.length}; }
+    return {from: Math.max(0, busy[0] - 1), to: Math.min(rows.start.length, busy[busy.length - 1] + 2)};
+  }
+  function sliced(rows, span) {
+    var out = {};
+    Object.keys(rows).forEach(function (k) { out[k] = Array.isArray(rows[k]) ? rows[k].slice(span.from, span.to) : rows[k]; });
+    return out;
+  }
+  function showEmpty(id, empty) {
+    // A chart with nothing to draw says so in words instead of an empty frame.
+    var note = $(id).parentNode.querySelector(".chart-empty");
+    note.hidden = !empty;
+    $(id).hidden = empty;
+  }
   function redraw() {
     if (!data) { return; }
     table(data.intervals);
     if (!window.Chart) { $("charts-missing").hidden = false; return; }
-    var rows = data.intervals, multiDay = data.period === "7d" || data.period === "28d";
+    var multiDay = data.period === "7d" || data.period === "28d";
+    var rows = sliced(data.intervals, busySpan(data.intervals));
     var labels = rows.start.map(function (s) { return hhmm(s, multiDay); });
     var percentOrNull = function (v) { return v == null ? null : Math.round(v * 1000) / 10; };
     draw("chart-volume", {type: "bar", data: {labels: labels, datasets: [
@@ -60,6 +80,13 @@
       {label: t("wait_abandoned"), data: data.wait_distribution.abandoned, backgroundColor: "#e15759"}]},
       options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true}}}});
     var self = data.self_service;
+    var waited = data.wait_distribution.answered.concat(data.wait_distribution.abandoned);
+    showEmpty("chart-volume", !rows.offered.some(Boolean) && !rows.answered.some(Boolean));
+    showEmpty("chart-speed", !rows.asa_seconds.some(function (v) { return v != null; }) &&
+      !rows.aht_seconds.some(function (v) { return v != null; }));
+    showEmpty("chart-waits", !waited.some(Boolean));
+    showEmpty("chart-self", !(self.self_served || self.needed_agent || self.other));
+    showEmpty("chart-requests", !data.top_requests.length);
     draw("chart-self", {type: "doughnut", data: {labels: [t("self_served"), t("needed_agent"), t("other")],
       datasets: [{data: [self.self_served, self.needed_agent, self.other],
                   backgroundColor: ["#59a14f", "#4e79a7", "#bab0ac"]}]}});

@@ -25,7 +25,7 @@
   function percent(value) { return value == null ? "—" : Math.round(value * 100) + "%"; }
   function count(value) { return value == null ? "—" : String(value); }
   function clock(iso) {
-    return new Date(typeof iso === "number" ? iso * 1000 : iso).toLocaleTimeString(lang, {timeZone: timeZone});
+    return new Date(typeof iso === "number" ? iso * 1000 : iso).toLocaleTimeString(lang, {hour: "numeric", minute: "2-digit", timeZone: timeZone});
   }
   function translatePage() {
     document.documentElement.lang = lang;
