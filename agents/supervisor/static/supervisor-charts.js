@@ -53,7 +53,7 @@
     // A chart with nothing to draw says so in words instead of an empty frame.
     var note = $(id).parentNode.querySelector(".chart-empty");
     note.hidden = !empty;
-    $(id).hidden = empty;
+    $(id).style.display = empty ? "none" : "block";  // Chart.js styles the canvas itself: the hidden attribute loses
   }
   function redraw() {
     if (!data) { return; }
@@ -69,7 +69,7 @@
       {label: t("abandoned_only"), data: rows.abandoned, backgroundColor: "#e15759", yAxisID: "calls"},
       {label: t("service_level") + " %", data: rows.service_level.map(percentOrNull), type: "line",
        borderColor: "#111", backgroundColor: "#111", yAxisID: "share", spanGaps: true}]},
-      options: {scales: {calls: {position: "left", beginAtZero: true, title: {display: true, text: t("calls_axis")}},
+      options: {scales: {calls: {position: "left", beginAtZero: true, grace: "10%", title: {display: true, text: t("calls_axis")}},
                          share: {position: "right", min: 0, max: 100, title: {display: true, text: t("share_axis")}}}}});
     draw("chart-speed", {type: "line", data: {labels: labels, datasets: [
       {label: t("asa"), data: rows.asa_seconds, borderColor: "#f28e2b", backgroundColor: "#f28e2b", spanGaps: true},
@@ -80,13 +80,6 @@
       {label: t("wait_abandoned"), data: data.wait_distribution.abandoned, backgroundColor: "#e15759"}]},
       options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true}}}});
     var self = data.self_service;
-    var waited = data.wait_distribution.answered.concat(data.wait_distribution.abandoned);
-    showEmpty("chart-volume", !rows.offered.some(Boolean) && !rows.answered.some(Boolean));
-    showEmpty("chart-speed", !rows.asa_seconds.some(function (v) { return v != null; }) &&
-      !rows.aht_seconds.some(function (v) { return v != null; }));
-    showEmpty("chart-waits", !waited.some(Boolean));
-    showEmpty("chart-self", !(self.self_served || self.needed_agent || self.other));
-    showEmpty("chart-requests", !data.top_requests.length);
     draw("chart-self", {type: "doughnut", data: {labels: [t("self_served"), t("needed_agent"), t("other")],
       datasets: [{data: [self.self_served, self.needed_agent, self.other],
                   backgroundColor: ["#59a14f", "#4e79a7", "#bab0ac"]}]}});
@@ -98,6 +91,14 @@
         return {label: c, data: data.top_requests.map(function (r) { return r.channels[c] || 0; }),
                 backgroundColor: palette[i % palette.length]};
       })}, options: {indexAxis: "y", scales: {x: {stacked: true, beginAtZero: true}, y: {stacked: true}}}});
+    // After drawing: destroying a chart puts back the canvas style it found, a hidden one included.
+    var waited = data.wait_distribution.answered.concat(data.wait_distribution.abandoned);
+    showEmpty("chart-volume", !rows.offered.some(Boolean) && !rows.answered.some(Boolean));
+    showEmpty("chart-speed", !rows.asa_seconds.some(function (v) { return v != null; }) &&
+      !rows.aht_seconds.some(function (v) { return v != null; }));
+    showEmpty("chart-waits", !waited.some(Boolean));
+    showEmpty("chart-self", !(self.self_served || self.needed_agent || self.other));
+    showEmpty("chart-requests", !data.top_requests.length);
     document.body.dataset.chartsDrawn = "yes";
   }
   function load() {
