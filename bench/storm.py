@@ -51,7 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from benchlib import percentile
@@ -186,6 +186,14 @@ def _path(url: str) -> str:
     return urlunsplit(("", "", parts.path, parts.query, "")) if url else ""
 
 
+def caller_number(n: int) -> str:
+    """The n-th caller's own Chicago number: a valid one (exchange 200-999, never an N11 such as 311), so a
+    callback can be offered to them; +1312000... numbers are not numbers anybody can be called back on."""
+    exchange = 200 + n // 10_000 % 800
+    exchange += 1 if exchange % 100 == 11 else 0
+    return f"+1312{exchange:03d}{n % 10_000:04d}"
+
+
 def place_calls(args: argparse.Namespace, url: str, ledger: Ledger, began: float) -> float:
     """Place the calls; returns the seconds it took to place them (the calls themselves may still be running)."""
     kinds, weights = zip(*args.mix.items(), strict=True)
@@ -196,7 +204,7 @@ def place_calls(args: argparse.Namespace, url: str, ledger: Ledger, began: float
             if time.monotonic() - began > args.max_seconds:
                 break
             kind = rng.choices(kinds, weights)[0]
-            pool.submit(_one_call, url, kind, f"+1312{number % 10_000_000:07d}", ledger)
+            pool.submit(_one_call, url, kind, caller_number(number), ledger)
             due += rng.expovariate(args.rate)  # Poisson arrivals
             time.sleep(max(0.0, due - time.monotonic()))
         placing = time.monotonic() - began
@@ -336,7 +344,7 @@ def check_agents(ledger: Ledger, report: Report, emptied_at: list[float]) -> Non
 def check_calls(database_url: str, ledger: Ledger, report: Report, forgotten: set[str]) -> None:
     """`forgotten`: calls begun before Redis restarted empty, whose events not yet in SQL it took with it."""
     inbound = [sid for _, sid in ledger.placed]
-    rows = reconcile(database_url, inbound + [t.call_sid for kind, t in ledger.transcripts if kind == "callee"])
+    rows = reconcile(database_url, inbound)  # a callback's leg is recorded on the call that asked for it
     missing, open_calls = sorted(rows.missing_calls - forgotten), sorted(rows.open_calls - forgotten)
     report.check("calls placed without a Call row", len(missing),
                  f"({len(inbound)} placed, {rows.rows} rows){' e.g. ' + ', '.join(missing[:3]) if missing else ''}")
@@ -357,7 +365,20 @@ def expected_cases(ledger: Ledger) -> set[tuple[str, str]]:
             keys.add((transcript.call_sid, "message"))
         if kind != "callee" and any(_reached_agent(event) for event in transcript.events):
             keys.add((transcript.call_sid, "agent"))
+        if kind == "callee" and any(_reached_agent(event) for event in transcript.events):
+            asked = _callback_of(transcript)  # the agent's case is on the call that asked for the callback
+            if asked:
+                keys.add((asked, "agent"))
     return keys
+
+
+def _callback_of(transcript) -> str | None:  # type: ignore[no-untyped-def]
+    """The CallSid a placed callback returns, from its webhooks' query strings."""
+    for request in transcript.requests:
+        asked = parse_qs(urlsplit(request.url).query).get("callback")
+        if asked:
+            return asked[0]
+    return None
 
 
 def _reached_agent(event) -> bool:  # type: ignore[no-untyped-def]
@@ -391,6 +412,28 @@ def check_cases(database_url: str, ledger: Ledger, report: Report, forgotten: se
     unexpected = sorted(f"{sid} ({kind})" for sid, kind in (key for key in filed if key and key not in wanted))
     report.check("cases from calls that should have none", len(unexpected),
                  f"e.g. {', '.join(unexpected[:3])}" if unexpected else "")
+
+
+def callbacks_owed(ledger: Ledger) -> set[str]:
+    """Callers told "we will call you back" whom no placed call has returned yet."""
+    promised = {t.call_sid for kind, t in ledger.transcripts
+                if kind != "callee" and any(CALLED_BACK in line for line in t.heard)}
+    return promised - {_callback_of(t) for kind, t in ledger.transcripts if kind == "callee"}
+
+
+def wait_for_callbacks(ledger: Ledger, timeout: float) -> None:
+    """After the last call: until every promised callback was placed and answered (agents take them in turn),
+    or `timeout`; the callee's answer is recorded a few seconds after the callback is placed."""
+    deadline = time.monotonic() + timeout
+    while callbacks_owed(ledger) and time.monotonic() < deadline:
+        time.sleep(1)
+    time.sleep(2)  # the last callee's transcript is in; its status callbacks follow
+
+
+def check_callbacks(ledger: Ledger, report: Report) -> None:
+    """Every caller told "we will call you back" was called back (the callees answer every call placed)."""
+    never = sorted(callbacks_owed(ledger))
+    report.check("callbacks promised but never placed", len(never), f"e.g. {', '.join(never[:3])}" if never else "")
 
 
 def check_jobs(redis_url: str, report: Report) -> None:
@@ -443,16 +486,37 @@ def through_proxy(database_url: str, proxy: CuttableProxy) -> str:
     return database_url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/", 1)
 
 
+def routing_with_offer_after(workdir: Path, seconds: int) -> Path:
+    """The shipped routing file with callbacks offered from `seconds` of estimated wait (the storm's agents are
+    quick, so the shipped two minutes are seldom reached and no callback would be asked for)."""
+    import yaml
+
+    from routing.config import DEFAULT_CONFIG_FILE
+
+    config = yaml.safe_load(DEFAULT_CONFIG_FILE.read_text())
+    config["callbacks"]["offer_after"] = seconds
+    path = workdir / "routing.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True))
+    return path
+
+
+def stack_env(args: argparse.Namespace, workdir: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    """What the web and worker processes are configured with."""
+    env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+           "CITY_TIMEZONE": "America/New_York", "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING",
+           "TELEPHONY": "local"}
+    if args.callback_offer_after is not None:
+        env["ROUTING_FILE"] = str(routing_with_offer_after(workdir, args.callback_offer_after))
+    return env
+
+
 def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     proxy = CuttableProxy(("127.0.0.1", 5432)).start() if database_url.startswith(POSTGRES_SERVER) else None
     stack_url = through_proxy(database_url, proxy) if proxy else database_url
     redis = PrivateRedis(workdir / "redis", persistent=args.redis_persistent)
     redis.start()
     redis_url, redis_proxy = redis.url, CuttableProxy(("127.0.0.1", redis.port)).start()
-    env = {"DATABASE_URL": stack_url, "REDIS_URL": f"redis://127.0.0.1:{redis_proxy.port}/0",
-           "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-           "CITY_TIMEZONE": "America/New_York", "OFFICE_HOURS": "mon-sun 00:00-24:00", "LOG_LEVEL": "WARNING",
-           "TELEPHONY": "local"}
+    env = stack_env(args, workdir, stack_url, f"redis://127.0.0.1:{redis_proxy.port}/0")
     workers, web, stop, ledger = Workers(env, workdir / "workers.log"), None, threading.Event(), Ledger()
     threads: list[threading.Thread] = []
     try:
@@ -477,8 +541,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
         threads[-1].start()
         placing = place_calls(args, web.url, ledger, began)
         elapsed = time.monotonic() - began
-        if any(CALLED_BACK in line for _, transcript in ledger.transcripts for line in transcript.heard):
-            time.sleep(5)  # the last callbacks are placed and answered
+        wait_for_callbacks(ledger, timeout=args.catch_up_seconds)  # agents still free the queue of callbacks
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
@@ -525,6 +588,7 @@ def summarise(args, ledger, faults, agents, times, database_url, redis_url) -> i
     forgotten = faults.forgotten(ledger)
     check_calls(database_url, ledger, report, forgotten)
     check_cases(database_url, ledger, report, forgotten)
+    check_callbacks(ledger, report)
     check_jobs(redis_url, report)
     kinds = Counter(kind for kind, _ in ledger.placed)
     asked = sum(1 for kind, transcript in ledger.transcripts
@@ -582,6 +646,8 @@ def main() -> int:
                         help="Redis keeps an append-only file, so a restart brings its data back")
     parser.add_argument("--catch-up-seconds", type=float, default=300.0,
                         help="how long the workers may take, after the last call, to finish every job and retry")
+    parser.add_argument("--callback-offer-after", type=int, metavar="SECONDS",
+                        help="offer callbacks from this estimated wait (the routing file's callbacks.offer_after)")
     parser.add_argument("--mix", type=_mix, default={kind: weight for kind, (_, weight) in SCRIPTS.items()},
                         help="kind=parts,... of " + ", ".join(SCRIPTS))
     parser.add_argument("--transcripts", help="write every call's transcript to this file (JSON lines)")

@@ -79,6 +79,8 @@ class EstimateConfig:
 
 @dataclass(frozen=True)
 class CallbackConfig:
+    #: seconds of estimated wait from which callers on hold are offered a callback (keep their place, hang up)
+    offer_after: int = 120
     max_attempts: int = 3
     retry_after: int = 300
     dial_timeout: int = 60  # seconds a placed callback may go without being answered before it counts as missed

@@ -35,8 +35,6 @@ from routing.router import Router
 
 logger = logging.getLogger(__name__)
 
-#: Offer a callback instead of hold when the announced wait is at least this long (seconds).
-CALLBACK_OFFER_AFTER = 120
 AGENT_RING_SECONDS = 20
 #: A caller still on hold this long after an agent took the call never got the dequeue: send them over.
 DEQUEUE_GRACE_SECONDS = 15
@@ -120,7 +118,7 @@ class ContactCenter:
             self._say(response, announcement, language)
         self._broadcasts(response, call_sid, skill, language)
         if caller.e164 and ticket is not None and ticket.estimate is not None \
-                and ticket.estimate.seconds >= CALLBACK_OFFER_AFTER:
+                and ticket.estimate.seconds >= self.router.ctx.config.callbacks.offer_after:
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
             self._say(gather, PHRASES[language]["callback_offer"], language)
             gather.play(self.hold_music_url)

@@ -93,3 +93,18 @@ def test_redis_restarted_empty_loses_only_what_it_held_and_the_centre_carries_on
     assert figure(out, r"callers connected to two agents: (\d+)") == 0
     assert figure(out, r"jobs not done when the storm ended: (\d+)") == 0
     assert re.search(r"^--- lost with Redis's memory, of \d+ calls begun before it restarted empty", out, re.M)
+
+
+def test_callbacks_promised_on_hold_are_placed_answered_and_recorded_on_the_call_that_asked(postgres_url):
+    """Callbacks offered from 5 s of estimated wait (the routing file's callbacks.offer_after), so three agents
+    leave enough callers waiting that some ask; each is called back, and the agent's case is on their call."""
+    out = storm("--calls", "100", "--callback-offer-after", "5", "--mix",
+                "office_hours=2,agent=3,callback=3,abandon=1")
+    asked = figure(out, r"callbacks: (\d+) asked for")
+    assert asked > 0, out
+    assert re.search(rf"callbacks: {asked} asked for \(offered when the wait is long\), {asked} placed and answered",
+                     out), out
+    assert figure(out, r"callbacks promised but never placed: (\d+)") == 0
+    assert figure(out, r"calls placed without a Call row: (\d+)  \(100 placed, 100 rows\)") == 0
+    assert figure(out, r"cases expected but not found: (\d+)") == 0
+    assert figure(out, r"cases from calls that should have none: (\d+)") == 0
