@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request, session
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
+
+from agents.push import presence
 
 logger = logging.getLogger(__name__)
 MESSAGE = "The database did not answer; nothing was changed. Try again shortly."
@@ -22,6 +24,8 @@ def database_unreachable(error: SQLAlchemyError) -> ResponseReturnValue:
     if not request.path.startswith("/agents"):
         raise error
     logger.error("agents: database unreachable on %s %s: %s", request.method, request.path, error)
+    services = current_app.extensions["cityline"]
+    presence.renew_during_outage(services.redis, services.router.ctx.keys.prefix, session)
     headers = {"Retry-After": RETRY_AFTER}
     if "/api/" in request.path or request.is_json:
         return jsonify(error=MESSAGE), 503, headers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +13,7 @@ from agents.auth import accounts, text, throttle
 from agents.auth.decorators import console_login
 from agents.auth.roles import ADMIN, SUPERVISOR, allows
 from agents.auth.users import User
+from agents.push.presence import SESSION_LOGIN
 from ivr import db
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def login_submit() -> ResponseReturnValue:
         throttle.failed(typed)
         return _login_refused(typed, target, text.words()["bad_login"], 401)
     login_user(user)
+    session[SESSION_LOGIN] = user.login  # signed with the session; lets an outage keep the agent present
     logger.info("agent %s logged in (%s)", user.login, user.role)
     return redirect(target or _landing(user), 303)
 
@@ -77,6 +79,7 @@ def _login_refused(typed: str, target: str | None, message: str, status: int) ->
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     logout_user()
+    session.pop(SESSION_LOGIN, None)
     return redirect(url_for("auth.login", lang=text.language(), out=1), 303)
 
 

@@ -9,7 +9,10 @@ streams, or a tool driving the API, is not mistaken for a closed one.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from redis.exceptions import RedisError
 
 from agents.push import streams
 from routing.agents import AgentState
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 #: How long one renewal lasts: a few heartbeats of the event stream, so one slow beat is not a departure.
 PRESENCE_SECONDS = 3 * streams.HEARTBEAT_SECONDS - 3
+#: The login of whoever signed in on this browser, kept in the signed session cookie beside Flask-Login's id:
+#: while the database is away no request can load the account, and this keeps the agent present meanwhile.
+SESSION_LOGIN = "presence_login"
 #: States an absent agent is taken out of (on a call, the call's own end decides; offline is already out).
 LEFT_BEHIND = frozenset({AgentState.AVAILABLE, AgentState.BREAK, AgentState.WRAP_UP})
 
@@ -33,6 +39,19 @@ def presence_key(prefix: str, login: str) -> str:
 
 def renew(redis: Redis, prefix: str, login: str, seconds: int = PRESENCE_SECONDS) -> None:
     redis.set(presence_key(prefix, login), "1", ex=seconds)
+
+
+def renew_during_outage(redis: Redis, prefix: str, session: Mapping[str, Any]) -> None:
+    """A console request the database could not answer still shows the console is open: an outage longer than
+    PRESENCE_SECONDS must not log out every agent (seen in a storm: all four logged out by a 60 s cut, and the
+    callers and callbacks waiting for them left there)."""
+    login = session.get(SESSION_LOGIN)
+    if not isinstance(login, str) or not login:
+        return
+    try:
+        renew(redis, prefix, login)
+    except RedisError as error:
+        logger.warning("presence of %s not renewed during a database outage: %s", login, error)
 
 
 def is_present(redis: Redis, prefix: str, login: str) -> bool:
