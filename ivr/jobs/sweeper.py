@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from agents.push.presence import log_out_absent
+from agents.push.presence import PRESENCE_SECONDS, log_out_absent
 from ivr import db
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.floor.handlings import copy_handlings
@@ -74,10 +75,34 @@ class SweepResult:
     notes_filed: int = 0  # agents' notes kept until their call's case existed, filed now
 
 
+class PresenceGate:
+    """Whether this process may take an agent's lapsed presence for a closed console.
+
+    Presence lasts PRESENCE_SECONDS and is renewed in Redis; while Redis was out of reach no console could
+    renew it, so right after a cut (or a worker's start) every presence may have lapsed at once.  Absent agents
+    are logged out only once this process's sweeps have reached Redis without a break for that long: time
+    enough for every open console to renew.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock, self._since = clock, None
+
+    def reached(self) -> None:
+        if self._since is None:
+            self._since = self._clock()
+
+    def lost(self) -> None:
+        self._since = None
+
+    def open(self) -> bool:
+        return self._since is not None and self._clock() - self._since >= PRESENCE_SECONDS
+
+
 class Sweeper:
     def __init__(self, services: RoutingServices, every: float = SWEEP_EVERY) -> None:
         self.services = services
         self.every = every
+        self.presence = PresenceGate()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="routing-sweep", daemon=True)
 
@@ -91,7 +116,7 @@ class Sweeper:
 
     def _run(self) -> None:
         while not self._stopped.wait(self.every):
-            sweep_once(self.services)
+            sweep_once(self.services, self.presence)
 
 
 def start_sweeper(settings: Settings, connection: Redis) -> Sweeper:
@@ -99,8 +124,9 @@ def start_sweeper(settings: Settings, connection: Redis) -> Sweeper:
     return Sweeper(services_from(settings, connection, sessions)).start()
 
 
-def sweep_once(services: RoutingServices) -> SweepResult:
-    """One sweep; a failing step is logged and retried at the next sweep, never stopping the others."""
+def sweep_once(services: RoutingServices, presence: PresenceGate | None = None) -> SweepResult:
+    """One sweep; a failing step is logged and retried at the next sweep, never stopping the others.
+    `presence`: log out absent agents only when it is open (None: always, as `cityline routing sweep` does)."""
     result = SweepResult()
     try:
         result.recovery = recover(services)
@@ -108,10 +134,17 @@ def sweep_once(services: RoutingServices) -> SweepResult:
         logger.exception("routing recovery failed; trying again at the next sweep")
     try:
         result.report = sweep(router=services.router)
+        if presence is not None:
+            presence.reached()
         result.overflowed = overflow_overdue(services, result.report.overdue)
-        result.logged_out = log_out_absent(services.router)
+        if presence is None or presence.open():
+            result.logged_out = log_out_absent(services.router)
         result.callbacks_timed_out = [c.callback_id for c in free_stuck_callbacks(services)]
-    except (RoutingError, RedisError):
+    except RedisError:
+        if presence is not None:
+            presence.lost()
+        logger.exception("routing sweep failed; trying again at the next sweep")
+    except RoutingError:
         logger.exception("routing sweep failed; trying again at the next sweep")
     try:
         result.notes_filed = call_history.file_all_pending_notes(services.sessions)

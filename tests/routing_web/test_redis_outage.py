@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -233,3 +234,56 @@ class TestAnAcceptedCallerStillOnHold:
         assert root.find("Leave") is not None
         exit_root = twiml(twilio.post("/voice/step?node=report_menu&lang=en", {"QueueResult": "leave"}))
         assert exit_root.find("Dial/Conference").text == f"call-{CALL_SID}"  # where ann's softphone was added
+
+
+class TestPresenceAfterAnOutage:
+    """While Redis was away no console could renew its presence: right after, every agent looks absent."""
+
+    def services(self, city):  # type: ignore[no-untyped-def]
+        from ivr.jobs.routing_jobs import RoutingServices
+
+        return RoutingServices(city.router, city.telephony, city.sessions, city.references,
+                               ZoneInfo("America/New_York"))
+
+    def available_but_lapsed(self, city) -> None:  # type: ignore[no-untyped-def]
+        city.router.register_agent(AgentProfile("ann", "Ann", {"potholes": 5}, ("en",)))
+        city.router.set_agent_state("ann", AgentState.AVAILABLE)  # and her presence key has expired
+
+    def test_a_sweeper_that_just_reached_redis_again_logs_nobody_out(self, city):
+        from ivr.jobs.sweeper import PresenceGate
+
+        self.available_but_lapsed(city)
+        now = [1000.0]
+        gate = PresenceGate(clock=lambda: now[0])
+        assert sweep_once(self.services(city), gate).logged_out == []
+        now[0] += presence.PRESENCE_SECONDS - 1
+        assert sweep_once(self.services(city), gate).logged_out == []  # consoles still have time to renew
+        assert city.router.agent("ann").state is AgentState.AVAILABLE
+        now[0] += 2  # Redis answered without a break for a whole presence period: Ann's console is gone
+        assert sweep_once(self.services(city), gate).logged_out == ["ann"]
+
+    def test_a_sweep_that_loses_redis_starts_the_wait_again(self, city, monkeypatch):
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        from ivr.jobs import sweeper
+        from ivr.jobs.sweeper import PresenceGate
+
+        self.available_but_lapsed(city)
+        now = [1000.0]
+        gate = PresenceGate(clock=lambda: now[0])
+        sweep_once(self.services(city), gate)
+        now[0] += presence.PRESENCE_SECONDS + 1
+
+        def cut(**_):  # type: ignore[no-untyped-def]
+            raise RedisConnectionError("Connection refused")
+
+        monkeypatch.setattr(sweeper, "sweep", cut)
+        sweep_once(self.services(city), gate)  # Redis away
+        monkeypatch.undo()
+        assert sweep_once(self.services(city), gate).logged_out == []  # back: the wait starts again
+        now[0] += presence.PRESENCE_SECONDS
+        assert sweep_once(self.services(city), gate).logged_out == ["ann"]
+
+    def test_an_operators_one_off_sweep_logs_out_at_once(self, city):
+        self.available_but_lapsed(city)
+        assert sweep_once(self.services(city)).logged_out == ["ann"]
