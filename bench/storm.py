@@ -49,7 +49,6 @@ import urllib.error
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -70,7 +69,6 @@ from webhook_load import AUTH_TOKEN, ROOT, new_call_sid, start_web
 from ivr import db
 from ivr.local_caller import CallTranscript, LocalCall, ScriptedCaller, parse_script
 from ivr.models.agent import Agent
-from ivr.models.call import Call
 from ivr.models.case import Case
 from tests.e2e.console_client import console
 from tests.redis_server import PrivateRedis
@@ -330,32 +328,26 @@ def check_agents(ledger: Ledger, report: Report, emptied_at: list[float]) -> Non
     report.check("callers connected to two agents", sum(1 for agents in connected if len(agents) > 1))
 
 
-#: Talk times are whole seconds (Twilio's DialCallDuration): two conversations of one agent overlap only when
-#: the next began this long before the last one's end.
-OVERLAP_TOLERANCE = timedelta(seconds=1.5)
+#: A caller's call ends a moment after their conversation (the hang-up, then the status callback).
+HANG_UP_TOLERANCE = 2.0
 
 
-def check_agent_overlaps(database_url: str, ledger: Ledger, report: Report) -> None:
-    """No agent talking with two callers at once, from the Call rows: each conversation runs from answered_at
-    for talk_seconds.  (What the simulated agents saw is no proof: while the console answered 503 an agent
-    could miss its own wrap-up, which routing ended on time, and look busy when the next offer came.)"""
-    engine = db.make_engine(database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(Call.agent_id, Call.call_sid, Call.answered_at, Call.talk_seconds)
-                                  .where(Call.agent_id.is_not(None), Call.answered_at.is_not(None))
-                                  .order_by(Call.agent_id, Call.answered_at)).all()
-    engine.dispose()
+def check_agent_overlaps(ledger: Ledger, report: Report) -> None:
+    """No agent accepting a caller while the caller they accepted before is still on the line (the caller's
+    call, as the simulated caller saw it, from its first webhook to its status callback).
+
+    Not what the simulated agents saw of their own state: while the console answered 503 an agent could miss
+    its whole wrap-up, which routing ended on time, and look busy when its next offer came."""
+    ended = {sid: until for sid, _, until in ledger.spans}
     doubled, examples, last = 0, [], {}
-    for agent, sid, answered, talk in rows:
-        ended = answered + timedelta(seconds=talk or 0)
-        before = last.get(agent)
-        if before is not None and answered < before[1] - OVERLAP_TOLERANCE:
+    for login, sid, when in sorted(ledger.accepted, key=lambda accepted: accepted[2]):
+        before = last.get(login)
+        if before is not None and ended.get(before, 0.0) > when + HANG_UP_TOLERANCE:
             doubled += 1
-            examples.append(f"{before[0]} and {sid}")
-        if before is None or ended > before[1]:
-            last[agent] = (sid, ended)
-    report.check("agents on two calls at once", doubled, f"({len(ledger.accepted)} calls taken by agents, "
-                 f"{len(rows)} rows with an agent){' e.g. ' + ', '.join(examples[:2]) if examples else ''}")
+            examples.append(f"{login}: {before} then {sid}")
+        last[login] = sid
+    report.check("agents on two calls at once", doubled, f"({len(ledger.accepted)} calls taken by agents)"
+                 + (f" e.g. {', '.join(examples[:2])}" if examples else ""))
 
 
 def check_calls(database_url: str, ledger: Ledger, report: Report, forgotten: set[str]) -> None:
@@ -603,7 +595,7 @@ def summarise(args, ledger, faults, agents, times, database_url, redis_url) -> i
                  "; ".join(error for agent in agents for error in agent.errors[:1])[:300]
                  or f"({sum(agent.unavailable for agent in agents)} answered 503, try again)")
     forgotten = faults.forgotten(ledger)
-    check_agent_overlaps(database_url, ledger, report)
+    check_agent_overlaps(ledger, report)
     check_calls(database_url, ledger, report, forgotten)
     check_cases(database_url, ledger, report, forgotten)
     check_callbacks(ledger, report)
