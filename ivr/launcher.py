@@ -95,10 +95,11 @@ def _supervise(processes: list[subprocess.Popen[bytes]]) -> int:
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Web first, then the worker (which finishes its job and moves what webhooks left), Redis last: a worker
+    whose Redis vanished under it while stopping used to be killed after 10 s, mid-way."""
     for process in reversed(processes):
         if process.poll() is None:
             process.terminate()
-    for process in reversed(processes):
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

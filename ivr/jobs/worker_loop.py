@@ -47,6 +47,8 @@ def work_until_stopped(make_worker: Callable[[], Worker], *, burst: bool, pause:
             interrupted = requeue_interrupted(worker, interrupted)
             worker.work(burst=burst, **work_options)
         except RedisError as error:
+            if worker is not None and _stop_requested(worker):  # asked to stop, and Redis went too (cityline run)
+                return
             interrupted += list(worker.executions.values()) if worker is not None else []
             if burst:
                 raise

@@ -121,3 +121,29 @@ def test_a_scheduler_that_died_is_started_again_and_runs_the_retries_waiting(tmp
             worker.kill()
             worker.wait()
         redis_server.stop()
+
+
+def test_a_worker_asked_to_stop_is_not_started_again_when_redis_goes_at_the_same_moment():
+    """`cityline run` stops the worker and then its private Redis: the worker's last words may be a Redis error."""
+    from datetime import datetime
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from ivr.jobs.worker_loop import work_until_stopped
+
+    started = []
+
+    class StoppingWorker:
+        executions: dict = {}
+        _shutdown_requested_date = datetime(2026, 12, 3)  # SIGTERM arrived
+
+        def work(self, **_):  # type: ignore[no-untyped-def]
+            raise RedisConnectionError("Connection refused")
+
+    def make_worker():  # type: ignore[no-untyped-def]
+        started.append(1)
+        assert len(started) == 1, "a worker was started again after the stop"
+        return StoppingWorker()
+
+    work_until_stopped(make_worker, burst=False, pause=0)
+    assert started == [1]
