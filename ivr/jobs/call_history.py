@@ -139,8 +139,8 @@ def _store_events(session: Session, events: list[dict[str, Any]]) -> list[str]:
         return []
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(CallEvent).on_conflict_do_nothing(index_elements=["call_sid", "kind", "sequence"])
-    in_key_order = [unique[key] for key in sorted(unique)]  # two batches sharing an event lock it in one order
-    stored = session.execute(statement.returning(CallEvent.call_sid), in_key_order).scalars().all()
+    # In the order they arrived: event ids follow a call's course (ivr.cases.call_record reads them by id).
+    stored = session.execute(statement.returning(CallEvent.call_sid), list(unique.values())).scalars().all()
     return list(stored)
 
 
