@@ -423,16 +423,22 @@ def check_cases(database_url: str, ledger: Ledger, report: Report, forgotten: se
                  f"e.g. {', '.join(unexpected[:3])}" if unexpected else "")
 
 
+def promised_callbacks(ledger: Ledger) -> set[str]:
+    """The callers told "we will call you back"."""
+    return {t.call_sid for kind, t in ledger.transcripts
+            if kind != "callee" and any(CALLED_BACK in line for line in t.heard)}
+
+
 def callbacks_owed(ledger: Ledger) -> set[str]:
     """Callers told "we will call you back" whom no placed call has returned yet."""
-    promised = {t.call_sid for kind, t in ledger.transcripts
-                if kind != "callee" and any(CALLED_BACK in line for line in t.heard)}
-    return promised - {_callback_of(t) for kind, t in ledger.transcripts if kind == "callee"}
+    return promised_callbacks(ledger) - {_callback_of(t) for kind, t in ledger.transcripts if kind == "callee"}
 
 
 def wait_for_callbacks(ledger: Ledger, timeout: float) -> None:
     """After the last call: until every promised callback was placed and answered (agents take them in turn),
     or `timeout`; the callee's answer is recorded a few seconds after the callback is placed."""
+    if not promised_callbacks(ledger):
+        return
     deadline = time.monotonic() + timeout
     while callbacks_owed(ledger) and time.monotonic() < deadline:
         time.sleep(1)
@@ -601,8 +607,7 @@ def summarise(args, ledger, faults, agents, times, database_url, redis_url) -> i
     check_callbacks(ledger, report)
     check_jobs(redis_url, report)
     kinds = Counter(kind for kind, _ in ledger.placed)
-    asked = sum(1 for kind, transcript in ledger.transcripts
-                if kind != "callee" and any(CALLED_BACK in line for line in transcript.heard))
+    asked = len(promised_callbacks(ledger))
     answered = sum(1 for kind, t in ledger.transcripts if kind == "callee")
     placing, elapsed = times
     print(f"storm: {len(ledger.placed)} calls placed in {placing:.0f} s ({len(ledger.placed) / placing:.1f} calls/s, "
