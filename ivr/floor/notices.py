@@ -128,9 +128,19 @@ def current_closure(redis: Redis, prefix: str) -> Closure | None:
     return Closure(**json.loads(raw)) if raw else None
 
 
+def switch_keys(prefix: str) -> tuple[str, str]:
+    """Where the closure and the broadcast live (a webhook's write script reads them: ivr.voice.webhook_writes)."""
+    return _closure_key(prefix), _broadcast_key(prefix)
+
+
 def switches(redis: Redis, prefix: str) -> tuple[Closure | None, Broadcast | None]:
     """The closure and the broadcast in one round trip: every new call and every hold loop asks for both."""
-    closure, broadcast = redis.mget(_closure_key(prefix), _broadcast_key(prefix))
+    return decode_switches(*redis.mget(*switch_keys(prefix)))
+
+
+def decode_switches(closure: bytes | str | None, broadcast: bytes | str | None) \
+        -> tuple[Closure | None, Broadcast | None]:
+    """The two switches from their stored JSON (None where unset)."""
     return (Closure(**json.loads(closure)) if closure else None,
             Broadcast(**json.loads(broadcast)) if broadcast else None)
 

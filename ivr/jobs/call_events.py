@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
-from redis.client import Pipeline
 from redis.exceptions import RedisError
 
 from flows import instructions
@@ -35,7 +34,7 @@ class CallEvents:
 
     A webhook that records several events (a call's start and its first turn)
     builds them with `started` and `turn` and sends them together, in the same
-    pipeline as its other writes (ivr.voice.webhook_writes); the `call_*` and
+    script call as its other writes (ivr.voice.webhook_writes); the `call_*` and
     `turn_taken` methods send a single event at once.
     """
 
@@ -91,16 +90,11 @@ class CallEvents:
         """Enqueue these events as one job, in one round trip; written synchronously if Redis is unreachable."""
         try:
             pipe = self.redis.pipeline(transaction=False)
-            self.enqueue(events, pipe)
+            event_stream.append(pipe, events)
             pipe.execute()
         except RedisError as error:
             logger.warning("Redis unavailable (%s); recording call events synchronously", error)
             self.record_synchronously(events)
-
-    def enqueue(self, events: list[dict[str, Any]], pipe: Pipeline) -> None:
-        """Add `events` to the stream the workers record from (ivr.jobs.event_stream), on a pipeline the caller
-        executes."""
-        event_stream.append(pipe, events)
 
     def record_synchronously(self, events: list[dict[str, Any]]) -> None:
         if not events:

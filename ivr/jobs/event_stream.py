@@ -39,6 +39,8 @@ from rq import Queue
 logger = logging.getLogger(__name__)
 
 STREAM = "cityline:call-events"
+#: The one field of an entry.
+FIELD = "events"
 GROUP = "recorders"
 #: Most stream entries (webhooks) turned into one job.
 BATCH = 500
@@ -52,7 +54,12 @@ BEHIND_WAIT_S = 0.02
 
 def append(pipe: Pipeline, events: list[dict[str, Any]]) -> None:
     """Add one webhook's events to the stream, on a pipeline the caller executes."""
-    pipe.xadd(STREAM, {"events": json.dumps(events, separators=(",", ":"))})
+    pipe.xadd(STREAM, {FIELD: encoded(events)})
+
+
+def encoded(events: list[dict[str, Any]]) -> str:
+    """One stream entry's `FIELD`: the webhook's events as JSON (ivr.voice.webhook_writes adds entries too)."""
+    return json.dumps(events, separators=(",", ":"))
 
 
 def ensure_group(redis: Redis) -> None:
@@ -95,7 +102,7 @@ def move_batch(redis: Redis, queue: Queue, consumer: str, *, block_ms: int | Non
         return 0
     events: list[dict[str, Any]] = []
     for _, fields in entries:
-        events.extend(json.loads(fields[b"events"]))
+        events.extend(json.loads(fields[FIELD.encode()]))
     ids = [entry_id for entry_id, _ in entries]
     pipe = redis.pipeline(transaction=True)
     pipe.multi()

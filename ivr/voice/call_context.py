@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from redis import Redis
-    from redis.client import Pipeline
 
     from flows.instructions import Turn
 
@@ -44,31 +43,35 @@ def _key(prefix: str, call_sid: str) -> str:
     return f"{prefix}callctx:{call_sid}"
 
 
-def remember_turn(redis: Redis, prefix: str, call_sid: str, number: str | None, turn: Turn) -> None:
-    """Add one webhook's turn (its visits, the values so far) to the call's context."""
-    pipe = redis.pipeline(transaction=False)
-    add_turn(pipe, prefix, call_sid, number, turn)
-    pipe.execute()
-
-
-def add_turn(pipe: Pipeline, prefix: str, call_sid: str, number: str | None, turn: Turn) -> None:
-    """The commands of `remember_turn` on a pipeline the caller sends with its other writes."""
+def context_keys(prefix: str, call_sid: str) -> tuple[str, str]:
+    """The call's fields (a hash) and its steps (a list, oldest first)."""
     key = _key(prefix, call_sid)
+    return key, key + ":steps"
+
+
+@dataclass(frozen=True)
+class TurnEntry:
+    """What one webhook's turn adds to the call's context; ivr.voice.webhook_writes stores it, with the
+    webhook's other writes, keeping the latest `MAX_STEPS` steps for `CONTEXT_SECONDS`."""
+
+    number: str
+    language: str
+    values: str  # JSON of the shown values collected so far
+    steps: tuple[str, ...]  # JSON of each visit
+
+
+def turn_entry(number: str | None, turn: Turn) -> TurnEntry:
     values = {name: str(turn.values[name]) for name in SHOWN_VALUES if turn.values.get(name)}
-    pipe.hset(key, mapping={"number": number or "", "language": turn.language, "values": json.dumps(values)})
-    for visit in turn.visits:
-        step = {"node": visit.node, "input": visit.input, "result": visit.result, "said": list(visit.said)}
-        pipe.rpush(key + ":steps", json.dumps(step))
-    pipe.ltrim(key + ":steps", -MAX_STEPS, -1)
-    pipe.expire(key, CONTEXT_SECONDS)
-    pipe.expire(key + ":steps", CONTEXT_SECONDS)
+    steps = tuple(json.dumps({"node": visit.node, "input": visit.input, "result": visit.result,
+                              "said": list(visit.said)}) for visit in turn.visits)
+    return TurnEntry(number or "", turn.language, json.dumps(values), steps)
 
 
 def load(redis: Redis, prefix: str, call_sid: str) -> CallContext | None:
-    key = _key(prefix, call_sid)
+    key, steps_key = context_keys(prefix, call_sid)
     pipe = redis.pipeline(transaction=False)
     pipe.hgetall(key)
-    pipe.lrange(key + ":steps", 0, -1)
+    pipe.lrange(steps_key, 0, -1)
     fields, steps = pipe.execute()
     if not fields:
         return None

@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from redis import Redis
-from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
@@ -27,6 +26,11 @@ TEXT_JOB_OPTIONS: dict[str, Any] = {"job_timeout": 30, "result_ttl": 3600, "fail
                                     "retry": Retry(max=3, interval=[5, 30, 120])}
 
 
+def answer_text(sentences: list[str]) -> str:
+    """What is kept of an answer for texting (empty when nothing was said)."""
+    return " ".join(sentences)[:MAX_TEXT]
+
+
 class AnswerTexts:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -36,15 +40,9 @@ class AnswerTexts:
         if not sentences:
             return
         try:
-            self.redis.set(ANSWER_KEY + call_sid, " ".join(sentences)[:MAX_TEXT], ex=KEEP_SECONDS)
+            self.redis.set(ANSWER_KEY + call_sid, answer_text(sentences), ex=KEEP_SECONDS)
         except RedisError as error:
             logger.warning("answer for %s not kept for texting: %s", call_sid, error)
-
-    @staticmethod
-    def keep(pipe: Pipeline, call_sid: str, sentences: list[str]) -> None:
-        """`remember` on a pipeline the webhook sends with its other writes."""
-        if sentences:
-            pipe.set(ANSWER_KEY + call_sid, " ".join(sentences)[:MAX_TEXT], ex=KEEP_SECONDS)
 
     def has_answer(self, call_sid: str) -> bool:
         try:

@@ -22,16 +22,15 @@ from flows.instructions import CallState, Queue, Reply, Turn, Visit
 from flows.numbers import whole_number
 from ivr.cases.allocator import ReferenceUnavailable
 from ivr.exceptions import BadWebhook
-from ivr.floor import voice_hooks
+from ivr.floor import notices, voice_hooks
 from ivr.jobs.routing_jobs import enqueue_callback_case, enqueue_message_case
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.voice import call_context
 from ivr.voice.contact_center import SAVED_WITHOUT_NUMBER
 from ivr.voice.rendered_turns import RenderedTurns
 from ivr.voice.signatures import twilio_only
 from ivr.voice.twiml import Renderer, twiml_response
 from ivr.voice.webhook_params import CallFacts, read_call, read_network, read_reply, read_state, state_query
-from ivr.voice.webhook_writes import WebhookWrites
+from ivr.voice.webhook_writes import WebhookWrites, remember_turn
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -59,10 +58,19 @@ def _renderer() -> Renderer:
     return Renderer(_services().flow.voices, step_url, hold_url)
 
 
-def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
-                started: bool = False) -> Response:
+def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *, started: bool = False) -> Response:
     """Answer with the turn; everything the webhook records goes to Redis in one round trip (one more when
     the caller joins a queue: the path for agents must be there before an agent can be offered the call)."""
+    turn = _record_turn(turn, call, state, started=started)
+    return _document(turn)
+
+
+def _record_turn(turn: Turn, call: CallFacts, state: CallState | None, *, started: bool = False,
+                 unless_switched: bool = False) -> Turn | None:
+    """Send what the turn records (the caller joins the queues it names first) and return the turn as answered.
+
+    With `unless_switched` (a new call's greeting, built before the supervisor's switches are read) nothing
+    is written and None is returned while the line is closed or a broadcast is on: the caller must hear those."""
     services = _services()
     writes = WebhookWrites(services.redis, services.events, services.router.ctx.keys.prefix)
     if started:
@@ -72,9 +80,14 @@ def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *,
         turn = _join_queues(turn, call)
     else:
         writes.remember_turn(call.call_sid, call.caller.e164, turn)
+    if unless_switched:
+        writes.unless_switched(*notices.switch_keys(services.router.ctx.prefix))
     writes.record(services.events.turn(call, state, turn, read_network(request.form)))
     writes.keep_answer(call.call_sid, [s for visit in turn.visits for s in visit.said])
-    writes.send()
+    return turn if writes.send() is None else None
+
+
+def _document(turn: Turn) -> Response:
     return Response(_rendered_turns().document(_renderer(), turn.instructions, request.script_root),
                     mimetype="text/xml")
 
@@ -92,11 +105,7 @@ def _log_turn(turn: Turn, call: CallFacts, state: CallState | None) -> None:
 def _remember_context(turn: Turn, call: CallFacts) -> None:
     """Keep the caller's path where the console can show it to the agent offered the call (best effort)."""
     services = _services()
-    try:
-        call_context.remember_turn(services.redis, services.router.ctx.keys.prefix, call.call_sid,
-                                   call.caller.e164, turn)
-    except RedisError as error:
-        logger.warning("call %s: context for agents not kept: %s", call.call_sid, error)
+    remember_turn(services.redis, services.router.ctx.keys.prefix, call.call_sid, call.caller.e164, turn)
 
 
 def _join_queues(turn: Turn, call: CallFacts) -> Turn:
@@ -122,19 +131,25 @@ def bad_webhook(error: BadWebhook) -> Response:
 @bp.post("/incoming")
 @twilio_only
 def incoming() -> Response:
-    """The phone number's "a call comes in" webhook."""
+    """The phone number's "a call comes in" webhook.
+
+    The greeting is built and sent with the supervisor's switches checked in the same round trip; only when
+    the line is closed or a broadcast is on does the call take a second one (ivr.voice.webhook_writes)."""
     call = read_call(request.form)
     services = _services()
-    closure, broadcast = voice_hooks.switches(services.redis, services.router.ctx.prefix)  # one round trip
-    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language, closure)
-    if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
-        services.events.call_started(call)
-        return twiml_response(closed)
     try:
         turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
     except Exception:
         services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
         raise
+    queues_at_once = any(isinstance(i, Queue) for i in turn.instructions)  # then the switches come first
+    if not queues_at_once and _record_turn(turn, call, None, started=True, unless_switched=True) is not None:
+        return _document(turn)
+    closure, broadcast = voice_hooks.switches(services.redis, services.router.ctx.prefix)
+    closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language, closure)
+    if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
+        services.events.call_started(call)
+        return twiml_response(closed)
     turn = voice_hooks.with_greeting_announcement(turn, broadcast, services.flow.default_language)
     return _reply_with(turn, call, started=True)
 

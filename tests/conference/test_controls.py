@@ -13,7 +13,7 @@ from ivr.conference.book import ConferenceBooks
 from ivr.conference.controls import CallControls, Interpreter, Refused
 from ivr.telephony import TelephonyError
 from ivr.telephony.local_adapter import LocalTelephony
-from ivr.voice import call_context
+from ivr.voice import webhook_writes
 from routing.agents import AgentProfile, AgentState
 from routing.calls import CallRequest
 from routing.config import config_from_mapping
@@ -251,7 +251,7 @@ def caller_walks_the_menu(redis: Redis, prefix: str, digits: str) -> None:
     """The shipped flow's language menu, answered with `digits`, remembered as the voice webhook remembers it."""
     engine = engine_for(DEFAULT_FLOW_FILE)
     turn = reply_to(engine, engine.begin(), digits=digits)
-    call_context.remember_turn(redis, prefix, SID, "+13125550199", turn)
+    webhook_writes.remember_turn(redis, prefix, SID, "+13125550199", turn)
 
 
 def roles(controls: CallControls) -> list[str]:

@@ -65,8 +65,8 @@ def test_a_new_call_is_answered_after_one_round_trip_to_redis(warm, redis):
     with round_trips() as sent:
         response = warm.post("/voice/incoming")
     assert response.status_code == 200 and b"<Gather" in response.data
-    assert len(sent.writes) == 1 and sent.count(b"MULTI") == 1  # everything it records, in one trip
-    assert len(sent) == 2 and sent.count(b"MGET") == 1  # the supervisor's closure and broadcast, read in one trip
+    # everything it records, with the supervisor's closure and broadcast checked first, in one script call
+    assert len(sent) == 1 and sent.count(b"EVALSHA") == 1
     [events] = [events for events in stream_entries(redis) if events[0]["call_sid"] == CALL_SID]
     assert [event["kind"] for event in events] == ["started", "turn"]
     assert redis.exists(f"cityline:callctx:{CALL_SID}:steps")  # the path for agents went in the same trip
@@ -78,7 +78,7 @@ def test_a_menu_key_press_costs_one_round_trip_and_an_answer_is_kept_for_texting
     with round_trips() as sent:
         response = warm.post("/voice/step?node=main_menu&lang=en", {"Digits": "2"})
     assert response.status_code == 200 and b"pothole" in response.data
-    assert len(sent) == 1 and sent.count(b"MULTI") == 1
+    assert len(sent) == 1 and sent.count(b"EVALSHA") == 1
 
 
 def test_a_hold_announcement_reads_the_ticket_once(app, warm, redis):
@@ -164,6 +164,25 @@ def test_a_new_call_during_a_closure_hears_it_from_the_same_single_read(app, war
         response = warm.post("/voice/incoming")
     assert b"not taking calls right now because of an emergency" in response.data
     assert sent.count(b"MGET") == 1 and sent.count(b"GET") == 0
+    # the greeting built before the switches were read was not recorded: the call started, and was closed
+    recorded = [event["kind"] for events in stream_entries(redis) for event in events
+                if event["call_sid"] == CALL_SID]
+    assert recorded == ["started"]
+    assert not redis.exists(f"cityline:callctx:{CALL_SID}:steps")
+
+
+def test_a_new_call_during_a_greeting_broadcast_records_the_greeting_it_heard(app, warm, redis):
+    from ivr.floor import notices
+
+    prefix = app.extensions["cityline"].router.ctx.prefix
+    notices.start_broadcast(redis, prefix, {"en": "Trash pickup is delayed a day."}, queue="", greeting=True,
+                            by="sam", seconds=600, now=time.time())
+    with round_trips() as sent:
+        response = warm.post("/voice/incoming")
+    assert b"Trash pickup is delayed a day." in response.data and b"<Gather" in response.data
+    assert sent.count(b"EVALSHA") == 2  # the first wrote nothing: a broadcast was on
+    [events] = [events for events in stream_entries(redis) if events[0]["call_sid"] == CALL_SID]
+    assert [event["kind"] for event in events] == ["started", "turn"]  # once each, as the caller heard it
 
 
 def latency_counts(redis: Redis, endpoint: str) -> dict[bytes, bytes]:
@@ -180,7 +199,7 @@ def test_webhook_latency_costs_no_round_trip_per_webhook_and_adds_up_across_proc
     with round_trips() as sent:
         for _ in range(5):
             warm.post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).close()  # closed as gunicorn does
-    assert sent.count(b"HINCRBY") == 0 and len(sent) == 5 * 2  # each webhook: its switches and its writes
+    assert sent.count(b"HINCRBY") == 0 and len(sent) == 5  # each webhook: its switches checked and its writes
     other = create_app(env)  # another web process, on its own batch
     other_batch = other.extensions[webhook_metrics.EXTENSION]
     TwilioClient(other.test_client()).post("/voice/incoming", {"CallSid": "CA" + uuid.uuid4().hex}).close()
