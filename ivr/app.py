@@ -30,6 +30,7 @@ from ivr.sms import bp as sms_blueprint
 from ivr.telephony import Telephony, make_telephony
 from ivr.voice import conference_views, unstaffed, webhook_metrics, webhooks
 from ivr.voice.contact_center import ContactCenter
+from ivr.voice.edge import TwilioDispatch, create_edge
 from ivr.voice.texts import AnswerTexts
 from routing.router import Router
 
@@ -80,6 +81,10 @@ def _record_with(sessions: sessionmaker[Session], references: ReferenceAllocator
     return call_history.record_call_events(events)
 
 
+#: What Twilio calls: the voice webhooks, the hold loop when nobody staffs the line, the conference legs, SMS.
+TWILIO_BLUEPRINTS = (webhooks.bp, unstaffed.bp, conference_views.bp, sms_blueprint)
+
+
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     """Build the app; `config` is an environment-like mapping (tests) or None for os.environ."""
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
@@ -87,9 +92,6 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
     app.config["OPEN311_API_KEYS"] = open311.api_keys_from(config)
-    if settings.trusted_proxies:  # only then are X-Forwarded-Proto/Host/For believed (docs/configuration.md)
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     i18n.configure(settings.messages_dir, settings.city_name)  # the city's catalogs over the shipped ones
     app.extensions["cityline"] = build_services(settings)
     limits.init_app(app, *redis_connection.limiter_storage(settings, socket_timeout=2, socket_connect_timeout=2))
@@ -104,5 +106,11 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(web.bp)
     app.register_blueprint(sms_blueprint)
     security.init_app(app, settings)  # after the blueprints: it exempts some of them from CSRF checks
-    webhook_metrics.init_app(app, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
+    edge = create_edge(app, TWILIO_BLUEPRINTS)  # Twilio's webhooks skip the stack for browsers (ivr.voice.edge)
+    security.add_headers(edge, settings)
+    webhook_metrics.init_app(edge, app.extensions["cityline"].redis, app.extensions["cityline"].router.ctx.prefix)
+    app.wsgi_app = TwilioDispatch(edge.wsgi_app, app.wsgi_app)  # type: ignore[method-assign]
+    if settings.trusted_proxies:  # only then are X-Forwarded-Proto/Host/For believed (docs/configuration.md)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -5,26 +5,20 @@ or, like the agents' login, hit a limit by hand when only failures count.
 Counters are in Redis, so a limit holds across gunicorn workers and machines;
 if Redis cannot be reached the limits are not enforced (the error is logged),
 because routing is down too and people must still be able to log in.
+Twilio's webhooks never reach the limiter: they are served by the edge app
+(ivr.voice.edge), and a storm must be answered, not refused.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 KEY_PREFIX = "cityline:limits"
-#: Twilio's webhooks carry no limit (signatures authenticate them, and a storm must be answered, not refused):
-#: Flask-Limiter is told so before it resolves any limit, sparing each webhook its lookups (issue 10).
-UNLIMITED_BLUEPRINTS = frozenset({"voice", "voice_unstaffed", "conference", "sms"})
 
 limiter = Limiter(key_func=get_remote_address, key_prefix=KEY_PREFIX, strategy="moving-window",
                   swallow_errors=True)
-
-
-@limiter.request_filter
-def _is_twilio_webhook() -> bool:
-    return request.blueprint in UNLIMITED_BLUEPRINTS
 
 
 def init_app(app: Flask, storage_uri: str, options: dict | None = None) -> None:

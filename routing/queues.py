@@ -19,7 +19,7 @@ from routing.estimates import WaitEstimate, estimate_wait
 from routing.exceptions import CallInProgress, QueueClosed, QueueFull, StateConflict, UnknownCall
 from routing.reservations import Reservation
 from routing.scripts import text
-from routing.snapshots import load_call, queue_load
+from routing.snapshots import load_call, queue_load, queue_load_and_place
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,8 @@ def ticket(ctx: RoutingContext, sid: str, now: float) -> Ticket:
 
 def ticket_of(ctx: RoutingContext, call: WaitingCall, now: float) -> Ticket:
     """The ticket of an entry already loaded (the hold loop has it): no second read of the entry."""
-    load = queue_load(ctx, call.skill, call.language, call.score, waited=max(now - call.entered, 0.0), now=now)
-    waiting = ctx.connection.zscore(ctx.keys.queue(call.skill, call.language), call.sid) is not None
+    load, waiting = queue_load_and_place(ctx, call.skill, call.language, call.score, call.sid,
+                                         waited=max(now - call.entered, 0.0), now=now)
     estimate = estimate_wait(load, ctx.config.estimates) if waiting else None
     return Ticket(call.sid, call.queue, load.ahead + 1 if waiting else 0, estimate)
 

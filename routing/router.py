@@ -16,8 +16,8 @@ processes share one contact center through Redis.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from routing import callbacks, offers, queues, staffing, sweeps, transfers, waits
 from routing.agents import Agent, AgentProfile, AgentState
@@ -29,7 +29,7 @@ from routing.estimates import WaitEstimate
 from routing.keys import DEFAULT_PREFIX
 from routing.office_hours import OfficeHours
 from routing.reservations import Reservation
-from routing.snapshots import load_call, load_reservation
+from routing.snapshots import load_call, load_call_and_values, load_reservation
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -80,6 +80,11 @@ class Router:
 
     def call(self, sid: str) -> WaitingCall | None:
         return load_call(self.ctx, sid)
+
+    def call_and_values(self, sid: str, keys: Sequence[str]) -> tuple[WaitingCall | None, list[Any]]:
+        """The entry, and the values of `keys` read in the same round trip (the hold loop reads the
+        supervisor's switches with it)."""
+        return load_call_and_values(self.ctx, sid, keys)
 
     def answered_at(self, sid: str) -> float | None:
         """When an agent took the call (None: not answered, or unknown)."""

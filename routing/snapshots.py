@@ -8,7 +8,7 @@ commits it, and the dispatcher reads again.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from routing.agents import Agent, AgentProfile, AgentState
@@ -71,7 +71,18 @@ def load_agent(ctx: RoutingContext, agent_id: str) -> Agent | None:
 
 
 def load_call(ctx: RoutingContext, sid: str) -> WaitingCall | None:
-    fields = decode_hash(ctx.connection.hgetall(ctx.keys.call(sid)))
+    return _call_from(decode_hash(ctx.connection.hgetall(ctx.keys.call(sid))))
+
+
+def load_call_and_values(ctx: RoutingContext, sid: str, keys: Sequence[str]) -> tuple[WaitingCall | None, list[Any]]:
+    pipe = ctx.connection.pipeline(transaction=False)
+    pipe.hgetall(ctx.keys.call(sid))
+    pipe.mget(list(keys))
+    fields, values = pipe.execute()
+    return _call_from(decode_hash(fields)), values
+
+
+def _call_from(fields: dict[str, str]) -> WaitingCall | None:
     return call_from_fields(fields) if fields.get("sid") else None
 
 
@@ -148,6 +159,13 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     """What the wait estimate needs for an entry with this queue score that has waited `waited` seconds:
     entries ahead of it, staffing (and the share of it other queues leave this one), free agents and those
     finishing wrap-up, the escalation steps still to open, recent handle times and abandons (one round trip)."""
+    load, _ = queue_load_and_place(ctx, skill, language, score, None, waited, now)
+    return load
+
+
+def queue_load_and_place(ctx: RoutingContext, skill: str, language: str, score: float, sid: str | None,
+                         waited: float = 0.0, now: float | None = None) -> tuple[QueueLoad, bool]:
+    """`queue_load`, and whether `sid` is still waiting in that queue, in the same round trip (the hold loop)."""
     own = (skill, language)
     others = [(other, each) for each in ctx.config.languages for other in ctx.config.queues]
     pipe = ctx.connection.pipeline(transaction=False)
@@ -163,7 +181,11 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
         pipe.smembers(ctx.keys.staffed(queue_language, queue_skill))
         pipe.zcard(ctx.keys.queue(queue_skill, queue_language))
         pipe.zrange(ctx.keys.pool(queue_language, queue_skill), 0, -1)
-    ahead, available, handles, outcomes, wrapups, states, *per_queue = pipe.execute()
+    if sid is not None:
+        pipe.zscore(ctx.keys.queue(skill, language), sid)
+    results = pipe.execute()
+    place = results.pop() if sid is not None else None
+    ahead, available, handles, outcomes, wrapups, states, *per_queue = results
     staffed_by = {queue: {text(a) for a in per_queue[3 * i]} for i, queue in enumerate(others)}
     waiting_by = {queue: int(per_queue[3 * i + 1]) for i, queue in enumerate(others)}
     free_by = {queue: {text(a) for a in per_queue[3 * i + 2]} for i, queue in enumerate(others)}
@@ -172,10 +194,11 @@ def queue_load(ctx: RoutingContext, skill: str, language: str, score: float, wai
     now = ctx.now(now)
     wrapping = wrap_up_left({text(agent): ends for agent, ends in wrapups}, staffed, now)
     steps = _escalation_capacity(ctx.config.queue(skill, language), own, waited, staffed_by, waiting_by, free_by)
-    return QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
+    load = QueueLoad(ahead=int(ahead), staffed=len(staffed), available=int(available),
                      handle_times=tuple(float(item) for item in handles), abandon_rate=rate, outcomes=counted,
                      wrap_up_left=wrapping, capacity=time_shares(staffed, own, staffed_by, waiting_by),
                      escalation=steps, call_ages=_call_ages(states, now))
+    return load, place is not None
 
 
 def _call_ages(states: list[Any], now: float) -> tuple[float, ...]:

@@ -159,10 +159,12 @@ def spoken_in(messages: Mapping[str, str], language: str) -> tuple[str, str]:
     return messages[first], first
 
 
-def for_caller_on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
-    """What this caller has not heard yet, once each: the closure message, then the broadcast reaching their queue."""
+def for_caller_on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str,
+                       switched: tuple[Closure | None, Broadcast | None] | None = None) -> list[tuple[str, str]]:
+    """What this caller has not heard yet, once each: the closure message, then the broadcast reaching their queue
+    (`switched`: the switches, when the caller read them already)."""
     said = []
-    closure, broadcast = switches(redis, prefix)
+    closure, broadcast = switched if switched is not None else switches(redis, prefix)
     heard_closure = f"{_closure_key(prefix)}:heard:{int(closure.at)}" if closure is not None else ""
     if closure is not None and redis.sadd(heard_closure, sid):
         redis.expire(heard_closure, 7 * 24 * 3600)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from twilio.twiml.voice_response import Say, VoiceResponse
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 #: Where callers go while the line is closed: the general queue's message/callback path.
 CLOSED_SKILL = "general"
+#: The closure and the broadcast (either may be None).
+Switches = tuple["notices.Closure | None", "notices.Broadcast | None"]
 
 
 def switches(redis: Redis, prefix: str) -> tuple[notices.Closure | None, notices.Broadcast | None]:
@@ -59,10 +61,26 @@ def with_greeting_announcement(turn: Turn, broadcast: notices.Broadcast | None, 
     return replace(turn, instructions=(*(Speak(text, spoken) for text, spoken in said), *turn.instructions))
 
 
-def on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str) -> list[tuple[str, str]]:
-    """The notices this caller on hold has not heard yet, as (text, language)."""
+def switch_keys(prefix: str) -> tuple[str, str]:
+    """Where the switches are, for a caller that reads them with other things (the hold loop)."""
+    return notices.switch_keys(prefix)
+
+
+def decode(values: list[Any]) -> Switches | None:
+    """The switches from what was read at `switch_keys`; None (read them again later) when unreadable."""
     try:
-        return notices.for_caller_on_hold(redis, prefix, sid, queue, language)
+        return notices.decode_switches(*values)
+    except (TypeError, ValueError) as error:
+        logger.warning("closure switch or broadcast unreadable: %s", error)
+        return None
+
+
+def on_hold(redis: Redis, prefix: str, sid: str, queue: str, language: str,
+            switched: Switches | None = None) -> list[tuple[str, str]]:
+    """The notices this caller on hold has not heard yet, as (text, language); `switched`, when the caller read
+    them already."""
+    try:
+        return notices.for_caller_on_hold(redis, prefix, sid, queue, language, switched)
     except RedisError as error:
         logger.warning("broadcast unreadable for %s: %s", sid, error)
         return []

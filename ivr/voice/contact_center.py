@@ -104,19 +104,24 @@ class ContactCenter:
         A caller routing does not know (Redis restarted empty) rejoins their queue at the place they had;
         one still on hold well after an agent took the call leaves hold for that agent (the dequeue was lost).
         """
-        call = self._rejoin_if_forgotten(call_sid, skill, language)
+        try:
+            call, switched = self._entry_and_switches(call_sid)  # one round trip
+        except Unreachable:
+            call, switched = None, None
+        else:
+            call = call or self._rejoin(call_sid, skill, language)
         response = VoiceResponse()
         if call is not None and self._dequeue_was_lost(call):
             response.leave()
             return response
         if unstaffed.nobody_can_take(self.router, call):  # every agent away: say so, offer a callback or message
-            self._broadcasts(response, call_sid, skill, language)
+            self._broadcasts(response, call_sid, skill, language, switched)
             return unstaffed.unstaffed_hold(self.flow, caller, call, self.hold_music_url, response)
         ticket = self._ticket(call)  # once: the announcement and the callback offer both come from it
         announcement = self._announcement(ticket, language, twilio_position)
         if announcement:
             self._say(response, announcement, language)
-        self._broadcasts(response, call_sid, skill, language)
+        self._broadcasts(response, call_sid, skill, language, switched)
         if caller.e164 and ticket is not None and ticket.estimate is not None \
                 and ticket.estimate.seconds >= self.router.ctx.config.callbacks.offer_after:
             gather = Gather(num_digits=1, timeout=2, action=_url("/voice/callback", lang=language, skill=skill))
@@ -127,11 +132,22 @@ class ContactCenter:
             response.play(self.hold_music_url)
         return response
 
-    def _broadcasts(self, response: VoiceResponse, call_sid: str, skill: str, language: str) -> None:
+    def _broadcasts(self, response: VoiceResponse, call_sid: str, skill: str, language: str,
+                    switched: voice_hooks.Switches | None) -> None:
         """A supervisor's broadcast to this queue, said once at the caller's next hold loop."""
         for notice, spoken in voice_hooks.on_hold(self.router.ctx.connection, self.router.ctx.prefix, call_sid,
-                                                  f"{skill}-{language}", language):
+                                                  f"{skill}-{language}", language, switched):
             self._say(response, notice, spoken)
+
+    def _entry_and_switches(self, call_sid: str) -> tuple[WaitingCall | None, voice_hooks.Switches | None]:
+        """The caller's routing entry (None: routing has none) and the supervisor's switches (None: read them
+        again later), in one round trip; Unreachable when Redis cannot be asked."""
+        try:
+            call, values = self.router.call_and_values(call_sid, voice_hooks.switch_keys(self.router.ctx.prefix))
+        except (RoutingError, RedisError) as error:
+            logger.warning("routing state of %s unavailable: %s", call_sid, error)
+            raise Unreachable(str(error)) from error
+        return call, voice_hooks.decode(values)
 
     def _dequeue_was_lost(self, call: WaitingCall) -> bool:
         """Still on hold well after an agent took the call: the move to the agent never reached the caller."""
@@ -143,13 +159,8 @@ class ContactCenter:
             return False
         return answered is not None and self.router.ctx.now() - answered > DEQUEUE_GRACE_SECONDS
 
-    def _rejoin_if_forgotten(self, call_sid: str, skill: str, language: str) -> WaitingCall | None:
-        try:
-            call = self._lookup(call_sid)
-        except Unreachable:
-            return None
-        if call is not None:
-            return call
+    def _rejoin(self, call_sid: str, skill: str, language: str) -> WaitingCall | None:
+        """A caller on hold that routing does not know (Redis restarted empty) joins again at the place it had."""
         entered = self.records.entered_queue(call_sid)
         try:
             self.router.enqueue(CallRequest(call_sid, skill, language), entered=entered)

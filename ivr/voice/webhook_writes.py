@@ -23,7 +23,6 @@ for texting are conveniences: they are dropped with a warning.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -42,26 +41,31 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Separates the parts of the context argument (JSON escapes control characters, so none holds one).
+SEPARATOR = "\x1f"
 #: KEYS: stream, closure, broadcast, context, context steps, answer.
 #: ARGV: 1 "1" to write nothing while a switch is set, 2 the events' JSON (or ""), 3 the answer (or ""),
-#: 4 its seconds, 5 "1" to add to the context, 6 its seconds, 7 steps kept, 8 number, 9 language,
-#: 10 values' JSON, 11... the steps' JSON.
+#: 4 the turn for the context (or ""): number, language, values' JSON, then each step's JSON, SEPARATOR between.
+#: Few arguments on purpose: redis-py packs each in Python, and with one per step they cost more than the trip.
 WRITE = """
 if ARGV[1] == '1' then
   local switched = redis.call('MGET', KEYS[2], KEYS[3])
   if switched[1] or switched[2] then return switched end
 end
 if ARGV[2] ~= '' then redis.call('XADD', KEYS[1], '*', 'events', ARGV[2]) end
-if ARGV[5] == '1' then
-  redis.call('HSET', KEYS[4], 'number', ARGV[8], 'language', ARGV[9], 'values', ARGV[10])
-  if #ARGV > 10 then redis.call('RPUSH', KEYS[5], unpack(ARGV, 11)) end
-  redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1)
-  redis.call('EXPIRE', KEYS[4], ARGV[6])
-  redis.call('EXPIRE', KEYS[5], ARGV[6])
+if ARGV[4] ~= '' then
+  local parts = {}
+  for part in string.gmatch(ARGV[4] .. 'SEP', '([^SEP]*)SEP') do parts[#parts + 1] = part end
+  redis.call('HSET', KEYS[4], 'number', parts[1], 'language', parts[2], 'values', parts[3])
+  if #parts > 3 then redis.call('RPUSH', KEYS[5], unpack(parts, 4)) end
+  redis.call('LTRIM', KEYS[5], -MAX_STEPS, -1)
+  redis.call('EXPIRE', KEYS[4], CONTEXT_SECONDS)
+  redis.call('EXPIRE', KEYS[5], CONTEXT_SECONDS)
 end
-if ARGV[3] ~= '' then redis.call('SET', KEYS[6], ARGV[3], 'EX', ARGV[4]) end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[6], ARGV[3], 'EX', ANSWER_SECONDS) end
 return 0
-"""
+""".replace("SEP", SEPARATOR).replace("MAX_STEPS", str(call_context.MAX_STEPS)) \
+    .replace("CONTEXT_SECONDS", str(call_context.CONTEXT_SECONDS)).replace("ANSWER_SECONDS", str(KEEP_SECONDS))
 
 _script: Script | None = None
 
@@ -126,15 +130,11 @@ class WebhookWrites:
         closure_key, broadcast_key = self._switch_keys or (stream, stream)
         context_key, steps_key, entry = self._context or (stream, stream, None)
         answer_key, answer = self._answer or (stream, "")
-        events = json.dumps(self._recorded, separators=(",", ":")) if self._recorded else ""
+        events = event_stream.encoded(self._recorded) if self._recorded else ""
         if not (events or entry or answer):
             return None
-        args: list[Any] = ["1" if self._switch_keys else "0", events, answer, KEEP_SECONDS]
-        if entry is None:
-            args += ["0", 0, 0, "", "", ""]
-        else:
-            args += ["1", call_context.CONTEXT_SECONDS, call_context.MAX_STEPS, entry.number, entry.language,
-                     entry.values, *entry.steps]
+        context = "" if entry is None else SEPARATOR.join((entry.number, entry.language, entry.values, *entry.steps))
+        args = ["1" if self._switch_keys else "0", events, answer, context]
         keys = [stream, closure_key, broadcast_key, context_key, steps_key, answer_key]
         switched = _write_script(self._redis)(keys=keys, args=args, client=self._redis)
         return (switched[0], switched[1]) if isinstance(switched, list) else None
