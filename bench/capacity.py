@@ -19,7 +19,10 @@ Each webhook follows the URLs of the TwiML before it, signed as Twilio signs.
 For every rate it prints the webhook p50/p99 and the time from the status
 callback being answered to the call's row in SQL showing the hang-up.  The
 capacity is the highest rate carried with webhook p99 < 250 ms, hang-up to
-row p99 < 2 s and no failed request.  At the end it reconciles: every call
+row p99 < 2 s and no failed request, with the calls really placed at the rate
+asked: arrivals follow a schedule of their own and 95% must be placed within
+100 ms of their time (a load generator starved of CPU, on this shared box,
+shows as calls placed late, not as a lower rate that looks carried).  At the end it reconciles: every call
 placed has exactly one row, ended.  Exits 1 if anything failed to reconcile.
 """
 
@@ -48,6 +51,7 @@ from ivr.private_redis import start_private_redis
 WEBHOOK_P99_LIMIT = 0.250
 ROW_P99_LIMIT = 2.0
 QUEUE_SHARE = 5  # every fifth call asks for an agent
+LATE_P95_LIMIT = 0.1  # seconds: 95% of calls placed within this of their time, or the rate was not really offered
 DEFAULT_RATES = "5,10,20,30,40,60,80,100,130,160"
 
 
@@ -59,9 +63,13 @@ class Step:
     row_seconds: list[float] = field(default_factory=list)
     failed: int = 0
     unrecorded: int = 0
+    lateness: list[float] = field(default_factory=list)  # how long after its time each call was placed
 
     def carried(self) -> bool:
+        """The calls were placed on time (the load generator shares the box: when it falls behind, the box is
+        saturated), answered and recorded within the limits."""
         return (not self.failed and not self.unrecorded and bool(self.webhook_seconds)
+                and percentile(self.lateness, .95) < LATE_P95_LIMIT
                 and percentile(self.webhook_seconds, .99) < WEBHOOK_P99_LIMIT
                 and percentile(self.row_seconds, .99) < ROW_P99_LIMIT)
 
@@ -172,12 +180,17 @@ async def place_calls(base_url: str, step: Step, seconds: float, watcher: RowWat
                       placed: list[str]) -> None:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         calls, began = [], time.perf_counter()
-        while time.perf_counter() - began < seconds:
+        due = began
+        while due - began < seconds:
             caller = Caller(session, base_url, step, watcher, think)
             placed.append(caller.call_sid)
             step.placed += 1
+            step.lateness.append(max(0.0, time.perf_counter() - due))
             calls.append(asyncio.create_task(caller.call(step.placed % QUEUE_SHARE == 0)))
-            await asyncio.sleep(random.expovariate(step.rate))  # Poisson arrivals
+            # Poisson arrivals on a schedule of their own: a busy loop places the late calls at once rather
+            # than lowering the rate (sleeping a gap after each call did: 53 calls/s placed when 100 were asked)
+            due += random.expovariate(step.rate)
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
         await asyncio.gather(*calls)
 
 
@@ -202,8 +215,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
         print(f"web: gunicorn, 2 gthread workers; {args.workers} cityline worker(s); "
               f"{database_url.split(':', 1)[0]}; calls for {args.step_seconds:g} s at each rate, "
               f"{args.think:g} s between a caller's webhooks; every {QUEUE_SHARE}th call waits for an agent")
-        print(f"{'offered/s':>9s} {'placed':>6s} {'webhook p50/p99 ms':>19s} {'hang-up to row p50/p99 ms':>26s} "
-              f"{'failed':>6s}  carried")
+        print(f"{'offered/s':>9s} {'placed':>6s} {'late p95 ms':>11s} {'webhook p50/p99 ms':>19s} "
+              f"{'hang-up to row p50/p99 ms':>26s} {'failed':>6s}  carried")
         best = 0.0
         for rate in args.rates:
             step = Step(rate)
@@ -211,7 +224,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
             watcher.wait_for_all(timeout=30)
             rows = step.row_seconds or [float("nan")]
             carried = step.carried()
-            print(f"{rate:9g} {step.placed:6d} {percentile(step.webhook_seconds, .5) * 1e3:9.1f} / "
+            print(f"{rate:9g} {step.placed:6d} {percentile(step.lateness, .95) * 1e3:11.0f} "
+                  f"{percentile(step.webhook_seconds, .5) * 1e3:9.1f} / "
                   f"{percentile(step.webhook_seconds, .99) * 1e3:7.1f} {percentile(rows, .5) * 1e3:13.0f} / "
                   f"{percentile(rows, .99) * 1e3:8.0f} {step.failed + step.unrecorded:8d}  "
                   f"{'yes' if carried else 'no'}")
@@ -219,8 +233,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
                 break
             best = rate
         rows = reconcile(database_url, placed)
-        print(f"capacity: {best:g} calls/s carried (webhook p99 < {WEBHOOK_P99_LIMIT * 1e3:.0f} ms, "
-              f"hang-up to row p99 < {ROW_P99_LIMIT:g} s)")
+        print(f"capacity: {best:g} calls/s carried (95% placed within {LATE_P95_LIMIT * 1e3:.0f} ms of their time, "
+              f"webhook p99 < {WEBHOOK_P99_LIMIT * 1e3:.0f} ms, hang-up to row p99 < {ROW_P99_LIMIT:g} s)")
         print(f"reconciled: {len(placed)} calls placed, {rows.rows} rows, {rows.wrong} calls without exactly one "
               f"row, {rows.open_rows} rows not ended")
         return 1 if rows.wrong else 0

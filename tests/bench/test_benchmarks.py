@@ -50,3 +50,16 @@ def test_the_capacity_benchmark_places_whole_calls_and_reconciles_every_row(empt
     placed = re.search(r"reconciled: (\d+) calls placed, (\d+) rows, 0 calls without exactly one row, "
                        r"0 rows not ended", out)
     assert placed and int(placed[1]) == int(placed[2]) > 0, out
+
+
+def test_a_rate_the_load_generator_could_not_keep_up_with_is_not_carried(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    from capacity import LATE_P95_LIMIT, Step
+
+    on_time = Step(100.0, placed=100, webhook_seconds=[0.02] * 500, row_seconds=[0.05] * 100,
+                   lateness=[0.001] * 100)
+    assert on_time.carried()
+    # the same answers, but the calls went out ever later: the box could not place 100 a second
+    behind = Step(100.0, placed=100, webhook_seconds=[0.02] * 500, row_seconds=[0.05] * 100,
+                  lateness=[n * 0.01 for n in range(100)])
+    assert max(behind.lateness) > LATE_P95_LIMIT and not behind.carried()
