@@ -82,6 +82,32 @@ def _wait_until_up(web: WebProcess, log: Path, timeout: float = 60) -> None:
     raise RuntimeError(f"{web.url} did not answer within {timeout} s: {log.read_text()[-2000:]}")
 
 
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User plus system CPU the processes have used so far (Linux /proc; 0 for one gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers under its master)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            except OSError:
+                continue
+            if parent == str(pid):
+                found.append(int(entry.name))
+    return found
+
+
 @dataclass(frozen=True)
 class Webhook:
     """One signed POST, ready to send."""
@@ -111,6 +137,11 @@ class Timings:
     seconds: list[float] = field(default_factory=list)
     failed: int = 0
     elapsed: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per part of the machine, when measured
+
+    def cpu_per_request(self, part: str) -> float:
+        """Microseconds of `part`'s CPU per answered request."""
+        return self.cpu.get(part, float("nan")) / len(self.seconds) * 1e6 if self.seconds else float("nan")
 
     @property
     def rate(self) -> float:

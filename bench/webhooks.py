@@ -17,7 +17,10 @@ ratio project/bare, as the median of `--runs` runs that alternate which app goes
 first.  Then it sends each route to the project at a fixed `--rate` (requests per
 second, as Twilio does, whatever the answers) and prints p99 at that load.
 
-Absolute figures on a shared machine are noise: the ratios are what count.  The
+It also prints the CPU each request cost the gunicorn workers of each app, the
+project's Redis and the load generator (Linux /proc), which says where the
+ratio comes from.  Absolute figures on a shared machine are noise: the ratios
+are what count.  The
 load generator (aiohttp, one process) runs on the same machine as the servers
 and takes its share of the cores from both alike.  Exits 1 if any request failed.
 """
@@ -25,6 +28,7 @@ and takes its share of the cores from both alike.  Exits 1 if any request failed
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -37,7 +41,9 @@ from webhook_load import (
     Webhook,
     WebProcess,
     call_params,
+    children_of,
     closed_loop,
+    cpu_seconds,
     new_call_sid,
     open_loop,
     signed,
@@ -85,8 +91,8 @@ def hooks(maker: Maker, url: str, held: list[str], count: int) -> list[Webhook]:
     return [maker(url, held, n) for n in range(count)]
 
 
-def measure(args: argparse.Namespace, servers: dict[str, WebProcess], held: dict[str, list[str]]) \
-        -> dict[tuple[str, str], list[Timings]]:
+def measure(args: argparse.Namespace, servers: dict[str, WebProcess], held: dict[str, list[str]],
+            redis_pid: int) -> dict[tuple[str, str], list[Timings]]:
     results: dict[tuple[str, str], list[Timings]] = {}
     budget = int(args.seconds * 4000) + 200  # more webhooks than the fastest server can take in the time
     for run in range(args.runs):
@@ -95,8 +101,14 @@ def measure(args: argparse.Namespace, servers: dict[str, WebProcess], held: dict
             for name in order:
                 web = servers[name]
                 closed_loop(web.url, hooks(maker, web.url, held[name], 200), args.connections, args.seconds / 5)
+                parts = {"web": children_of(web.process.pid), "redis": [redis_pid] if name == "project" else []}
+                before = {part: cpu_seconds(pids) for part, pids in parts.items()}
+                own_before = resource.getrusage(resource.RUSAGE_SELF)
                 timings = closed_loop(web.url, hooks(maker, web.url, held[name], budget), args.connections,
                                       args.seconds)
+                own = resource.getrusage(resource.RUSAGE_SELF)
+                timings.cpu = {part: cpu_seconds(pids) - before[part] for part, pids in parts.items()}
+                timings.cpu["load"] = own.ru_utime + own.ru_stime - own_before.ru_utime - own_before.ru_stime
                 results.setdefault((route, name), []).append(timings)
     return results
 
@@ -127,6 +139,18 @@ def report(args: argparse.Namespace, results: dict[tuple[str, str], list[Timings
               f"{median(t.p(.5) for t in mine) * 1e3:8.1f} / {median(t.p(.99) for t in mine) * 1e3:6.1f}  "
               f"{median(t.p(.5) for t in bare) * 1e3:7.1f} / {median(t.p(.99) for t in bare) * 1e3:6.1f}   "
               f"{fixed[route].p(.99) * 1e3:14.1f}")
+    print()
+    print("CPU per request, microseconds (medians): the gunicorn workers, the project's Redis, and the load "
+          "generator, which shares the machine")
+    print(f"{'route':24s} {'project web':>11s} {'bare web':>8s} {'web ratio':>9s} {'redis':>6s} "
+          f"{'load (project/bare)':>19s}")
+    for route in ROUTES:
+        mine, bare = results[(route, "project")], results[(route, "bare")]
+        web_mine, web_bare = (median(t.cpu_per_request("web") for t in runs) for runs in (mine, bare))
+        print(f"{route:24s} {web_mine:11.0f} {web_bare:8.0f} {web_bare / web_mine:9.2f} "
+              f"{median(t.cpu_per_request('redis') for t in mine):6.0f} "
+              f"{median(t.cpu_per_request('load') for t in mine):9.0f} / "
+              f"{median(t.cpu_per_request('load') for t in bare):.0f}")
     if failed:
         print(f"{failed} request(s) did not get a 2xx answer", file=sys.stderr)
     return 1 if failed else 0
@@ -151,7 +175,7 @@ def main() -> int:
             servers["bare"] = start_web("bench.bare_app:app", {}, workdir / "bare.log")
             held = {"project": put_callers_on_hold(servers["project"], CALLERS_ON_HOLD),
                     "bare": [new_call_sid() for _ in range(CALLERS_ON_HOLD)]}
-            results = measure(args, servers, held)
+            results = measure(args, servers, held, redis.pid)
             fixed = at_fixed_rate(args, servers["project"], held["project"])
             return report(args, results, fixed)
         finally:
