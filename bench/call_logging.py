@@ -1,7 +1,7 @@
 """How fast one worker turns call events into Call rows, and how long a hang-up takes to reach SQL.
 
     python bench/call_logging.py [--calls 300] [--stream-calls 3000] [--stream-only]
-                                 [--database-url URL] [--redis-url URL]
+                                 [--database-url URL | --postgres] [--redis-url URL]
 
 Prints, from one run on this machine:
 - throughput of one worker process (`cityline worker --burst`, and with `--fork`) in calls and events
@@ -43,6 +43,9 @@ from ivr import db  # noqa: E402
 from ivr.jobs import call_history, event_stream  # noqa: E402
 from ivr.models.call import Call  # noqa: E402
 from ivr.private_redis import start_private_redis  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from stack import fresh_schema  # noqa: E402
 
 EVENTS_PER_CALL = 6
 LAG_CALLS_FROM = 10_000_000  # CallSids of each phase never overlap
@@ -192,17 +195,22 @@ def main() -> None:
     parser.add_argument("--stream-only", action="store_true", help="only the run through the stream")
     parser.add_argument("--lag-calls", type=int, default=100)
     parser.add_argument("--rate", type=float, default=20.0, help="calls per second during the lag test")
-    parser.add_argument("--database-url")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="default: a SQLite file for this run")
+    where.add_argument("--postgres", action="store_true",
+                       help="a fresh schema on the local PostgreSQL, dropped at the end")
     parser.add_argument("--redis-url", help="default: a private Redis started for this run")
     args = parser.parse_args()
+    database_url, clean_up = fresh_schema(None) if args.postgres else (args.database_url, lambda: None)
     with tempfile.TemporaryDirectory() as workdir:
         private = None
         redis_url = args.redis_url
         if redis_url is None:
             private, redis_url = start_private_redis(Path(workdir) / "redis")
         try:
-            report(args, fresh_database(args.database_url, Path(workdir)), redis_url)
+            report(args, fresh_database(database_url, Path(workdir)), redis_url)
         finally:
+            clean_up()
             if private is not None:
                 private.terminate()
                 private.wait(timeout=10)
