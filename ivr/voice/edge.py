@@ -10,9 +10,9 @@ the path a storm of callers takes.
 So the webhook blueprints are also registered on a second, bare Flask app (the
 edge), and `TwilioDispatch` hands it every request under `TWILIO_PATHS`.  The
 edge shares the main app's config and extensions, so there is one set of
-settings, services and caches, one `TESTING` flag, one secret; it has only the
-hooks webhooks need (latency metrics and the security headers, added by the
-caller).  The blueprints stay registered on the main app as well, so its
+settings, services and caches, one `TESTING` flag; it has no sessions and
+only the hooks webhooks need (latency metrics and the security headers, added
+by the caller).  The blueprints stay registered on the main app as well, so its
 `url_for` still builds webhook URLs and its CSRF exemptions still apply, but no
 request reaches them there.
 """
@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -36,10 +37,21 @@ def create_edge(main: Flask, blueprints: Iterable[Blueprint]) -> Flask:
     edge = Flask(main.import_name)
     edge.config = main.config
     edge.extensions = main.extensions
-    edge.session_interface = main.session_interface
+    edge.session_interface = NoSessions()
     for blueprint in blueprints:
         edge.register_blueprint(blueprint)
     return edge
+
+
+class NoSessions(SessionInterface):
+    """Twilio sends no cookie and keeps none: every webhook gets Flask's null session (which refuses to be
+    written) without the request's cookies being read."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then makes the null session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
 
 
 class TwilioDispatch:

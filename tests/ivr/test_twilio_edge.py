@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ivr.limits import limiter
 from ivr.security import content_security_policy
 
@@ -23,6 +25,18 @@ def test_the_edge_shares_the_apps_settings_services_and_testing_flag(app):
     app.testing = False
     assert edge.testing is False
     assert {"voice", "voice_unstaffed", "conference", "sms"} <= set(edge.blueprints)
+
+
+def test_a_webhook_that_tried_to_keep_a_session_would_be_refused(app):
+    from flask.sessions import NullSession
+
+    edge = app.wsgi_app.edge.__self__
+    with edge.test_request_context("/voice/incoming", method="POST"):
+        from flask import session
+
+        assert isinstance(session._get_current_object(), NullSession)
+        with pytest.raises(RuntimeError):
+            session["caller"] = "+13125550199"
 
 
 def test_an_unsigned_webhook_is_still_refused_and_an_unknown_one_is_not_found(app):
