@@ -117,8 +117,8 @@ class WebhookWrites:
         try:
             return self._send()
         except RedisError as error:
-            logger.warning("Redis unavailable (%s); call events written synchronously, the call's context "
-                           "for agents and any answer to text are not kept", error)
+            logger.warning("Redis unavailable (%s); %d call event(s) written to SQL synchronously; the call's "
+                           "context for agents and any answer to text are not kept", error, len(self._recorded))
             if self._events is not None:
                 self._events.record_synchronously(self._recorded)
             return None

@@ -61,8 +61,9 @@ def _renderer() -> Renderer:
 def _reply_with(turn: Turn, call: CallFacts, state: CallState | None = None, *, started: bool = False) -> Response:
     """Answer with the turn; everything the webhook records goes to Redis in one round trip (one more when
     the caller joins a queue: the path for agents must be there before an agent can be offered the call)."""
-    turn = _record_turn(turn, call, state, started=started)
-    return _document(turn)
+    answered = _record_turn(turn, call, state, started=started)
+    assert answered is not None  # None only when the switches are checked
+    return _document(answered)
 
 
 def _record_turn(turn: Turn, call: CallFacts, state: CallState | None, *, started: bool = False,
@@ -138,18 +139,22 @@ def incoming() -> Response:
     call = read_call(request.form)
     services = _services()
     try:
-        turn = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
-    except Exception:
-        services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
-        raise
-    queues_at_once = any(isinstance(i, Queue) for i in turn.instructions)  # then the switches come first
-    if not queues_at_once and _record_turn(turn, call, None, started=True, unless_switched=True) is not None:
-        return _document(turn)
+        turn: Turn | None = services.engine.begin(caller=call.caller.e164, call_sid=call.call_sid)
+    except Exception as error:  # noqa: BLE001 - a closed line is still announced; otherwise raised below
+        turn, failure = None, error
+    else:
+        failure = None
+        queues_at_once = any(isinstance(i, Queue) for i in turn.instructions)  # then the switches come first
+        if not queues_at_once and _record_turn(turn, call, None, started=True, unless_switched=True) is not None:
+            return _document(turn)
     closure, broadcast = voice_hooks.switches(services.redis, services.router.ctx.prefix)
     closed = voice_hooks.closed_line(services.contact, call.caller, services.flow.default_language, closure)
     if closed is not None:  # a supervisor's emergency closure: its message, then a callback or a message
         services.events.call_started(call)
         return twiml_response(closed)
+    if turn is None:
+        services.events.call_started(call)  # the call still gets its row, as it did before the flow ran
+        raise failure  # type: ignore[misc]
     turn = voice_hooks.with_greeting_announcement(turn, broadcast, services.flow.default_language)
     return _reply_with(turn, call, started=True)
 

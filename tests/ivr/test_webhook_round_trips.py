@@ -173,6 +173,20 @@ def test_a_new_call_during_a_closure_hears_it_from_the_same_single_read(app, war
     assert not redis.exists(f"cityline:callctx:{CALL_SID}:steps")
 
 
+def test_a_new_call_during_a_closure_hears_it_even_when_the_flow_cannot_begin(app, twilio, redis, monkeypatch):
+    from ivr.floor import notices
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("flow broke")
+
+    monkeypatch.setattr(app.extensions["cityline"].engine, "begin", broken)
+    notices.close(redis, app.extensions["cityline"].router.ctx.prefix, "storm", "sam", {}, now=1000.0)
+    response = twilio.post("/voice/incoming")
+    assert response.status_code == 200
+    assert b"not taking calls right now because of an emergency" in response.data
+    assert [event["kind"] for events in stream_entries(redis) for event in events] == ["started"]
+
+
 def test_a_new_call_during_a_greeting_broadcast_records_the_greeting_it_heard(app, warm, redis):
     from ivr.floor import notices
 
