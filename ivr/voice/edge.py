@@ -33,7 +33,7 @@ TWILIO_PATHS = ("/voice/", "/sms/")
 
 
 def create_edge(main: Flask, blueprints: Iterable[Blueprint]) -> Flask:
-    """A Flask app serving `blueprints` with `main`'s config, extensions and session interface."""
+    """A Flask app serving `blueprints` with `main`'s config and extensions, and no sessions."""
     edge = Flask(main.import_name)
     edge.config = main.config
     edge.extensions = main.extensions

@@ -52,7 +52,7 @@ if ARGV[1] == '1' then
   local switched = redis.call('MGET', KEYS[2], KEYS[3])
   if switched[1] or switched[2] then return switched end
 end
-if ARGV[2] ~= '' then redis.call('XADD', KEYS[1], '*', 'events', ARGV[2]) end
+if ARGV[2] ~= '' then redis.call('XADD', KEYS[1], '*', 'FIELD', ARGV[2]) end
 if ARGV[4] ~= '' then
   local parts = {}
   for part in string.gmatch(ARGV[4] .. 'SEP', '([^SEP]*)SEP') do parts[#parts + 1] = part end
@@ -64,7 +64,7 @@ if ARGV[4] ~= '' then
 end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[6], ARGV[3], 'EX', ANSWER_SECONDS) end
 return 0
-""".replace("SEP", SEPARATOR).replace("MAX_STEPS", str(call_context.MAX_STEPS)) \
+""".replace("SEP", SEPARATOR).replace("FIELD", event_stream.FIELD).replace("MAX_STEPS", str(call_context.MAX_STEPS)) \
     .replace("CONTEXT_SECONDS", str(call_context.CONTEXT_SECONDS)).replace("ANSWER_SECONDS", str(KEEP_SECONDS))
 
 _script: Script | None = None
