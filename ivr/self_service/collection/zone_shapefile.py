@@ -12,6 +12,8 @@ the command that converts it, since a caller's point would otherwise fall in no 
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 import shapefile
@@ -19,17 +21,25 @@ import shapefile
 from ivr.self_service.collection.errors import InvalidFile, RowError
 from ivr.self_service.collection.zone_shapes import DEFAULT_ZONE_PROPERTY, ZoneMap, zone_map
 
+logger = logging.getLogger(__name__)
 REPROJECT = "convert it with: ogr2ogr -t_srs EPSG:4326 routes-wgs84.shp routes.shp"
 
 
 def parse_zone_shapefile(path: Path, zone_property: str = DEFAULT_ZONE_PROPERTY) -> ZoneMap:
-    """The zones of a shapefile (.shp beside its .dbf, or a .zip holding them); raises InvalidFile."""
+    """The zones of a shapefile (.shp beside its .dbf, or a .zip holding them); raises InvalidFile.
+
+    pyshp's warnings (pyshp 3.1.9 warns of a "possibly corrupt" header when a .dbf is longer than it declares,
+    as the files its own Writer makes are) are logged, not raised: the records it reads are checked below."""
     try:
-        with shapefile.Reader(str(path)) as reader:
-            features = [record.__geo_interface__ for record in reader.iterShapeRecords()]
-            bbox = list(reader.bbox) if len(reader) else []
+        with warnings.catch_warnings(record=True) as noticed:
+            warnings.simplefilter("always")
+            with shapefile.Reader(str(path)) as reader:
+                features = [record.__geo_interface__ for record in reader.iterShapeRecords()]
+                bbox = list(reader.bbox) if len(reader) else []
     except (shapefile.ShapefileException, OSError, ValueError, UnicodeDecodeError) as error:
         raise InvalidFile([RowError(1, f"is not a shapefile pyshp can read ({error})")]) from None
+    for warning in noticed:
+        logger.warning("shapefile %s: %s", path, warning.message)
     if not features:
         raise InvalidFile([RowError(1, "the shapefile has no shapes")])
     if bbox and not (-180 <= bbox[0] <= bbox[2] <= 180 and -90 <= bbox[1] <= bbox[3] <= 90):
