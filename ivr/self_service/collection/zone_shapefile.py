@@ -28,8 +28,8 @@ REPROJECT = "convert it with: ogr2ogr -t_srs EPSG:4326 routes-wgs84.shp routes.s
 def parse_zone_shapefile(path: Path, zone_property: str = DEFAULT_ZONE_PROPERTY) -> ZoneMap:
     """The zones of a shapefile (.shp beside its .dbf, or a .zip holding them); raises InvalidFile.
 
-    pyshp's warnings (pyshp 3.1.9 warns of a "possibly corrupt" header when a .dbf is longer than it declares,
-    as the files its own Writer makes are) are logged, not raised: the records it reads are checked below."""
+    pyshp's warnings about a file it can read but doubts (a .dbf longer than its header says, as some tools
+    write them) are logged, not raised: the records it reads are checked below all the same."""
     try:
         with warnings.catch_warnings(record=True) as noticed:
             warnings.simplefilter("always")
