@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlparse
 
-from flask import Flask, Request, Response, jsonify, render_template, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -33,7 +32,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,  # a console stays open for a whole shift; the token lives as long as the session
     )
-    app.session_interface = CookieSessions()
     csrf.init_app(app)
     for name in EXEMPT_BLUEPRINTS:
         csrf.exempt(app.blueprints[name])
@@ -45,16 +43,6 @@ def add_headers(app: Flask, settings: Settings) -> None:
     """The security headers on every response of `app` (the main app, and the Twilio edge: ivr.voice.edge)."""
     policy = content_security_policy(settings.voice_sdk_url)
     app.after_request(lambda response: _headers(response, policy))
-
-
-class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions; a request without the cookie (every Twilio webhook) gets its empty
-    session without the signing serializer being built first, which was a tenth of a webhook's own work."""
-
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
-        return super().open_session(app, request)
 
 
 def content_security_policy(voice_sdk_url: str | None) -> str:
